@@ -1,0 +1,25 @@
+-- One row per plan document, typed and trimmed of the full texts (those stay in raw).
+select
+    document_id,
+    file_name,
+    source_sha256,
+    encoding,
+    size_bytes,
+    char_count,
+    province_name,
+    province_code,
+    province_era,
+    doc_type,
+    doc_number,
+    try_cast(issue_date as date) as issue_date,
+    issue_year::integer as issue_year,
+    issue_month::integer as issue_month,
+    issuer,
+    issuer_level,
+    title,
+    period_start::integer as period_start,
+    period_end::integer as period_end,
+    signer,
+    array_to_string(list_sort(flags), ', ') as flags,
+    extractor_version
+from {{ source('raw', 'documents') }}

@@ -1,0 +1,404 @@
+"""Document metadata read from the text of a plan, never from its file name.
+
+Vietnamese administrative documents follow a national template (Nghị định
+30/2020/NĐ-CP): an issuing-body block, "Số: <number>/<type>-<issuer>", a
+"<place>, ngày … tháng … năm …" line, the document type in capitals and its
+subject, then the body and a signature block. Copies found in the wild lose parts
+of that template (drafts leave the number and day blank; one copy starts in the
+middle of the body), so every field falls back to what the body itself says,
+and a field that cannot be read stays null rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from pipelines.khcn.gazetteer import Gazetteer
+from pipelines.khcn.text import fold_diacritics
+
+HEADER_LINES = 30
+SIGNATURE_LINES = 40
+
+# Document type codes used in numbers ("4346/KH-UBND") and their names.
+DOC_TYPE_BY_CODE = {
+    "KH": "Kế hoạch",
+    "QĐ": "Quyết định",
+    "NQ": "Nghị quyết",
+    "CTR": "Chương trình",
+    "CT": "Chỉ thị",
+    "ĐA": "Đề án",
+    "BC": "Báo cáo",
+    "HD": "Hướng dẫn",
+    "TB": "Thông báo",
+    "KL": "Kết luận",
+    "CV": "Công văn",
+}
+_DOC_TYPE_WORDS = {fold_diacritics(name): name for name in DOC_TYPE_BY_CODE.values()}
+
+_NUMBER_LINE = re.compile(
+    r"^[*_\s]*Số\s*(?:hiệu)?\s*:\s*(?P<num>\d+)?\s*(?P<sep>[/-])\s*(?P<code>[\wĐđ&.]+(?:\s*[-/]\s*[\wĐđ&.]+)*)",
+    re.IGNORECASE,
+)
+_PLACE_DATE = re.compile(
+    r"(?P<place>[^\W\d][^\n,]{0,40}?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*(?:tháng|/)\s*(?P<month>\d{1,2})?"
+    r"\s*(?:năm|/)\s*(?P<year>(?:19|20)\d{2})",
+    re.IGNORECASE,
+)
+_TITLE_HEAD = re.compile(
+    r"^[#*_\s]*(?P<kind>KẾ HOẠCH|QUYẾT ĐỊNH|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|ĐỀ ÁN|CHỈ THỊ|BÁO CÁO|HƯỚNG DẪN)"
+    r"\b(?P<rest>.*)$"
+)
+_BODY_TITLE = re.compile(
+    r"(?:ban hành|xây dựng(?: và ban hành)?)\s+(?P<title>(?:Kế hoạch|Chương trình|Đề án|Quyết định)\s+[^:;]{10,300}?)"
+    r"\s+(?:với (?:những|các) nội dung|như sau|gồm các nội dung|cụ thể như sau)",
+)
+_BODY_START = re.compile(r"^(?:Thực hiện|Căn cứ|Triển khai|Để|Nhằm|Trên cơ sở|I\.\s)")
+
+_PERIOD_PATTERNS = (
+    re.compile(r"giai đoạn\s*(?P<start>(?:19|20)\d{2})\s*(?:-|–|—|đến)\s*(?P<end>(?:19|20)\d{2})"),
+    re.compile(r"(?<![/\d])(?P<start>(?:19|20)\d{2})\s*(?:-|–|—)\s*(?P<end>(?:19|20)\d{2})(?![/\d])"),
+    re.compile(r"(?:đến|tới)\s+năm\s+(?P<end>(?:19|20)\d{2})"),
+    re.compile(r"(?:năm|kỳ)\s+(?P<both>(?:19|20)\d{2})(?![/\d])"),
+)
+
+_SIGNATURE_TITLES = re.compile(
+    r"\b(?:CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG BAN|THỦ TRƯỞNG|TỔNG GIÁM ĐỐC|VIỆN TRƯỞNG|CHÁNH VĂN PHÒNG|TM\.|KT\.)"
+)
+_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
+_NOT_NAME_WORDS = {"nơi", "nhận", "lưu", "giám", "đốc", "chủ", "tịch", "phó", "bí", "thư", "trưởng"}
+
+_APPENDIX_REFERENCE = re.compile(
+    r"(?:chi tiết|cụ thể|danh mục|chỉ tiêu)[^.\n]{0,40}?(?:tại|theo|ở|trong)\s+(?:các\s+)?phụ lục",
+    re.IGNORECASE,
+)
+_APPENDIX_PRESENT = re.compile(r"^[#*_\s]*PHỤ LỤC\b|^\|.*\|\s*$|\t.*\t", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Issuer:
+    name: str
+    level: str  # province | department | party
+
+
+ISSUER_UBND = Issuer("UBND tỉnh", "province")
+ISSUER_HDND = Issuer("HĐND tỉnh", "province")
+ISSUER_PARTY = Issuer("Tỉnh ủy", "party")
+ISSUER_DOST = Issuer("Sở Khoa học và Công nghệ", "department")
+
+
+@dataclass
+class DocumentMetadata:
+    province_name: str | None = None
+    province_code: str | None = None
+    province_era: str | None = None
+    doc_type: str | None = None
+    doc_number: str | None = None
+    issue_date: str | None = None
+    issue_year: int | None = None
+    issue_month: int | None = None
+    issuer: str | None = None
+    issuer_level: str | None = None
+    title: str | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    signer: str | None = None
+    flags: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------- small readers
+
+
+def _clean_markup(line: str) -> str:
+    """Strip Markdown emphasis/heading marks that PDF→Markdown converters add."""
+    line = re.sub(r"<[^>]+>", "", line)
+    return re.sub(r"\s+", " ", line.replace("*", " ").replace("#", " ").replace("_", " ")).strip()
+
+
+def _header_lines(text: str) -> list[str]:
+    return text.split("\n")[:HEADER_LINES]
+
+
+def read_doc_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
+    """The document's own number, its type code and its issuer code.
+
+    "Số: 2811 /KH-UBND" → ("2811/KH-UBND", "KH", "UBND"); a blank number
+    ("Số: /KH-SKHCN", a draft) gives (None, "KH", "SKHCN"): the codes still tell
+    the type and the issuer.
+    """
+    for line in lines:
+        match = _NUMBER_LINE.match(line)
+        if not match:
+            continue
+        code = re.sub(r"\s+", "", match.group("code")).strip(".")
+        parts = [p for p in re.split(r"[-/]", code) if p]
+        if not parts:
+            continue
+        if match.group("sep") == "-" and len(parts) >= 2:
+            type_code, issuer_code = parts[0], parts[-1]  # party style: 45-KH/TU
+        else:
+            type_code, issuer_code = parts[0], parts[-1]
+        number = f"{match.group('num')}{match.group('sep')}{code}" if match.group("num") else None
+        return number, type_code, issuer_code
+    return None, None, None
+
+
+def read_place_date(text: str) -> tuple[str | None, int | None, int | None, int | None]:
+    """Place and date from "<place>, ngày 14 tháng 11 năm 2023"; blanks stay None."""
+    for line in _header_lines(text):
+        match = _PLACE_DATE.search(_clean_markup(line))
+        if match:
+            day = int(match.group("day")) if match.group("day") else None
+            month = int(match.group("month")) if match.group("month") else None
+            return match.group("place").strip(), day, month, int(match.group("year"))
+    return None, None, None, None
+
+
+def _strip_doc_type(title: str) -> str:
+    """Drop a leading document-type word: the type has its own column."""
+    folded = fold_diacritics(title)
+    for name in sorted(_DOC_TYPE_WORDS, key=len, reverse=True):
+        if folded.startswith(name + " "):
+            return title[len(name) + 1 :].strip()
+    return title
+
+
+def sentence_case(title: str, gazetteer: Gazetteer | None = None) -> str:
+    """Readable case for a title printed in capitals, keeping acronyms and province names.
+
+    "KHOA HỌC, CÔNG NGHỆ … TỈNH HẢI DƯƠNG ĐẾN NĂM 2025" → "Khoa học, công nghệ … tỉnh Hải Dương
+    đến năm 2025". Mixed-case titles are returned unchanged.
+    """
+    if not _is_upper_text(title):
+        return title
+    mentions = sorted(gazetteer.find_mentions(title), key=lambda m: m.start) if gazetteer else []
+    pieces: list[str] = []
+    cursor = 0
+    for mention in mentions:
+        pieces += [_lower_words(title[cursor : mention.start]), mention.name]
+        cursor = mention.end
+    pieces.append(_lower_words(title[cursor:]))
+    text = "".join(pieces)
+    return text[:1].upper() + text[1:]
+
+
+def _lower_words(text: str) -> str:
+    """Lower-case words but keep acronyms with "&" or digits (KH&CN, 4.0)."""
+    return " ".join(w if re.search(r"[&\d]", w) else w.lower() for w in text.split(" "))
+
+
+def _is_upper_text(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def read_title(text: str, gazetteer: Gazetteer | None = None) -> tuple[str | None, str | None, bool]:
+    """Title (without the document type word) and document type. Returns (title, doc_type, from_header)."""
+    lines = _header_lines(text)
+    for i, line in enumerate(lines):
+        match = _TITLE_HEAD.match(line)
+        if not match:
+            continue
+        kind = match.group("kind")
+        parts = [_clean_markup(match.group("rest"))]
+        for nxt in lines[i + 1 : i + 4]:
+            stripped = _clean_markup(nxt)
+            is_heading = nxt.lstrip().startswith(("#", "**")) or _is_upper_text(stripped)
+            # A bare "KẾ HOẠCH" line is followed by its subject, whatever its case.
+            is_subject = not any(parts) and len(stripped) < 300
+            if not stripped or (_BODY_START.match(stripped) and not nxt.lstrip().startswith("#")):
+                break
+            if not (is_heading or is_subject):
+                break
+            parts.append(stripped)
+        doc_type = _DOC_TYPE_WORDS.get(fold_diacritics(kind.split(" HÀNH")[0]))
+        title = " ".join(p for p in parts if p).strip(" :.-")
+        return (sentence_case(title, gazetteer) if title else None), doc_type, True
+    match = _BODY_TITLE.search(text[:5000])
+    if match:
+        title = re.sub(r"\s+", " ", match.group("title")).strip(" ,")
+        kind = next((name for name in DOC_TYPE_BY_CODE.values() if title.startswith(name)), None)
+        rest = _strip_doc_type(title)
+        return rest[:1].upper() + rest[1:], kind, False
+    return None, None, False
+
+
+def read_period(title: str | None, issue_year: int | None) -> tuple[int | None, int | None]:
+    """Plan period from its title: "năm 2024", "giai đoạn 2023 - 2025", "đến năm 2025"."""
+    if not title:
+        return None, None
+    lowered = title.lower()
+    lowered = re.sub(r"\d{1,2}/\d{1,2}/(?:19|20)\d{2}", " ", lowered)  # dates are not periods
+    for pattern in _PERIOD_PATTERNS:
+        match = pattern.search(lowered)
+        if not match:
+            continue
+        groups = match.groupdict()
+        if groups.get("both"):
+            year = int(groups["both"])
+            return year, year
+        end = int(groups["end"])
+        start = int(groups["start"]) if groups.get("start") else issue_year
+        if start is not None and start > end:
+            start = None
+        return start, end
+    return None, None
+
+
+def read_signer(text: str) -> str | None:
+    """Name under the signature block: the last person-name line after a signing title."""
+    lines = [ln for ln in text.split("\n") if ln.strip()][-SIGNATURE_LINES:]
+    title_seen = False
+    signer = None
+    for line in lines:
+        cleaned = _clean_markup(line)
+        if _SIGNATURE_TITLES.search(cleaned):
+            title_seen = True
+            continue
+        if not title_seen:
+            continue
+        words = cleaned.split(" ")
+        if 2 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words):
+            if not any(w.lower() in _NOT_NAME_WORDS for w in words):
+                signer = cleaned
+    return signer
+
+
+def _agency_block(text: str) -> list[str]:
+    """The capitalised issuing-body lines at the very top ("ỦY BAN NHÂN DÂN / TỈNH HẢI DƯƠNG").
+
+    Only lines in capitals before the number, date or title count, so a plan that
+    starts mid-body (no header) has an empty block instead of borrowing body text.
+    """
+    block: list[str] = []
+    for line in _header_lines(text)[:8]:
+        cleaned = _clean_markup(line)
+        if _NUMBER_LINE.match(line) or _PLACE_DATE.search(cleaned) or _TITLE_HEAD.match(line):
+            break
+        if cleaned and not _is_upper_text(cleaned) and not re.fullmatch(r"[-=_.\s|]+", cleaned):
+            break
+        block.append(cleaned)
+    return block
+
+
+def read_issuer(text: str, issuer_code: str | None) -> Issuer | None:
+    """Who issues the plan: header block, then number code, then body and signature."""
+    header = fold_diacritics(" ".join(_agency_block(text)))
+    if "so khoa hoc va cong nghe" in header:
+        return ISSUER_DOST
+    if re.search(r"\btinh uy\b|\bban thuong vu\b|\bdang bo tinh\b", header):
+        return ISSUER_PARTY
+    if "hoi dong nhan dan" in header:
+        return ISSUER_HDND
+    if "uy ban nhan dan" in header:
+        return ISSUER_UBND
+    if issuer_code:
+        code = fold_diacritics(issuer_code).upper()
+        if code in {"UBND", "UB"}:
+            return ISSUER_UBND
+        if code in {"TU", "TUTW", "BTV"}:
+            return ISSUER_PARTY
+        if code == "HDND":
+            return ISSUER_HDND
+        if code in {"KHCN", "SKHCN", "SKH&CN", "KH&CN", "SKHVCN"}:
+            return ISSUER_DOST
+    body = fold_diacritics(text[:6000])
+    if re.search(r"(?:uy ban nhan dan|ubnd) (?:tinh|thanh pho)(?: [a-z]+){0,3} ban hanh", body):
+        return ISSUER_UBND
+    if re.search(r"so khoa hoc va cong nghe[^.]{0,80}(?:xay dung|ban hanh)", body):
+        return ISSUER_DOST
+    tail = fold_diacritics(text[-1500:])
+    if "tm. uy ban nhan dan" in tail or "tm. ubnd" in tail:
+        return ISSUER_UBND
+    if "tm. ban thuong vu" in tail:
+        return ISSUER_PARTY
+    return None
+
+
+def read_province(
+    text: str, gazetteer: Gazetteer, place: str | None, title: str | None, on_date: date | None
+) -> tuple[str | None, str | None, str | None]:
+    """Province the plan is for, voted from place line, header, title and body.
+
+    The place in "<place>, ngày …" and the issuing body in the header are the
+    strongest evidence; in a plan without a header the body's "tỉnh <name>"
+    mentions decide. Votes are on canonical names, so "Hung Yên" and "Hưng Yên"
+    count together.
+    """
+    votes: dict[str, float] = defaultdict(float)
+    if place:
+        unit = gazetteer.lookup(place, on_date)
+        if unit:
+            votes[unit.name] += 10
+    header_text = "\n".join(_header_lines(text)[:8])
+    for mention in gazetteer.find_mentions(header_text):
+        votes[mention.name] += 4
+    if title:
+        for mention in gazetteer.find_mentions(title):
+            votes[mention.name] += 4
+    body_votes: dict[str, float] = defaultdict(float)
+    for mention in gazetteer.find_mentions(text):
+        before = fold_diacritics(text[max(0, mention.start - 12) : mention.start])
+        weight = 1.0 if re.search(r"(?:tinh|thanh pho|tp\.?)\s*$", before) else 0.25
+        body_votes[mention.name] = min(body_votes[mention.name] + weight, 6.0)
+    for name, weight in body_votes.items():
+        votes[name] += weight
+    if not votes:
+        return None, None, None
+    best = max(votes.items(), key=lambda kv: kv[1])
+    if best[1] < 1.0:
+        return None, None, None
+    unit = gazetteer.lookup(best[0], on_date)
+    if unit is None:
+        return None, None, None
+    return unit.name, unit.code, unit.era
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def extract_metadata(text: str, gazetteer: Gazetteer) -> DocumentMetadata:
+    """All metadata fields of one normalised plan text."""
+    meta = DocumentMetadata()
+    lines = _header_lines(text)
+    number, type_code, issuer_code = read_doc_number(lines)
+    meta.doc_number = number
+    place, day, month, year = read_place_date(text)
+    meta.issue_year, meta.issue_month = year, month
+    if year and month and day:
+        try:
+            meta.issue_date = date(year, month, day).isoformat()
+        except ValueError:
+            meta.flags.append("invalid_issue_date")
+    title, title_type, from_header = read_title(text, gazetteer)
+    meta.title = title
+    meta.doc_type = title_type or (DOC_TYPE_BY_CODE.get(type_code.upper()) if type_code else None)
+    if not from_header and number is None and type_code is None and place is None:
+        meta.flags.append("no_header")
+    if type_code and number is None:
+        meta.flags.append("doc_number_blank")
+    if year and day is None:
+        meta.flags.append("issue_day_blank")
+    period_start, period_end = read_period(title, year)
+    if period_start is None and period_end is None:
+        period_start = year
+        meta.flags.append("period_not_stated")
+    meta.period_start, meta.period_end = period_start, period_end
+    issuer = read_issuer(text, issuer_code)
+    if issuer:
+        meta.issuer, meta.issuer_level = issuer.name, issuer.level
+    meta.signer = read_signer(text)
+    on_date = (
+        date(year, month or 1, day or 1) if year else (date(period_start, 1, 1) if period_start else None)
+    )
+    meta.province_name, meta.province_code, meta.province_era = read_province(
+        text, gazetteer, place, title, on_date
+    )
+    if _APPENDIX_REFERENCE.search(text) and not _APPENDIX_PRESENT.search(text):
+        meta.flags.append("indicators_in_missing_appendix")
+    return meta

@@ -1,0 +1,105 @@
+"""Pandera (polars backend) contracts for every hand-off, and row-level quarantine.
+
+A contract violation in one row must not stop the run or hide the row: `split_valid`
+returns the rows that pass and, for the others, a human-readable reason listing
+every failed check, ready for a `rejected_*` table.
+"""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+from pandera.errors import SchemaError, SchemaErrors
+
+YEAR_MIN, YEAR_MAX = 1990, 2100
+
+
+class DocumentSchema(pa.DataFrameModel):
+    """A plan that may enter the warehouse: identified, attributed to a province, dated sanely."""
+
+    document_id: str = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$")
+    file_name: str = pa.Field(str_length={"min_value": 1})
+    text_normalized: str = pa.Field(str_length={"min_value": 1})
+    province_name: str = pa.Field(nullable=False, str_length={"min_value": 2})
+    province_code: str = pa.Field(nullable=False, str_matches=r"^\d{2}$")
+    doc_type: str | None = pa.Field(nullable=True)
+    doc_number: str | None = pa.Field(nullable=True, str_matches=r"^\d+[-/]\S+$")
+    issue_date: str | None = pa.Field(nullable=True, str_matches=r"^\d{4}-\d{2}-\d{2}$")
+    issue_year: int | None = pa.Field(nullable=True, in_range={"min_value": YEAR_MIN, "max_value": YEAR_MAX})
+    issue_month: int | None = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 12})
+    issuer_level: str | None = pa.Field(nullable=True, isin=["province", "department", "party"])
+    period_start: int | None = pa.Field(
+        nullable=True, in_range={"min_value": YEAR_MIN, "max_value": YEAR_MAX}
+    )
+    period_end: int | None = pa.Field(nullable=True, in_range={"min_value": YEAR_MIN, "max_value": YEAR_MAX})
+
+    @pa.dataframe_check(error="period_start must not be after period_end")
+    def period_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("period_start").is_null()
+            | pl.col("period_end").is_null()
+            | (pl.col("period_start") <= pl.col("period_end"))
+        )
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+REJECTION_SCHEMA = {
+    "file_name": pl.String,
+    "document_id": pl.String,
+    "stage": pl.String,
+    "reason_code": pl.String,
+    "reason": pl.String,
+}
+
+
+def _describe(check: str, column: str | None, value: str | None) -> str:
+    if column == "province_code" and value in (None, "None"):
+        return "no province recognised in the text (header, place line or body); check the document is a provincial plan"
+    where = f"column '{column}'" if column and column != "None" else "row"
+    return f"{where} failed {check} (value: {value})"
+
+
+def split_valid(df: pl.DataFrame, schema: type[pa.DataFrameModel]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows that satisfy `schema`, and the others (same columns plus `reason`) listing every failed check.
+
+    Schema-level problems (a missing column, a wrong dtype) are programming errors
+    and are raised, not quarantined: they would reject every row for the same bug.
+    """
+    indexed = df.with_row_index("__row")
+    try:
+        schema.validate(df, lazy=True)
+        return df, df.clear().with_columns(pl.lit(None, dtype=pl.String).alias("reason"))
+    except SchemaErrors as exc:
+        failures = exc.failure_cases
+    except SchemaError as exc:  # pragma: no cover - lazy=True reports through SchemaErrors
+        raise exc
+    data_failures = failures.filter(pl.col("index").is_not_null())
+    schema_failures = failures.filter(
+        pl.col("index").is_null() & (pl.col("schema_context") != "DataFrameSchema")
+    )
+    if schema_failures.height and data_failures.height == 0:
+        raise ValueError(f"{schema.__name__} does not fit the data:\n{schema_failures}")
+    reasons = (
+        data_failures.with_columns(
+            pl.struct(["check", "column", "failure_case"])
+            .map_elements(
+                lambda s: _describe(s["check"], s["column"], s["failure_case"]), return_dtype=pl.String
+            )
+            .alias("reason")
+        )
+        .group_by("index")
+        .agg(pl.col("reason").unique().sort().str.join("; "))
+        .rename({"index": "__row"})
+        .with_columns(pl.col("__row").cast(pl.UInt32))
+    )
+    valid = indexed.join(reasons, on="__row", how="anti").drop("__row")
+    invalid = indexed.join(reasons, on="__row", how="inner").drop("__row")
+    return valid, invalid
+
+
+def rejected_frame(rows: list[dict]) -> pl.DataFrame:
+    """A rejection table with a fixed schema, even when empty."""
+    return pl.DataFrame(rows, schema=REJECTION_SCHEMA)

@@ -1,0 +1,233 @@
+"""Decoding and normalising Vietnamese plan text.
+
+Plans reach us as files copied from PDF, Word or web pages. The same word can be
+written with precomposed or combining diacritics (NFC/NFD), with the tone mark on
+either vowel ("Hòa"/"Hoà"), and with lines broken wherever the PDF page ended.
+Every later step (metadata, targets, citations) reads the *normalised* text, and
+every quote and offset we publish points into it, so normalisation must be
+deterministic and must not depend on which province or file the text came from.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------- decoding
+
+
+class DecodeError(ValueError):
+    """A file whose bytes cannot be turned into trustworthy text; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str
+
+
+def decode_bytes(data: bytes) -> DecodedText:
+    """Decode plan bytes, refusing anything that would produce garbled text.
+
+    Only encodings we can recognise with certainty are accepted: a BOM-marked
+    UTF-8/UTF-16 file, or bytes that are valid UTF-8. A wrong guess would put
+    mojibake into the warehouse, which is worse than a clear rejection.
+    """
+    if not data:
+        raise DecodeError("empty file (0 bytes): nothing to read; replace it with the full plan text")
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", "utf-8-sig")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", "utf-16")
+    if b"\x00" in data[:4096]:
+        raise DecodeError(
+            "binary content (NUL bytes) in a text plan: the file is not text; "
+            "export the plan as UTF-8 text, DOCX or PDF"
+        )
+    return _strict(data, "utf-8", "utf-8")
+
+
+def _strict(data: bytes, codec: str, label: str) -> DecodedText:
+    try:
+        return DecodedText(data.decode(codec), label)
+    except UnicodeDecodeError as exc:
+        raise DecodeError(
+            f"not valid {label.upper()} text (undecodable byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the plan as UTF-8"
+        ) from exc
+
+
+# --------------------------------------------------------------------------- characters
+
+# Characters that look like Vietnamese letters or spaces but are not the standard ones.
+_CHAR_FIXES = str.maketrans(
+    {
+        "\u00d0": "\u0110",  # Icelandic Eth used for "Đ"
+        "\u00f0": "\u0111",  # eth used for "đ"
+        "\u00a0": " ",  # no-break space
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u200b": None,  # zero-width space
+        "\u200c": None,
+        "\u200d": None,
+        "\ufeff": None,  # stray BOM inside text
+        "\u00ad": None,  # soft hyphen
+        "\r": None,
+    }
+)
+
+# Tone marks, as combining characters (NFD), and the vowels of the clusters whose
+# tone placement varies between the "old" (official, e.g. "Hòa", "Thủy") and the
+# "new" ("Hoà", "Thuỷ") conventions.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+# "oa", "oe", "uy" at the end of a syllable: the old convention puts the tone on the
+# first vowel. After "q" the "u" belongs to the consonant ("quý"), so it is left alone.
+_NEW_STYLE_TONE = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![\w{_TONES}\u0302\u0306\u031b])")
+
+
+def _old_style_tone(match: re.Match[str]) -> str:
+    first, second, tone = match.group(1), match.group(2), match.group(3)
+    pairs = {"o": "ae", "u": "y"}
+    if second.lower() not in pairs[first.lower()]:
+        return match.group(0)
+    return first + tone + second
+
+
+def normalize_unicode(text: str) -> str:
+    """NFC with one tone-mark convention (the official one: "Hòa", "Thủy", "Ủy ban").
+
+    The tone move is length-preserving in NFC, so offsets computed on the result
+    are stable whichever convention the source used.
+    """
+    text = text.translate(_CHAR_FIXES)
+    decomposed = unicodedata.normalize("NFD", text)
+    moved = _NEW_STYLE_TONE.sub(_old_style_tone, decomposed)
+    return unicodedata.normalize("NFC", moved)
+
+
+_DIACRITIC_FOLD = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold_diacritics(text: str) -> str:
+    """Lower-case ASCII skeleton of Vietnamese text ("Hưng Yên" → "hung yen").
+
+    Used only for matching (never for display), so that a name typed without or
+    with wrong diacritics still matches. Not length-preserving in general.
+    """
+    stripped = "".join(
+        ch
+        for ch in unicodedata.normalize("NFD", text.translate(_DIACRITIC_FOLD))
+        if not unicodedata.combining(ch)
+    )
+    return stripped.lower()
+
+
+# --------------------------------------------------------------------------- line wraps
+
+_MARKER = re.compile(
+    r"""^(?:
+        [-+•*–—▪●○■□➢✓]\s              # bullets
+      | \#{1,6}\s                       # markdown headings
+      | \|                              # table rows
+      | \*\*                            # bold heading
+      | \d{1,2}(?:\.\d{1,2}){0,3}[.)]\s  # 1.  2.1.  3)
+      | [IVXLC]{1,6}[.)]\s               # Roman numerals
+      | [a-zđ][)]\s                      # a) b) đ)
+      | [A-ZĐ][.)]\s                     # A. B)
+      | (?:Điều|Chương|Mục|Phần|PHẦN|CHƯƠNG|Phụ\s+lục|PHỤ\s+LỤC)\s+[\dIVXLC]+
+      | (?:Nơi\s+nhận|TM\.|KT\.|Q\.\s|TL\.|TUQ\.)
+      | Số\s*:                           # document number line
+      | [^\W\d][\w .]{0,40},\s*ngày\b    # place-and-date line
+      | [-=_*~.\s]{3,}$                   # separator rule
+    )""",
+    re.VERBOSE,
+)
+_SENTENCE_END = re.compile(r"""(?:[.:;!?…]|\./\.|[.:;!?]["”»)*_]+)$""")
+_TOKEN_BREAK = re.compile(r"[\w&][-/]$")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _is_upper_line(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _starts_lower(line: str) -> bool:
+    first = next((c for c in line if c.isalnum() or c in "(“\"'"), "")
+    return first.islower() or first.isdigit() or first in "(“\"'"
+
+
+def _join_kind(prev: str, nxt: str, prev_is_marker_heading: bool) -> str | None:
+    """How to join two physical lines, or None to keep the break.
+
+    Returns "" (join without space: a token cut in two, "196/KH-" + "UBND"),
+    " " (a sentence wrapped by the page width) or None (a real break).
+    """
+    if not prev or not nxt or nxt == "|" or prev == "|":
+        return None
+    if _MARKER.match(nxt) or prev.startswith(("|", "#")) or "\t" in prev or "\t" in nxt:
+        return None
+    if _TOKEN_BREAK.search(prev) and _WORD_CHAR.match(nxt):
+        return ""
+    if prev.endswith((";", ",", ":")) and nxt[0].isalpha() and nxt[0].islower():
+        # A list clause continued on the next page line, not a new item.
+        return " "
+    if _SENTENCE_END.search(prev):
+        return None
+    if prev.endswith((",", "-", "–", "(", "và", "của", "các")):
+        return " "
+    if _is_upper_line(prev) != _is_upper_line(nxt):
+        # A heading in capitals followed by prose (or the reverse) is a real break.
+        return None
+    if _starts_lower(nxt):
+        return " "
+    if prev_is_marker_heading:
+        # "1. Mục tiêu tổng quát" followed by a capitalised paragraph.
+        return None
+    if _is_upper_line(prev):
+        return " "
+    # Capitalised next line after an unfinished line: Vietnamese capitalises many
+    # proper nouns ("Quyết định", "Ủy ban"), so an unfinished line still wraps.
+    return " "
+
+
+def repair_line_wraps(text: str) -> str:
+    """Join lines broken by PDF copy while keeping paragraph, heading and list breaks.
+
+    The input must already be Unicode-normalised. Blank lines between wrapped
+    lines (a common PDF-to-text artefact) are treated like single breaks: the
+    decision rests on how the previous line ends and how the next one starts,
+    never on the blank line alone. Lone "|" lines (table cells flattened by
+    copy) are dropped and act as hard breaks.
+    """
+    lines = [re.sub(r"[ \u3000]+", " ", ln).strip(" ") for ln in text.split("\n")]
+    paragraphs: list[str] = []
+    current = ""
+    current_is_marker_heading = False
+    hard_break = True
+    for line in lines:
+        if not line:
+            continue
+        if line == "|":
+            hard_break = True
+            continue
+        joiner = None if hard_break or not current else _join_kind(current, line, current_is_marker_heading)
+        hard_break = False
+        if joiner is None:
+            if current:
+                paragraphs.append(current)
+            current = line
+            current_is_marker_heading = bool(_MARKER.match(line)) and len(line) < 120
+        else:
+            current = current + joiner + line
+            current_is_marker_heading = False
+    if current:
+        paragraphs.append(current)
+    return "\n".join(paragraphs)
+
+
+def normalize_text(raw: str) -> str:
+    """The canonical text every extractor reads: normalised Unicode, wraps repaired."""
+    return repair_line_wraps(normalize_unicode(raw))

@@ -1,0 +1,360 @@
+"""The province gazetteer on the real library data, and the dbt seeds generated from it."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import importlib.util
+import time
+import unicodedata
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from pipelines.khcn.gazetteer import Gazetteer, Province, _official_tones
+
+REPO_ROOT = Path(__file__).parents[1]
+REFERENCE_DIR = Path(__file__).parents[1].parent / "shared" / "reference"
+REFERENCE_CSV = REFERENCE_DIR / "provinces_2025.csv"
+BEFORE = datetime.date(2024, 6, 1)
+AFTER = datetime.date(2025, 8, 1)
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()
+
+
+@pytest.fixture(scope="module")
+def seed_script() -> ModuleType:
+    path = REPO_ROOT / "scripts" / "build_province_seed.py"
+    spec = importlib.util.spec_from_file_location("build_province_seed", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _code(unit: Province | None) -> str | None:
+    return unit.code if unit else None
+
+
+# --------------------------------------------------------------------------- the unit lists
+
+
+def test_counts_and_order(gaz: Gazetteer) -> None:
+    legacy, current = gaz.legacy(), gaz.current()
+    assert len(legacy) == 63
+    assert len(current) == 34
+    for units, era in ((legacy, "legacy"), (current, "current")):
+        codes = [p.code for p in units]
+        assert codes == sorted(codes)
+        assert len(set(codes)) == len(codes)
+        assert all(len(c) == 2 and c.isdigit() for c in codes)
+        assert {p.era for p in units} == {era}
+        assert {p.unit_type for p in units} == {"tỉnh", "thành phố"}
+
+
+def test_load_is_cached(gaz: Gazetteer) -> None:
+    assert Gazetteer.load() is gaz
+
+
+def test_names_are_nfc_with_official_tone_marks(gaz: Gazetteer) -> None:
+    for unit in [*gaz.legacy(), *gaz.current()]:
+        assert unicodedata.is_normalized("NFC", unit.name)
+        assert _official_tones(unit.name) == unit.name
+    names = {p.name for p in gaz.legacy()}
+    assert {"Hòa Bình", "Khánh Hòa", "Thanh Hóa", "Bà Rịa - Vũng Tàu", "Hồ Chí Minh", "Huế"} <= names
+
+
+def test_official_tone_placement() -> None:
+    assert _official_tones("Thuỷ") == "Thủy"
+    assert _official_tones("Hoà Bình") == "Hòa Bình"
+    assert _official_tones("KHÁNH HOÀ") == "KHÁNH HÒA"
+    assert _official_tones("khoẻ") == "khỏe"
+    # The tone stays where it is when the cluster is not final, or "u" belongs to "qu".
+    for word in ("Hoàng", "quý", "Quỳnh", "Nguyễn", "Thuyền"):
+        assert _official_tones(word) == word
+
+
+def test_successors_and_regions(gaz: Gazetteer) -> None:
+    current = {p.code: p for p in gaz.current()}
+    for unit in gaz.legacy():
+        assert unit.successor_code in current
+        assert unit.successor_name == current[unit.successor_code].name
+        assert unit.region is not None
+    for unit in gaz.current():
+        assert (unit.successor_code, unit.successor_name, unit.region) == (unit.code, unit.name, None)
+    # Every current unit absorbed at least one legacy unit with its own name.
+    assert {p.successor_code for p in gaz.legacy()} == set(current)
+
+
+def test_coordinates_inside_vietnam(gaz: Gazetteer) -> None:
+    for unit in [*gaz.legacy(), *gaz.current()]:
+        assert unit.latitude is not None and unit.longitude is not None
+        assert 8.0 < unit.latitude < 23.5
+        assert 102.0 < unit.longitude < 110.0
+
+
+# --------------------------------------------------------------------------- lookup
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Hung Yên", "33"),
+        ("Hung Yen", "33"),
+        ("HƯNG YÊN", "33"),
+        (unicodedata.normalize("NFD", "Hưng Yên"), "33"),
+        ("Ha Nam", "35"),
+        ("Hoà Bình", "17"),
+        ("Khánh Hoà", "56"),
+        ("tỉnh Khánh Hoà", "56"),
+        ("Thanh Hoá", "38"),
+        ("tỉnh Hải Dương", "30"),
+        ("Dak Lak", "66"),
+        ("Đắk Lắk", "66"),
+        ("Đắc Lắc", "66"),
+        ("Đắk Nông", "67"),
+        ("Dak Nong", "67"),
+        ("Kon Tum", "62"),
+        ("Kontum", "62"),
+        ("Bắc Cạn", "06"),
+        ("Thừa Thiên Huế", "46"),
+        ("Thừa Thiên - Huế", "46"),
+        ("Huế", "46"),
+        ("thành phố Huế", "46"),
+        ("Bà Rịa - Vũng Tàu", "77"),
+        ("Bà Rịa-Vũng Tàu", "77"),
+        ("Bà Rịa – Vũng Tàu", "77"),
+        ("Bà Rịa -Vũng Tàu", "77"),
+        ("Ba Ria Vung Tau", "77"),
+        ("TP. Hồ Chí Minh", "79"),
+        ("TP.Hồ Chí Minh", "79"),
+        ("Thành phố Hồ Chí Minh", "79"),
+        ("Hồ Chí Minh", "79"),
+        ("TP HCM", "79"),
+        ("TP.HCM", "79"),
+        ("TPHCM", "79"),
+        ("Thành phố Hà Nội", "01"),
+        ("  hà   nội ", "01"),
+    ],
+)
+def test_lookup_variants(gaz: Gazetteer, name: str, code: str) -> None:
+    assert _code(gaz.lookup(name)) == code
+
+
+@pytest.mark.parametrize("name", ["", "Việt Nam", "Nam", "tỉnh", "Hà Nam Ninh", "Sài Gòn Xanh", "xyz"])
+def test_lookup_unknown(gaz: Gazetteer, name: str) -> None:
+    assert gaz.lookup(name) is None
+
+
+def test_lookup_by_date_for_names_of_both_eras(gaz: Gazetteer) -> None:
+    assert _code(gaz.lookup("Tây Ninh", datetime.date(2024, 1, 1))) == "72"
+    assert _code(gaz.lookup("Tây Ninh", datetime.date(2025, 8, 1))) == "80"
+    assert _code(gaz.lookup("Tây Ninh")) == "72"  # no date: the pre-merger unit
+    assert _code(gaz.lookup("Tây Ninh", datetime.date(2025, 6, 30))) == "72"
+    assert _code(gaz.lookup("Tây Ninh", datetime.date(2025, 7, 1))) == "80"
+    assert _code(gaz.lookup("Tây Ninh", datetime.datetime(2025, 7, 1, 9, 0))) == "80"
+    after = gaz.lookup("tinh Tay Ninh", AFTER)
+    assert after is not None and after.era == "current" and after.name == "Tây Ninh"
+
+    # Same code in both eras, but different territory: the era still follows the date.
+    before_hy, after_hy = gaz.lookup("Hưng Yên", BEFORE), gaz.lookup("Hưng Yên", AFTER)
+    assert before_hy is not None and after_hy is not None
+    assert (before_hy.code, before_hy.era, before_hy.successor_code) == ("33", "legacy", "33")
+    assert (after_hy.code, after_hy.era) == ("33", "current")
+
+
+def test_lookup_post_2025_names(gaz: Gazetteer) -> None:
+    expected = {
+        "Lào Cai": ("10", "15"),
+        "Bắc Ninh": ("27", "24"),
+        "Gia Lai": ("64", "52"),
+        "An Giang": ("89", "91"),
+    }
+    for name, (old, new) in expected.items():
+        unit = gaz.lookup(name, AFTER)
+        assert unit is not None and (unit.code, unit.era) == (new, "current")
+        assert _code(gaz.lookup(name, BEFORE)) == old
+    hcm = gaz.lookup("TP. HCM", AFTER)
+    assert hcm is not None and (hcm.code, hcm.era, hcm.unit_type) == ("79", "current", "thành phố")
+
+
+@pytest.mark.parametrize("on_date", [None, BEFORE, AFTER])
+def test_lookup_legacy_only_names(gaz: Gazetteer, on_date: datetime.date | None) -> None:
+    hai_duong = gaz.lookup("Hải Dương", on_date)
+    assert hai_duong is not None
+    assert (hai_duong.code, hai_duong.era, hai_duong.successor_code, hai_duong.successor_name) == (
+        "30",
+        "legacy",
+        "31",
+        "Hải Phòng",
+    )
+    ha_nam = gaz.lookup("Hà Nam", on_date)
+    assert ha_nam is not None
+    assert (ha_nam.code, ha_nam.successor_code, ha_nam.successor_name) == ("35", "37", "Ninh Bình")
+
+
+# --------------------------------------------------------------------------- find_mentions
+
+
+def test_find_mentions_offsets_exact(gaz: Gazetteer) -> None:
+    text = (
+        "Ủy ban nhân dân tỉnh Hưng Yên phối hợp với Thái Bình, Hung Yen và TP. Hồ Chí Minh; "
+        "Việt Nam hợp tác với tỉnh Hà Nam và thành phố Hải Phòng (trước là Hải Dương)."
+    )
+    mentions = gaz.find_mentions(text)
+    for m in mentions:
+        assert text[m.start : m.end] == m.matched
+    assert [(m.name, m.matched) for m in mentions] == [
+        ("Hưng Yên", "Hưng Yên"),
+        ("Thái Bình", "Thái Bình"),
+        ("Hưng Yên", "Hung Yen"),
+        ("Hồ Chí Minh", "Hồ Chí Minh"),
+        ("Hà Nam", "Hà Nam"),
+        ("Hải Phòng", "Hải Phòng"),
+        ("Hải Dương", "Hải Dương"),
+    ]
+    first = mentions[0]
+    assert (first.start, first.end) == (text.index("Hưng Yên"), text.index("Hưng Yên") + len("Hưng Yên"))
+
+
+def test_find_mentions_viet_nam_and_word_boundaries(gaz: Gazetteer) -> None:
+    assert gaz.find_mentions("Việt Nam") == []
+    assert gaz.find_mentions("Cộng hòa xã hội chủ nghĩa Việt Nam, Viet Nam, VIỆT NAM") == []
+    assert gaz.find_mentions("tỉnh Hà Nam Ninh (1976-1991)") == []
+    assert gaz.find_mentions("HàNamx, xHà Nam, Hà Namz") == []
+    assert [m.matched for m in gaz.find_mentions("(Hà Nam)")] == ["Hà Nam"]
+    assert [m.matched for m in gaz.find_mentions("Quảng Nam-Đà Nẵng")] == ["Quảng Nam", "Đà Nẵng"]
+
+
+def test_find_mentions_diacritics_and_unicode_forms(gaz: Gazetteer) -> None:
+    nfc = "Khánh Hoà, Khánh Hòa, KHÁNH HOÀ, Khanh Hoa; Thừa Thiên Huế; Bà Rịa–Vũng Tàu; Đắc Lắc; Kontum"
+    expected = ["Khánh Hòa"] * 4 + ["Huế", "Bà Rịa - Vũng Tàu", "Đắk Lắk", "Kon Tum"]
+    for text in (nfc, unicodedata.normalize("NFD", nfc)):
+        mentions = gaz.find_mentions(text)
+        assert [m.name for m in mentions] == expected
+        for m in mentions:
+            assert text[m.start : m.end] == m.matched
+    assert gaz.find_mentions(nfc)[4].matched == "Thừa Thiên Huế"  # the longest name wins
+
+
+def test_find_mentions_common_phrases_are_not_provinces(gaz: Gazetteer) -> None:
+    not_provinces = [
+        "nâng cao bằng cách ứng dụng công nghệ",
+        "vì mục đích hòa bình",
+        "khu vực châu Á - Thái Bình Dương",
+        "Việt Nam Định Hướng Phát Triển",
+        "tham gia lại chương trình",
+        "Viện Hải dương học",
+        "hoa huệ và ân huệ",
+        "học tập tư tưởng, đạo đức, phong cách Hồ Chí Minh; Giải thưởng Hồ Chí Minh",
+        "chiến thắng Điện Biên Phủ",
+        "chuyển thành hóa đơn điện tử",
+        "làng sơn mài",
+        # a commune or district that shares the province's name is not the province
+        "xã Hòa Bình, huyện Điện Biên, Phường Thái Bình",
+    ]
+    for text in not_provinces:
+        assert gaz.find_mentions(text) == [], text
+    proper = (
+        "tỉnh Cao Bằng, tỉnh Hoà Bình, TỈNH THÁI BÌNH, Hoa Binh, thành phố Huế, TP.HCM, "
+        "các địa phương Hà Nam, thành phố Thanh Hóa"
+    )
+    assert [m.name for m in gaz.find_mentions(proper)] == [
+        "Cao Bằng",
+        "Hòa Bình",
+        "Thái Bình",
+        "Hòa Bình",
+        "Huế",
+        "Hồ Chí Minh",
+        "Hà Nam",
+        "Thanh Hóa",
+    ]
+
+
+def test_find_mentions_is_fast_on_long_text(gaz: Gazetteer) -> None:
+    paragraph = (
+        "Căn cứ Nghị quyết số 57-NQ/TW về phát triển khoa học, công nghệ, đổi mới sáng tạo; "
+        "Ủy ban nhân dân tỉnh Hưng Yên phối hợp với tỉnh Thái Bình, Hải Dương và thành phố Hà Nội "
+        "nhằm nâng cao năng lực nghiên cứu và chuyển giao công nghệ tại Việt Nam.\n"
+    )
+    text = (paragraph * (1_000_000 // len(paragraph) + 1))[:1_000_000]
+    started = time.perf_counter()
+    mentions = gaz.find_mentions(text)
+    elapsed = time.perf_counter() - started
+    assert len(mentions) >= 4 * (1_000_000 // len(paragraph))
+    assert elapsed < 2.0, f"find_mentions took {elapsed:.2f}s on 1 MB"
+
+
+def test_every_unit_name_is_found_and_resolves(gaz: Gazetteer) -> None:
+    for unit in [*gaz.legacy(), *gaz.current()]:
+        text = f"tỉnh {unit.name}" if unit.name != "Hồ Chí Minh" else "thành phố Hồ Chí Minh"
+        mentions = gaz.find_mentions(text)
+        assert [m.name for m in mentions] == [unit.name]
+        on_date = BEFORE if unit.era == "legacy" else AFTER
+        assert gaz.lookup(unit.name, on_date) == unit
+
+
+# --------------------------------------------------------------------------- seeds and reference
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_seed_files_match_the_gazetteer(gaz: Gazetteer, seed_script: ModuleType) -> None:
+    legacy_text = seed_script.render_csv(seed_script.LEGACY_COLUMNS, seed_script.legacy_rows(gaz))
+    current_text = seed_script.render_csv(seed_script.CURRENT_COLUMNS, seed_script.current_rows(gaz))
+    legacy_seed = REPO_ROOT / "dbt_project" / "seeds" / "provinces.csv"
+    current_seed = REPO_ROOT / "dbt_project" / "seeds" / "provinces_2025.csv"
+    assert legacy_seed.read_text(encoding="utf-8") == legacy_text, "run scripts/build_province_seed.py"
+    assert current_seed.read_text(encoding="utf-8") == current_text, "run scripts/build_province_seed.py"
+
+    rows = _read_csv(legacy_seed)
+    assert list(rows[0]) == list(seed_script.LEGACY_COLUMNS)
+    assert len(rows) == 63 and all(len(r["province_code"]) == 2 for r in rows)
+    assert rows[0]["province_code"] == "01"
+    current_rows = _read_csv(current_seed)
+    assert list(current_rows[0]) == list(seed_script.CURRENT_COLUMNS)
+    assert len(current_rows) == 34
+    assert {r["successor_code"] for r in rows} == {r["province_code"] for r in current_rows}
+
+
+@pytest.mark.skipif(not REFERENCE_CSV.exists(), reason="shared/reference is not available")
+def test_seed_and_gazetteer_agree_with_reference(gaz: Gazetteer, seed_script: ModuleType) -> None:
+    problems = seed_script.reference_disagreements(
+        seed_script.legacy_rows(gaz), seed_script.current_rows(gaz), REFERENCE_CSV
+    )
+    assert problems == []
+    for row in _read_csv(REFERENCE_CSV):
+        old = gaz.lookup(row["old_name"], datetime.date(2025, 6, 30))
+        new = gaz.lookup(row["new_name"], datetime.date(2025, 7, 1))
+        assert old is not None and new is not None
+        assert (old.code, old.unit_type, old.region) == (row["old_code"], row["old_type"], row["region"])
+        assert (old.successor_code, old.successor_name) == (row["new_code"], row["new_name"])
+        assert (new.code, new.name, new.unit_type, new.era) == (
+            row["new_code"],
+            row["new_name"],
+            row["new_type"],
+            "current",
+        )
+
+
+@pytest.mark.skipif(not REFERENCE_CSV.exists(), reason="shared/reference is not available")
+def test_reference_cross_check_catches_disagreements(
+    gaz: Gazetteer, seed_script: ModuleType, tmp_path: Path
+) -> None:
+    bad = tmp_path / "provinces_2025.csv"
+    bad.write_text(
+        REFERENCE_CSV.read_text(encoding="utf-8").replace("72,Tây Ninh,tỉnh,80,", "72,Tây Ninh,tỉnh,79,"),
+        encoding="utf-8",
+    )
+    problems = seed_script.reference_disagreements(
+        seed_script.legacy_rows(gaz), seed_script.current_rows(gaz), bad
+    )
+    assert any(p.startswith("72 successor_code") for p in problems)
+    assert seed_script.main(["--check", "--reference", str(bad)]) == 1

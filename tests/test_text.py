@@ -1,0 +1,108 @@
+"""Unicode normalisation, decoding and PDF line-wrap repair."""
+
+import unicodedata
+
+import pytest
+
+from pipelines.khcn.text import (
+    DecodeError,
+    decode_bytes,
+    fold_diacritics,
+    normalize_unicode,
+    repair_line_wraps,
+)
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("Hoà Bình", "Hòa Bình"),
+        ("Khánh Hoà", "Khánh Hòa"),
+        ("Thuỷ lợi", "Thủy lợi"),
+        ("UỶ BAN NHÂN DÂN", "ỦY BAN NHÂN DÂN"),
+        ("sức khoẻ", "sức khỏe"),
+        ("quý", "quý"),  # "qu" is a consonant: the tone stays on y
+        ("hoàn thành", "hoàn thành"),  # a final consonant keeps the tone on a
+        ("Thanh Hoá", "Thanh Hóa"),
+    ],
+)
+def test_tone_marks_follow_one_convention(variant: str, canonical: str) -> None:
+    assert normalize_unicode(variant) == canonical
+
+
+def test_nfd_input_becomes_nfc_and_keeps_length_of_nfc() -> None:
+    nfc = "Kế hoạch khoa học Hưng Yên"
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert nfd != nfc
+    assert normalize_unicode(nfd) == nfc
+
+
+def test_lookalike_eth_becomes_vietnamese_d() -> None:
+    assert normalize_unicode("\u00d0ổi mới") == "Đổi mới"
+
+
+def test_fold_diacritics_matches_misspelled_names() -> None:
+    assert fold_diacritics("Hưng Yên") == fold_diacritics("Hung Yên") == "hung yen"
+    assert fold_diacritics("Đắk Lắk") == "dak lak"
+
+
+def test_decode_rejects_empty_and_binary_and_accepts_bom() -> None:
+    with pytest.raises(DecodeError, match="empty"):
+        decode_bytes(b"")
+    with pytest.raises(DecodeError, match="binary"):
+        decode_bytes(b"\x00\x01\x02garbage")
+    with pytest.raises(DecodeError, match="UTF-8"):
+        decode_bytes("Kế hoạch".encode("cp1258", errors="replace") + b"\xff\xfe\xfa")
+    assert decode_bytes("\ufeffKế hoạch".encode()).text == "Kế hoạch"
+    assert decode_bytes("Kế hoạch".encode("utf-16")).text == "Kế hoạch"
+
+
+def test_token_broken_across_lines_is_joined_without_space() -> None:
+    text = "theo Kế hoạch số 196/KH-\nUBND ngày 05/12/2022 của tỉnh."
+    assert "196/KH-UBND ngày" in repair_line_wraps(text)
+
+
+def test_sentence_wrapped_with_blank_lines_is_joined() -> None:
+    text = "Thực hiện Quyết định số 2667/QĐ-BKHCN ngày 28/12/2022 của Bộ \n\ntrưởng Bộ Khoa học và Công nghệ."
+    assert repair_line_wraps(text) == (
+        "Thực hiện Quyết định số 2667/QĐ-BKHCN ngày 28/12/2022 của Bộ trưởng Bộ Khoa học và Công nghệ."
+    )
+
+
+def test_number_starting_next_line_is_joined() -> None:
+    text = "Thực hiện Quyết định số\n569/QĐ-TTg ngày 11/5/2022 của Thủ tướng."
+    assert repair_line_wraps(text) == "Thực hiện Quyết định số 569/QĐ-TTg ngày 11/5/2022 của Thủ tướng."
+
+
+def test_headings_list_items_and_paragraphs_keep_their_breaks() -> None:
+    text = (
+        "I. MỤC TIÊU\n1. Mục tiêu tổng quát\nĐẩy mạnh nghiên cứu ứng dụng.\n"
+        "a) Tăng đầu tư cho\nkhoa học;\nb) Phát triển doanh nghiệp.\n- Gạch đầu dòng\n+ Dấu cộng"
+    )
+    assert repair_line_wraps(text).split("\n") == [
+        "I. MỤC TIÊU",
+        "1. Mục tiêu tổng quát",
+        "Đẩy mạnh nghiên cứu ứng dụng.",
+        "a) Tăng đầu tư cho khoa học;",
+        "b) Phát triển doanh nghiệp.",
+        "- Gạch đầu dòng",
+        "+ Dấu cộng",
+    ]
+
+
+def test_lone_pipe_lines_are_cell_breaks_and_header_lines_stay_apart() -> None:
+    text = "Số: 4346/KH-UBND\n|\nHải Dương, ngày\n14 tháng 11 năm 2023\n|\nKẾ HOẠCH\nKHOA HỌC ĐẾN\nNĂM 2025\nThực hiện"
+    assert repair_line_wraps(text).split("\n") == [
+        "Số: 4346/KH-UBND",
+        "Hải Dương, ngày 14 tháng 11 năm 2023",
+        "KẾ HOẠCH KHOA HỌC ĐẾN NĂM 2025",
+        "Thực hiện",
+    ]
+
+
+def test_clause_continued_after_semicolon_in_lowercase_is_joined() -> None:
+    text = "c) Phát triển tài sản trí tuệ;\nphát triển thị trường KH&CN.\nd) Mục khác."
+    assert repair_line_wraps(text).split("\n") == [
+        "c) Phát triển tài sản trí tuệ; phát triển thị trường KH&CN.",
+        "d) Mục khác.",
+    ]
