@@ -15,21 +15,14 @@ pytestmark = pytest.mark.slow
 
 
 def materialize_all(data_dir: Path):
-    """Load the code location as `dagster` would and run every asset in-process."""
+    """Run the nightly job (every asset and check) in-process, as `make run` does."""
     import dagster as dg
 
-    from pipelines.assets import export, ingest, warehouse
-    from pipelines.checks import documents_contract, every_file_accounted_for, rejections_have_reasons
-    from pipelines.resources import Settings, build_resources
+    from pipelines.definitions import build_definitions
+    from pipelines.resources import Settings
 
-    resources = build_resources(Settings(data_dir))
-    assets = dg.load_assets_from_modules([ingest, warehouse, export])
-    return dg.materialize(
-        [*assets, documents_contract, rejections_have_reasons, every_file_accounted_for],
-        resources=resources,
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
+    job = build_definitions(Settings(data_dir)).resolve_job_def("khcn_all")
+    return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
 
 
 def test_every_asset_materializes_and_exports_agree(data_dir: Path) -> None:

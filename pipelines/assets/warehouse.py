@@ -29,7 +29,7 @@ def replace_tables(warehouse: Warehouse, tables: Mapping[str, pl.DataFrame]) -> 
             raise
 
 
-RAW_TABLES = ("documents", "rejected_documents", "plan_files")
+RAW_TABLES = ("documents", "rejected_documents", "plan_files", "targets", "rejected_targets")
 
 
 @dg.multi_asset(
@@ -47,9 +47,17 @@ def raw_tables(
     documents: pl.DataFrame,
     rejected_documents: pl.DataFrame,
     plan_files: pl.DataFrame,
+    targets: pl.DataFrame,
+    rejected_targets: pl.DataFrame,
 ):
-    """Write documents, rejections and the file listing to DuckDB `raw.*` for dbt."""
-    tables = {"documents": documents, "rejected_documents": rejected_documents, "plan_files": plan_files}
+    """Write documents, targets, rejections and the file listing to DuckDB `raw.*` for dbt."""
+    tables = {
+        "documents": documents,
+        "rejected_documents": rejected_documents,
+        "plan_files": plan_files,
+        "targets": targets,
+        "rejected_targets": rejected_targets,
+    }
     replace_tables(warehouse, tables)
     context.log.info(f"loaded raw tables into {warehouse.path}")
     for name, frame in tables.items():

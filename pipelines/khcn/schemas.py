@@ -58,11 +58,14 @@ REJECTION_SCHEMA = {
 def _describe(check: str, column: str | None, value: str | None) -> str:
     if column == "province_code" and value in (None, "None"):
         return "no province recognised in the text (header, place line or body); check the document is a provincial plan"
-    where = f"column '{column}'" if column and column != "None" else "row"
-    return f"{where} failed {check} (value: {value})"
+    if not column or column == "None":
+        return f"row failed: {check}"
+    return f"column '{column}' failed {check} (value: {value})"
 
 
-def split_valid(df: pl.DataFrame, schema: type[pa.DataFrameModel]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def split_valid(
+    df: pl.DataFrame, schema: type[pa.DataFrameModel] | pa.DataFrameSchema
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Rows that satisfy `schema`, and the others (same columns plus `reason`) listing every failed check.
 
     Schema-level problems (a missing column, a wrong dtype) are programming errors
@@ -81,7 +84,7 @@ def split_valid(df: pl.DataFrame, schema: type[pa.DataFrameModel]) -> tuple[pl.D
         pl.col("index").is_null() & (pl.col("schema_context") != "DataFrameSchema")
     )
     if schema_failures.height and data_failures.height == 0:
-        raise ValueError(f"{schema.__name__} does not fit the data:\n{schema_failures}")
+        raise ValueError(f"{getattr(schema, '__name__', schema)} does not fit the data:\n{schema_failures}")
     reasons = (
         data_failures.with_columns(
             pl.struct(["check", "column", "failure_case"])
@@ -103,3 +106,52 @@ def split_valid(df: pl.DataFrame, schema: type[pa.DataFrameModel]) -> tuple[pl.D
 def rejected_frame(rows: list[dict]) -> pl.DataFrame:
     """A rejection table with a fixed schema, even when empty."""
     return pl.DataFrame(rows, schema=REJECTION_SCHEMA)
+
+
+def target_schema(indicator_codes: set[str]) -> pa.DataFrameSchema:
+    """Contract for target records; the catalog's codes are data, so the schema is built from them."""
+    return pa.DataFrameSchema(
+        {
+            "target_id": pa.Column(str, unique=True),
+            "document_id": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{16}$")),
+            "indicator": pa.Column(str, pa.Check.isin(sorted(indicator_codes))),
+            "target_type": pa.Column(
+                str, pa.Check.isin(["level", "increase_by", "multiply_by", "annual_growth_pct"])
+            ),
+            "bound": pa.Column(str, pa.Check.isin(["eq", "ge", "gt", "le", "lt", "range", "approx"])),
+            "value_min": pa.Column(float, nullable=True),
+            "value_max": pa.Column(float, nullable=True),
+            "target_year": pa.Column(int, pa.Check.in_range(YEAR_MIN, YEAR_MAX), nullable=True),
+            "baseline_year": pa.Column(int, pa.Check.in_range(YEAR_MIN, YEAR_MAX), nullable=True),
+            "quote": pa.Column(str, pa.Check.str_length(min_value=1)),
+            "quote_verified": pa.Column(
+                bool, pa.Check.eq(True), description="quote == text[char_start:char_end]"
+            ),
+            "confidence": pa.Column(float, pa.Check.in_range(0.0, 1.0)),
+        },
+        checks=[
+            pa.Check(
+                lambda data: data.lazyframe.select(
+                    pl.col("value_min").is_null()
+                    | pl.col("value_max").is_null()
+                    | (pl.col("value_min") <= pl.col("value_max"))
+                ),
+                error="value_min must not exceed value_max",
+            ),
+            pa.Check(
+                lambda data: data.lazyframe.select(
+                    ~(
+                        (pl.col("target_type") == "level")
+                        & pl.col("unit").fill_null("").str.starts_with("%")
+                        & ((pl.col("value_min") < 0) | (pl.col("value_max") > 100))
+                    ).fill_null(False)
+                ),
+                error="a level in percent must lie within 0-100",
+            ),
+            pa.Check(
+                lambda data: data.lazyframe.select(pl.col("qualitative") | pl.col("value_min").is_not_null()),
+                error="a quantified target needs a value",
+            ),
+        ],
+        strict=False,
+    )

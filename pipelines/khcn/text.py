@@ -150,8 +150,9 @@ _WORD_CHAR = re.compile(r"\w")
 
 
 def _is_upper_line(line: str) -> bool:
+    """A heading in capitals (two words or more: a lone acronym like "KHCN&ĐMST" is not a heading)."""
     letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
+    return len(letters) >= 3 and " " in line.strip() and all(c.isupper() for c in letters)
 
 
 def _starts_lower(line: str) -> bool:
@@ -183,6 +184,8 @@ def _join_kind(prev: str, nxt: str, prev_is_marker_heading: bool) -> str | None:
         return None
     if _starts_lower(nxt):
         return " "
+    if _is_upper_line(prev) and _is_upper_line(nxt):
+        return " "  # a heading in capitals wrapped over two lines
     if prev_is_marker_heading:
         # "1. Mục tiêu tổng quát" followed by a capitalised paragraph.
         return None

@@ -1,0 +1,36 @@
+-- One row per target a plan commits to, with its province (as at the plan's date and after
+-- the 2025 merger), the plan and the indicator, and the exact quote it was read from.
+select
+    t.target_id,
+    t.document_id,
+    d.province_code,
+    d.province_name,
+    d.successor_code,
+    d.successor_name,
+    d.doc_number,
+    d.issue_year,
+    d.title as document_title,
+    t.indicator_code,
+    i.name_vi as indicator_name_vi,
+    i.name_en as indicator_name_en,
+    t.label,
+    t.target_type,
+    t.bound,
+    t.value_min,
+    t.value_max,
+    t.unit,
+    t.target_year,
+    t.baseline_value,
+    t.baseline_year,
+    t.components,
+    t.qualitative,
+    t.quote,
+    t.section,
+    t.char_start,
+    t.char_end,
+    t.confidence,
+    t.extracted_from
+from {{ ref('stg_targets') }} as t
+inner join {{ ref('dim_document') }} as d using (document_id)
+left join {{ ref('dim_indicator') }} as i using (indicator_code)
+order by d.province_code, t.document_id, t.char_start

@@ -1,0 +1,70 @@
+"""The outline of a plan, from its own numbering: "II.2.b" for item b) of 2. under II.
+
+Vietnamese plans number sections with Roman numerals (I., II.), Arabic numbers
+(1., 2., 2.1.), letters (a), b), … đ)), then "-" and "+" bullets. A section
+path lets an analyst find a quote in the printed plan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ROMAN = re.compile(r"^(?:PHẦN\s+|Phần\s+)?(?P<label>[IVXLC]{1,6})[.)]\s")
+_ARABIC = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?=\S)")
+_LETTER = re.compile(r"^(?P<label>[a-zđ])[)]\s")
+_BULLET = re.compile(r"^[-+•–▪●○■□➢]\s")
+
+_RANK = {"roman": 0, "arabic": 1, "letter": 2}
+
+
+def _strip_markup(line: str) -> str:
+    return re.sub(r"^[#*_\s]+", "", line)
+
+
+@dataclass
+class Outline:
+    """Tracks the current section path while lines are read in order."""
+
+    stack: list[tuple[str, str, str]]  # (kind, label, heading text)
+
+    @classmethod
+    def start(cls) -> Outline:
+        return cls([])
+
+    def feed(self, line: str) -> str | None:
+        """Update with one line; return the path of the section this line belongs to."""
+        text = _strip_markup(line)
+        kind, label = self._marker(text)
+        if kind is not None:
+            while self.stack and _RANK[self.stack[-1][0]] >= _RANK[kind]:
+                self.stack.pop()
+            self.stack.append((kind, label, text[:160]))
+        return self.path()
+
+    def path(self) -> str | None:
+        if not self.stack:
+            return None
+        return ".".join(label for _, label, _ in self.stack)
+
+    def headings(self) -> list[str]:
+        """Texts of the numbered headings (Roman and Arabic levels) the current line sits under."""
+        return [text for kind, _, text in self.stack if kind in ("roman", "arabic")]
+
+    @staticmethod
+    def _marker(text: str) -> tuple[str | None, str]:
+        match = _ROMAN.match(text)
+        if match and not text[match.end() :].startswith(("/", "-")):
+            return "roman", match.group("label")
+        match = _ARABIC.match(text)
+        if match and ("." in text[: match.end()] or ")" in text[: match.end()]):
+            # "2.1" carries its parent already, so it replaces "2" on the stack: path "I.2.1".
+            return "arabic", match.group("label")
+        match = _LETTER.match(text)
+        if match:
+            return "letter", match.group("label")
+        return None, ""
+
+
+def is_bullet(line: str) -> bool:
+    return bool(_BULLET.match(_strip_markup(line)))
