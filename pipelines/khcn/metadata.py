@@ -211,7 +211,16 @@ def read_title(text: str, gazetteer: Gazetteer | None = None) -> tuple[str | Non
             is_heading = nxt.lstrip().startswith(("#", "**")) or _is_upper_text(stripped)
             # A bare "KẾ HOẠCH" line is followed by its subject, whatever its case.
             is_subject = not any(parts) and len(stripped) < 300
-            if not stripped or (_BODY_START.match(stripped) and not nxt.lstrip().startswith("#")):
+            if not stripped:
+                break
+            # The line right after a bare "KẾ HOẠCH" is its subject even when it opens with "Thực hiện…",
+            # unless it reads like the preamble (a citation, or ending in "như sau:").
+            preamble = stripped.endswith(":") or len(stripped) > 250 or re.search(r"\d+/[A-ZĐ]", stripped)
+            if (
+                _BODY_START.match(stripped)
+                and not nxt.lstrip().startswith("#")
+                and not (is_subject and not preamble)
+            ):
                 break
             if not (is_heading or is_subject):
                 break

@@ -104,7 +104,8 @@ _STRONG_CUES = re.compile(
 _ACTION_CUES = re.compile(
     r"\b(?:xay dung|trien khai|thuc hien|ho tro|de xuat|to chuc|phat trien|dao tao|tuyen chon|ung dung|"
     r"chuyen giao|cap|dang ky|bao ho|tham gia|thanh lap|hinh thanh|thu hut|dau tu|boi duong|nhan rong|"
-    r"phe duyet|dat hang|ky ket|cong nhan|chung nhan|kiem tra|thanh tra|danh gia|khao sat)\b"
+    r"phe duyet|dat hang|ky ket|cong nhan|chung nhan|kiem tra|thanh tra|danh gia|khao sat|tap huan|phat hanh|"
+    r"xuat ban|bien soan|cap nhat|kiem dinh|hieu chuan|thu nghiem|so hoa)\b"
 )
 _PAST_TENSE = re.compile(
     r"\bda\b"
@@ -113,7 +114,9 @@ _PAST = re.compile(
     r"\b(?:hien co|hien nay|hien dang|toan tinh co|toan tinh da|uoc thuc hien|uoc dat|ket qua|"
     r"tinh den|luy ke|so voi cung ky|duoc xep|xep thu|xep hang|dung thu|trong nam qua)\b"
 )
-_YEAR_MENTION = re.compile(r"(?:\b(?:den|toi|vao|trong|nam|cuoi)\s+)(?:nam\s+)?(?P<year>(?:19|20)\d{2})\b")
+_YEAR_MENTION = re.compile(
+    r"(?:\b(?:den|toi|vao|trong|nam|cuoi)\s+(?:nam\s+)?|\bgiai doan\s+(?:19|20)\d{2}\s*-\s*)(?P<year>(?:19|20)\d{2})\b"
+)
 _COMPARE_YEAR = re.compile(r"so voi (?:nam |cuoi nam |cung ky nam )?(?P<year>(?:19|20)\d{2})")
 _POLICY_NORM = re.compile(
     r"\b(?:ho tro|muc ho tro|kinh phi ho tro|chi phi|muc chi|dinh muc|khong qua|toi da)\b[^;]{0,40}$"
@@ -204,13 +207,16 @@ _UNIT_NOUNS = (
     "hợp tác xã",
     "vườn ươm",
     "không gian",
+    "biểu ghi",
+    "bản ghi",
+    "lượt người",
 )
 _UNIT_RE = re.compile(
     r"^\s*(?P<unit>" + "|".join(sorted((re.escape(u) for u in _UNIT_NOUNS), key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
 _PER_POPULATION = re.compile(
-    r"^\s*(?P<unit>người\s*/\s*(?:một\s+vạn|1\s*vạn|10\.000|vạn)\s+dân)", re.IGNORECASE
+    r"^\s*(?P<unit>người\s*(?:/|trên|trong)\s*(?:một\s+vạn|1\s*vạn|10\.000|vạn)\s+dân)", re.IGNORECASE
 )
 _CLAUSE_SPLIT = re.compile(r";|\.\s+(?=[A-ZĐÀ-Ỹ])|\.$")
 
@@ -286,7 +292,7 @@ def _bound(prefix_folded: str, is_range: bool, tail_folded: str) -> str:
 
 def _target_type(prefix_folded: str, unit: str | None, per_year: bool) -> str:
     near = prefix_folded[-40:]
-    increase = re.search(r"\b(?:tang|tang them|nang|gap)\b(?!.*\b(?:dat|len|chiem)\b)", near)
+    increase = re.search(r"\b(?:tang|tang them|them|nang|gap)\b(?!.*\b(?:dat|len|chiem)\b)", near)
     if unit == "lần" and (increase or re.search(r"\bgap\b", near)):
         return "multiply_by"
     if per_year or (
@@ -310,14 +316,12 @@ def _trim_label(line: str, start: int, end: int) -> tuple[int, int]:
     )
     start += lead.end() if lead else 0
     while end > start:
-        folded = fold_phrase(line[start:end])
-        match = _BOUND_WORDS.search(folded)
+        segment = line[start:end].rstrip(" ,:-–")
+        end = start + len(segment)
+        match = _BOUND_WORDS.search(fold_diacritics(segment))  # length-preserving, so positions agree
         if not match or match.start() == match.end():
-            stripped = line[start:end].rstrip(" ,:-–")
-            end = start + len(stripped)
             break
-        end = start + len(line[start:end].rstrip()[: match.start()].rstrip()) if match.start() > 0 else start
-        end = start + len(line[start:end].rstrip(" ,:-–"))
+        end = start + match.start()
     return start, end
 
 
@@ -415,6 +419,68 @@ def _year_before(folded_line: str, position: int) -> int | None:
     return best
 
 
+def _value_unit(line: str, m: _Mention) -> tuple[str | None, int, bool]:
+    """Unit of a value and where the value ends: "%" / "%/năm" / "% GRDP" win over a noun after them."""
+    after = line[m.end :]
+    if line[m.start : m.end].rstrip().endswith("%") or (m.is_range and re.match(r"^\s?%", after)):
+        has_percent = line[m.start : m.end].rstrip().endswith("%")
+        percent = 0 if has_percent else re.match(r"^\s?%", after).end()
+        per_year = re.match(r"^\s*/\s*năm\b", after[percent:])
+        if per_year:
+            return "%/năm", m.end + percent + per_year.end(), True
+        base = re.match(r"^\s*(?:GRDP|GDP)\b", after[percent:])
+        if base:
+            return "% GRDP", m.end + percent + base.end(), False
+        return "%", m.end + percent, False
+    unit, length, per_year = _unit_after(after)
+    return unit, m.end + length, per_year
+
+
+def _sentence_start(line: str, position: int) -> int:
+    """Start of the sentence holding `position` (after the last ". " + capital, or the line start)."""
+    start = 0
+    for match in re.finditer(r"[.!?]\s+(?=[A-ZĐÀ-Ỹ])", line[:position]):
+        start = match.end()
+    return start
+
+
+_FORWARD = re.compile(r"\b(?:phan dau|muc tieu|den nam|toi nam|chi tieu|ke hoach nam|du kien)\b")
+_RANK_BEFORE = re.compile(
+    r"(?:\bnhóm|\btop|\bxếp(?: hạng)?(?: thứ)?|\bđứng(?: thứ)?|\bhạng)\s*$", re.IGNORECASE
+)
+_RANK_AFTER = re.compile(
+    r"^\s*(?:tỉnh|địa phương|thành phố|đơn vị)?[^,;.]{0,25}(?:dẫn đầu|đứng đầu|cao nhất|tốt nhất|cả nước)"
+)
+
+
+def _past(
+    sentence_prefix: str, clause_prefix: str, context: PlanContext, in_goal_section: bool
+) -> tuple[bool, int | None]:
+    """Is this a past result (a baseline), not a commitment? Returns (past, year of the past figure).
+
+    A sentence that opens on a year before the plan ("Trong năm 2023, …", "Năm 2022, toàn tỉnh có
+    …") stays in the past for all its clauses until a forward cue ("phấn đấu", "đến năm") appears.
+    """
+    past_year = None
+    past_at = -1
+    for match in _YEAR_MENTION.finditer(sentence_prefix):
+        year = int(match.group("year"))
+        if re.search(r"\b(?:den|toi)\b", match.group(0)) or _COMPARE_YEAR.search(
+            sentence_prefix[max(0, match.start() - 12) : match.end()]
+        ):
+            continue
+        if context.start_year and year < context.start_year:
+            past_year, past_at = year, match.end()
+        else:
+            past_year, past_at = None, -1
+    forward = [m.end() for m in _FORWARD.finditer(sentence_prefix)]
+    if past_year is not None and forward and max(forward) > past_at:
+        past_year = None
+    words = _PAST.search(clause_prefix) or (_PAST_TENSE.search(clause_prefix) and not in_goal_section)
+    past = bool(words) and not _FORWARD.search(clause_prefix)
+    return past or past_year is not None, past_year
+
+
 def _prose_targets(
     line: str, offset: int, section: str | None, catalog: Catalog, context: PlanContext, in_goal_section: bool
 ) -> list[Target]:
@@ -435,59 +501,28 @@ def _prose_targets(
                 mention.is_range,
                 mention.word,
             )
-            if m.start < consumed_until or not _is_quantity(line, m, marker_end):
+            rank = bool(_RANK_BEFORE.search(line[: m.start])) and bool(_RANK_AFTER.match(line[m.end :]))
+            if m.start < consumed_until or not (rank or _is_quantity(line, m, marker_end)):
                 continue
-            unit, unit_len, per_year = _unit_after(line[m.end :])
-            if m.is_range and unit is None and re.match(r"^\s?%", line[m.end - 1 :]):
-                unit = "%"
-            if line[m.start : m.end].rstrip().endswith("%"):
-                unit, per_year = (
-                    ("%/năm", True) if re.match(r"^\s*/\s*năm", line[m.end :]) else (unit or "%", per_year)
-                )
-                if unit == "%/năm":
-                    unit_len = re.match(r"^\s*/\s*năm", line[m.end :]).end()
-                elif re.match(r"^\s*(GRDP|GDP)\b", line[m.end :]):
-                    unit, unit_len = "% GRDP", re.match(r"^\s*(GRDP|GDP)\b", line[m.end :]).end()
-            value_end = m.end + unit_len
+            unit, value_end, per_year = ("hạng", m.end, False) if rank else _value_unit(line, m)
             phrase_end = _phrase_end(line, value_end)
             tail = line[value_end:phrase_end]
             prefix = line[clause_start : m.start]
             prefix_folded = fold_phrase(prefix)
             tail_folded = fold_phrase(tail)
-            # Money or percentage norms of a support policy are not targets ("hỗ trợ tối đa 50% kinh phí").
-            if _POLICY_NORM.search(prefix_folded[-60:]) and re.match(
-                r"^\s*(?:kinh phi|chi phi|/)",
-                tail_folded + ("/" if re.match(r"^\s*/", line[value_end:]) else ""),
-            ):
-                previous_end = phrase_end
-                continue
-            if re.match(r"^\s*/\s*[^\W\d]", line[value_end:]) and unit in {
-                "tỷ đồng",
-                "triệu đồng",
-                "nghìn đồng",
-                "đồng",
-            }:
+            if _is_policy_norm(line, prefix_folded, tail_folded, value_end, unit):
                 previous_end = phrase_end
                 continue
             label_start, label_end = _trim_label(line, max(previous_end, clause_start), m.start)
             label = line[label_start:label_end]
             if not _has_noun(label) and tail.strip():
                 label = (label + " … " if label else "") + tail.strip()
-            matching_text = f"{line[label_start:label_end]} {unit or ''} {tail}"
-            indicator = catalog.match(matching_text)
-            past = (
-                _PAST.search(prefix_folded) or (_PAST_TENSE.search(prefix_folded) and not in_goal_section)
-            ) and not re.search(r"\b(?:phan dau|muc tieu|den nam|chi tieu)\b", prefix_folded)
-            past_year = None
-            for match in _YEAR_MENTION.finditer(prefix_folded):
-                year = int(match.group("year"))
-                if (
-                    context.start_year
-                    and year < context.start_year
-                    and not re.search(r"den|toi", match.group(0))
-                ):
-                    past_year = year
-            if past or past_year:
+            # The phrase in reading order, then the unit once more at the end: some catalog patterns
+            # key on the unit closing the phrase ("… hạng" for a rank, "… %" for a share).
+            indicator = catalog.match(f"{line[label_start:label_end]} {unit or ''} {tail} {unit or ''}")
+            sentence_prefix = fold_phrase(line[_sentence_start(line, m.start) : m.start])
+            past, past_year = _past(sentence_prefix, prefix_folded, context, in_goal_section)
+            if past:
                 baselines[indicator] = (m.low, past_year)
                 previous_end = phrase_end
                 continue
@@ -497,28 +532,27 @@ def _prose_targets(
             if unit is None and indicator != OTHER:
                 catalog_unit = catalog.unit_of(indicator)
                 unit = catalog_unit if catalog_unit and not catalog_unit.startswith("%") else None
-            strong = _STRONG_CUES.search(clause_folded) or _STRONG_CUES.search(prefix_folded)
-            action = _ACTION_CUES.search(clause_folded)
+            if unit == "%" and "grdp" in fold_phrase(label):
+                unit = "% GRDP"
+            strong = _STRONG_CUES.search(clause_folded)
+            governing_action = _ACTION_CUES.search(prefix_folded[-80:])
             if indicator == OTHER:
-                keep = (
-                    bool(strong)
-                    and unit is not None
-                    and (in_goal_section or _STRONG_CUES.search(prefix_folded[-40:]))
-                )
+                keep = unit is not None and bool(strong or governing_action)
             else:
-                keep = bool(strong or action or in_goal_section)
+                keep = bool(strong or _ACTION_CUES.search(clause_folded) or in_goal_section)
             if not keep:
                 previous_end = phrase_end
                 continue
-            bound = _bound(prefix_folded[-30:], m.is_range, tail_folded)
+            bound = (
+                "le"
+                if rank and re.search(r"(?:nhóm|top)\s*$", line[: m.start], re.IGNORECASE)
+                else _bound(prefix_folded[-30:], m.is_range, tail_folded)
+            )
             target_type = _target_type(prefix_folded, unit, per_year)
             low, high = m.low, m.high
             if target_type == "increase_by" and re.search(r"\bgiam\b", prefix_folded[-40:]):
                 low, high = -high, -low
-            year = (
-                _year_before(fold_phrase(line[: m.start]), len(fold_phrase(line[: m.start])))
-                or context.default_year
-            )
+            year = _year_before(sentence_prefix, len(sentence_prefix)) or context.default_year
             if year is not None and context.start_year and year < context.start_year:
                 year = context.default_year
             compare = _COMPARE_YEAR.search(fold_phrase(line[m.start : clause_end]))
@@ -529,8 +563,9 @@ def _prose_targets(
             quote_end = max(value_end, comp_end) if components else value_end
             if tail.strip() and not _has_noun(line[label_start:label_end]):
                 quote_end = max(quote_end, phrase_end)
-            quote_start = label_start if label_end > label_start else max(previous_end, clause_start)
-            quote_start = min(quote_start, m.start)
+            quote_start = min(
+                label_start if label_end > label_start else max(previous_end, clause_start), m.start
+            )
             while quote_start < m.start and line[quote_start] in " ,;:-–":
                 quote_start += 1
             records.append(
@@ -556,13 +591,24 @@ def _prose_targets(
             )
             consumed_until = comp_end if components else value_end
             previous_end = max(phrase_end, consumed_until)
-        if not _mentions(clause) or all(
-            r.char_start < offset + clause_start or r.char_start >= offset + clause_end for r in records
-        ):
+        if not any(offset + clause_start <= r.char_start < offset + clause_end for r in records):
             qualitative = _qualitative(line, clause_start, clause_end, offset, section, catalog, context)
             if qualitative:
                 records.append(qualitative)
     return records
+
+
+def _is_policy_norm(
+    line: str, prefix_folded: str, tail_folded: str, value_end: int, unit: str | None
+) -> bool:
+    """Support rates and caps of a policy ("hỗ trợ tối đa 50% kinh phí", "500 triệu đồng/dự án")."""
+    per_item = re.match(r"^\s*/\s*[^\W\d]", line[value_end:])
+    if per_item and unit in {"tỷ đồng", "triệu đồng", "nghìn đồng", "đồng"}:
+        return True
+    return bool(
+        _POLICY_NORM.search(prefix_folded[-60:])
+        and (per_item or re.match(r"^\s*(?:kinh phi|chi phi)", tail_folded))
+    )
 
 
 def _components(line: str, position: int) -> tuple[list[dict] | None, int]:
@@ -748,6 +794,8 @@ def _table_targets(
         unit = cells[layout.unit] if layout.unit is not None and layout.unit < len(cells) else None
         if "%" in plan_cell and not unit:
             unit = "%"
+        if unit == "%" and "grdp" in fold_phrase(label):
+            unit = "% GRDP"
         baseline = None
         if layout.actual is not None and layout.actual < len(cells):
             actual = parse_cell(cells[layout.actual])

@@ -11,6 +11,7 @@ deterministic and must not depend on which province or file the text came from.
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -149,6 +150,9 @@ _TOKEN_BREAK = re.compile(r"[\w&][-/]$")
 _WORD_CHAR = re.compile(r"\w")
 
 
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*-)?(?:\s*/\s*\d{1,3})?$")
+
+
 def _is_upper_line(line: str) -> bool:
     """A heading in capitals (two words or more: a lone acronym like "KHCN&ĐMST" is not a heading)."""
     letters = [c for c in line if c.isalpha()]
@@ -196,36 +200,65 @@ def _join_kind(prev: str, nxt: str, prev_is_marker_heading: bool) -> str | None:
     return " "
 
 
+def _split_columns(line: str) -> list[str]:
+    """Two blocks side by side (header, signature) are separated by a wide run of spaces."""
+    parts = [p.strip(" ") for p in re.split(r" {4,}", line.strip(" "))]
+    return [p for p in parts if p] or [""]
+
+
+def _blank_lines_are_breaks(lines: list[str]) -> bool:
+    """Do blank lines mark paragraphs here, or did PDF copy put one after every line?
+
+    When most lines are followed by a blank line, blank lines carry no meaning and
+    wraps must be judged on the text alone; when blank lines are rare, each one is
+    a real paragraph break.
+    """
+    non_blank = sum(1 for ln in lines if ln.strip())
+    blank_runs = sum(1 for a, b in itertools.pairwise(lines) if a.strip() and not b.strip())
+    return non_blank > 0 and blank_runs / non_blank < 0.3
+
+
 def repair_line_wraps(text: str) -> str:
     """Join lines broken by PDF copy while keeping paragraph, heading and list breaks.
 
-    The input must already be Unicode-normalised. Blank lines between wrapped
-    lines (a common PDF-to-text artefact) are treated like single breaks: the
-    decision rests on how the previous line ends and how the next one starts,
-    never on the blank line alone. Lone "|" lines (table cells flattened by
-    copy) are dropped and act as hard breaks.
+    The input must already be Unicode-normalised. The decision rests on how the
+    previous line ends and how the next one starts; blank lines count as breaks
+    only in texts where they are rare (see `_blank_lines_are_breaks`). Lone "|"
+    lines (table cells flattened by copy) and page numbers are dropped; a line
+    holding two columns side by side is split into its columns.
     """
-    lines = [re.sub(r"[ \u3000]+", " ", ln).strip(" ") for ln in text.split("\n")]
+    raw_lines = text.split("\n")
+    blank_breaks = _blank_lines_are_breaks(raw_lines)
     paragraphs: list[str] = []
     current = ""
     current_is_marker_heading = False
     hard_break = True
-    for line in lines:
-        if not line:
+    for raw in raw_lines:
+        if not raw.strip():
+            hard_break = hard_break or blank_breaks
             continue
-        if line == "|":
-            hard_break = True
-            continue
-        joiner = None if hard_break or not current else _join_kind(current, line, current_is_marker_heading)
-        hard_break = False
-        if joiner is None:
-            if current:
-                paragraphs.append(current)
-            current = line
-            current_is_marker_heading = bool(_MARKER.match(line)) and len(line) < 120
-        else:
-            current = current + joiner + line
-            current_is_marker_heading = False
+        columns = _split_columns(raw) if "\t" not in raw else [raw.strip(" ")]
+        for index, column in enumerate(columns):
+            line = re.sub(r"[ \u3000]+", " ", column).strip(" ")
+            if line == "|":
+                hard_break = True
+                continue
+            if _PAGE_NUMBER.match(line):
+                continue  # a page number left by PDF copy, possibly in the middle of a sentence
+            if index > 0:
+                hard_break = True
+            joiner = (
+                None if hard_break or not current else _join_kind(current, line, current_is_marker_heading)
+            )
+            hard_break = len(columns) > 1
+            if joiner is None:
+                if current:
+                    paragraphs.append(current)
+                current = line
+                current_is_marker_heading = bool(_MARKER.match(line)) and len(line) < 120
+            else:
+                current = current + joiner + line
+                current_is_marker_heading = False
     if current:
         paragraphs.append(current)
     return "\n".join(paragraphs)
