@@ -170,3 +170,45 @@ def markdown_table(frame: pl.DataFrame) -> str:
 def documents_frame(rows: list[dict]) -> pl.DataFrame:
     """Documents as a frame with a fixed schema (also when there are none)."""
     return pl.DataFrame(rows, schema=DOCUMENT_SCHEMA)
+
+
+REFERENCE_COLUMNS = {
+    "province_code": pl.String,
+    "province_name": pl.String,
+    "statistic": pl.String,
+    "year": pl.Int64,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "status": pl.String,
+    "source": pl.String,
+    "source_url": pl.String,
+    "origin": pl.String,
+}
+
+
+@dg.asset(group_name="ingest", compute_kind="python")
+def reference_statistics(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> pl.DataFrame:
+    """Official statistics analysts drop as CSV into data/raw/reference/ (files starting with "_" are
+    templates). A file that cannot be read is logged and skipped; the checked seed is unaffected."""
+    folder = plan_folder.root().parent / "reference"
+    frames = []
+    for path in sorted(folder.glob("*.csv")) if folder.exists() else []:
+        if path.name.startswith("_"):
+            continue
+        try:
+            frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+            missing = set(REFERENCE_COLUMNS) - {"origin"} - set(frame.columns)
+            if missing:
+                raise ValueError(f"missing columns {sorted(missing)}")
+            frame = frame.with_columns(
+                pl.col("year").cast(pl.Int64, strict=True),
+                pl.col("value").str.replace_all(",", ".").cast(pl.Float64, strict=True),
+                pl.col("province_code").str.zfill(2),
+                pl.lit(path.name).alias("origin"),
+            ).select(list(REFERENCE_COLUMNS))
+            frames.append(frame)
+        except Exception as exc:  # a bad drop-in must not stop the night
+            context.log.error(f"reference file {path.name} skipped: {exc}")
+    result = pl.concat(frames) if frames else pl.DataFrame(schema=REFERENCE_COLUMNS)
+    context.add_output_metadata({"rows": result.height, "files": len(frames)})
+    return result

@@ -29,7 +29,18 @@ def replace_tables(warehouse: Warehouse, tables: Mapping[str, pl.DataFrame]) -> 
             raise
 
 
-RAW_TABLES = ("documents", "rejected_documents", "plan_files", "targets", "rejected_targets")
+RAW_TABLES = (
+    "documents",
+    "rejected_documents",
+    "plan_files",
+    "targets",
+    "rejected_targets",
+    "citations",
+    "citation_links",
+    "rejected_citations",
+    "theme_mentions",
+    "reference_statistics",
+)
 
 
 @dg.multi_asset(
@@ -49,14 +60,24 @@ def raw_tables(
     plan_files: pl.DataFrame,
     targets: pl.DataFrame,
     rejected_targets: pl.DataFrame,
+    citations: pl.DataFrame,
+    citation_links: pl.DataFrame,
+    rejected_citations: pl.DataFrame,
+    theme_mentions: pl.DataFrame,
+    reference_statistics: pl.DataFrame,
 ):
-    """Write documents, targets, rejections and the file listing to DuckDB `raw.*` for dbt."""
+    """Write every Python-built table to DuckDB `raw.*` for dbt, in one transaction."""
     tables = {
         "documents": documents,
         "rejected_documents": rejected_documents,
         "plan_files": plan_files,
         "targets": targets,
         "rejected_targets": rejected_targets,
+        "citations": citations,
+        "citation_links": citation_links,
+        "rejected_citations": rejected_citations,
+        "theme_mentions": theme_mentions,
+        "reference_statistics": reference_statistics,
     }
     replace_tables(warehouse, tables)
     context.log.info(f"loaded raw tables into {warehouse.path}")

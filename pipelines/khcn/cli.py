@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from pipelines.khcn.catalog import Catalog, load_catalog
+from pipelines.khcn.citations import citations_for_document
 from pipelines.khcn.documents import RejectedInput, build_document
 from pipelines.khcn.evaluate import evaluate, format_report
 from pipelines.khcn.gazetteer import Gazetteer
@@ -50,7 +51,10 @@ def extract_file(path: str, gazetteer: Gazetteer, catalog: Catalog) -> dict:
             {k: v for k, v in target.items() if k != "document_id"}
             for target in targets_for_document(document, catalog)
         ],
-        "citations": [],
+        "citations": [
+            {k: v for k, v in citation.items() if k != "document_id"}
+            for citation in citations_for_document(document)
+        ],
     }
 
 

@@ -155,3 +155,22 @@ def target_schema(indicator_codes: set[str]) -> pa.DataFrameSchema:
         ],
         strict=False,
     )
+
+
+CITATION_LEVELS = ["party_central", "national", "ministry", "province", "party_province"]
+
+
+def citation_schema() -> pa.DataFrameSchema:
+    """Contract for citation records: a canonical number, a known tier, a verbatim quote."""
+    return pa.DataFrameSchema(
+        {
+            "citation_id": pa.Column(str, unique=True),
+            "document_id": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{16}$")),
+            "canonical": pa.Column(str, pa.Check.str_matches(r"^\d{2,5}(?:/\d{4})?[-/]\S+$")),
+            "issuer_level": pa.Column(str, pa.Check.isin(CITATION_LEVELS)),
+            "year": pa.Column(int, pa.Check.in_range(1945, YEAR_MAX), nullable=True),
+            "issue_date": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True),
+            "quote_verified": pa.Column(bool, pa.Check.eq(True)),
+        },
+        strict=False,
+    )

@@ -1,0 +1,28 @@
+-- Every target with its plan's recency, and whether it comes from the newest plan of its province
+-- stating that indicator (ties: the later target year, then the first in the text).
+with targets as (
+    select
+        t.*,
+        d.province_code,
+        d.province_name,
+        d.successor_code,
+        d.successor_name,
+        d.doc_number,
+        d.issue_year,
+        d.title as document_title,
+        coalesce(
+            d.issue_date,
+            make_date(d.issue_year, coalesce(d.issue_month, 1), 1),
+            make_date(d.period_start, 1, 1)
+        ) as plan_date
+    from {{ ref('stg_targets') }} as t
+    inner join {{ ref('dim_document') }} as d using (document_id)
+)
+
+select
+    *,
+    row_number() over (
+        partition by province_code, indicator_code
+        order by plan_date desc nulls last, target_year desc nulls last, char_start
+    ) = 1 as is_newest
+from targets

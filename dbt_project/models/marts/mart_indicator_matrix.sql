@@ -1,0 +1,51 @@
+-- Who states what: every province with at least one plan × every catalog indicator (except
+-- "other"). A province that states nothing for an indicator gets one row with status
+-- not_stated, which is a real answer ("Không nêu trong kế hoạch"), distinct from a value of 0.
+-- A province that states it in several targets or plans keeps all of them; is_newest marks
+-- the one from its newest plan.
+with provinces as (
+    select distinct province_code, province_name, successor_code, successor_name
+    from {{ ref('dim_document') }}
+),
+
+indicators as (
+    select indicator_code, name_vi, name_en, unit as catalog_unit, pillar
+    from {{ ref('dim_indicator') }}
+    where indicator_code <> 'other'
+),
+
+grid as (
+    select * from provinces cross join indicators
+)
+
+select
+    g.province_code,
+    g.province_name,
+    g.successor_code,
+    g.successor_name,
+    g.indicator_code,
+    g.name_vi as indicator_name_vi,
+    g.name_en as indicator_name_en,
+    g.pillar,
+    case when t.target_id is null then 'not_stated' else 'stated' end as status,
+    case when t.target_id is null then 'Không nêu trong kế hoạch' else 'Có nêu' end as status_vi,
+    t.target_id,
+    t.document_id,
+    t.doc_number,
+    t.issue_year,
+    t.target_type,
+    t.bound,
+    t.value_min,
+    t.value_max,
+    t.unit,
+    t.target_year,
+    t.qualitative,
+    c.cell_text,
+    t.quote,
+    t.section,
+    coalesce(t.is_newest, false) as is_newest
+from grid as g
+left join {{ ref('int_targets_ranked') }} as t
+    on t.province_code = g.province_code and t.indicator_code = g.indicator_code
+left join {{ ref('int_target_cells') }} as c using (target_id)
+order by g.province_code, g.indicator_code, t.is_newest desc, t.target_year

@@ -1,0 +1,40 @@
+-- Province × theme, for every province with a plan and every theme of the lexicon (0 where the
+-- plans say nothing): mentions, sections mentioning it, and the share of the plans' text in
+-- paragraphs that mention it.
+with provinces as (
+    select province_code, province_name, successor_code, successor_name, sum(char_count) as total_chars,
+        count(*) as plans
+    from {{ ref('dim_document') }}
+    group by all
+),
+
+themes as (
+    select code as theme_code, name_vi as theme_name_vi, name_en as theme_name_en from {{ ref('themes') }}
+),
+
+mentions as (
+    select d.province_code, m.theme_code, sum(m.mentions) as mentions,
+        count(distinct m.document_id || ':' || m.section) as sections, sum(m.chars) as chars,
+        count(distinct m.document_id) as plans_mentioning
+    from {{ ref('stg_theme_mentions') }} as m
+    inner join {{ ref('dim_document') }} as d using (document_id)
+    group by all
+)
+
+select
+    p.province_code,
+    p.province_name,
+    p.successor_code,
+    p.successor_name,
+    t.theme_code,
+    t.theme_name_vi,
+    t.theme_name_en,
+    coalesce(m.mentions, 0)::integer as mentions,
+    coalesce(m.sections, 0)::integer as sections,
+    coalesce(m.plans_mentioning, 0)::integer as plans_mentioning,
+    p.plans::integer as plans,
+    round(coalesce(m.chars, 0) / nullif(p.total_chars, 0), 4) as text_share
+from provinces as p
+cross join themes as t
+left join mentions as m on m.province_code = p.province_code and m.theme_code = t.theme_code
+order by p.province_code, mentions desc, t.theme_code
