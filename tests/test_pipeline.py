@@ -75,6 +75,68 @@ def test_every_asset_materializes_and_exports_agree(data_dir: Path) -> None:
     assert os.environ["KHCN_WAREHOUSE"] == str(data_dir / "warehouse.duckdb")
 
 
+def test_marts_tell_the_truth_on_the_seed_plans(data_dir: Path) -> None:
+    result = materialize_all(data_dir)
+    assert result.success
+    marts = data_dir / "marts"
+    matrix = pl.read_parquet(marts / "mart_indicator_matrix.parquet")
+    catalog = pl.read_parquet(marts / "dim_indicator.parquet").filter(pl.col("indicator_code") != "other")
+    provinces = matrix["province_code"].unique().to_list()
+    # every province with a plan × every catalog indicator, "not stated" being a value of its own
+    assert matrix.select("province_code", "indicator_code").unique().height == len(provinces) * catalog.height
+    hanam = matrix.filter(pl.col("province_code") == "35")
+    assert set(hanam["status"]) == {"not_stated"} and hanam["value_min"].is_null().all()
+    assert set(hanam["status_vi"]) == {"Không nêu trong kế hoạch"}
+    spend = matrix.filter(
+        (pl.col("province_code") == "33") & (pl.col("indicator_code") == "rd_spend_pct_grdp")
+    )
+    assert spend.filter(pl.col("status") == "stated").select(
+        "value_min", "value_max", "unit", "target_year"
+    ).row(0) == (
+        1.2,
+        1.5,
+        "% GRDP",
+        2025,
+    )
+    # one newest target per stated (province, indicator)
+    newest = matrix.filter(pl.col("is_newest")).group_by("province_code", "indicator_code").len()
+    assert newest["len"].max() == 1
+
+    profile = pl.read_parquet(marts / "mart_province_profile.parquet")
+    hung_yen = profile.filter(pl.col("province_code") == "33").row(0, named=True)
+    assert hung_yen["plans"] == 2 and "indicators_in_missing_appendix" in hung_yen["flags"]
+    rollup = dict(profile.select("province_code", "successor_name").iter_rows())
+    assert rollup == {"30": "Hải Phòng", "33": "Hưng Yên", "35": "Ninh Bình", "72": "Tây Ninh"}
+
+    alignment = pl.read_parquet(marts / "mart_policy_alignment.parquet")
+    citing = {
+        canonical: set(group["province_name"])
+        for (canonical,), group in alignment.group_by("canonical")
+        if canonical in {"2667/QĐ-BKHCN", "696/QĐ-TTg", "52-NQ/TW"}
+    }
+    assert citing == {
+        "2667/QĐ-BKHCN": {"Hưng Yên", "Hải Dương"},
+        "696/QĐ-TTg": {"Hà Nam", "Tây Ninh"},
+        "52-NQ/TW": {"Hưng Yên", "Tây Ninh"},
+    }
+    assert alignment.filter(pl.col("canonical") == "2667/QĐ-BKHCN")["shared_backbone"].all()
+
+    comparison = pl.read_parquet(marts / "mart_indicator_comparison.parquet")
+    row = comparison.filter(
+        (pl.col("indicator_code") == "rd_spend_pct_grdp") & (pl.col("province_code") == "33")
+    ).row(0, named=True)
+    assert row["national_comparison"] == "within" and row["grdp_year"] is not None
+    assert row["money_min_bn_vnd"] == pytest.approx(row["grdp_bn_vnd"] * 0.012, abs=0.1)
+
+    documents = pl.read_parquet(marts / "dim_document.parquet")
+    headerless = documents.filter(pl.col("flags").str.contains("no_header")).row(0, named=True)
+    assert headerless["cited_as_number"] and headerless["cited_as_date"] is not None
+
+    targets = pl.read_parquet(marts / "fct_indicator_target.parquet")
+    texts = {d["document_id"]: d for d in documents.iter_rows(named=True)}
+    assert targets.height > 0 and set(targets["document_id"]) <= set(texts)
+
+
 def test_garbage_and_empty_files_are_quarantined_while_plans_load(data_dir: Path) -> None:
     plans = data_dir / "raw" / "plans"
     (plans / "garbage.txt").write_bytes(bytes(range(256)) * 40)

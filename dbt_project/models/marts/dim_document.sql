@@ -10,6 +10,19 @@ legacy as (
 
 current_units as (
     select * from {{ ref('provinces_2025') }}
+),
+
+-- A plan whose copy lost its header can still be identified by how other plans cite it.
+cited_as as (
+    select
+        l.cited_document_id as document_id,
+        string_agg(distinct l.canonical, ', ') as cited_as_number,
+        min(c.issue_date) as cited_as_date,
+        any_value(l.link_evidence) as cited_as_evidence
+    from {{ ref('stg_citation_links') }} as l
+    inner join {{ ref('stg_citations') }} as c using (citation_id)
+    where l.link_method <> 'doc_number'
+    group by l.cited_document_id
 )
 
 select
@@ -32,6 +45,9 @@ select
     d.period_start,
     d.period_end,
     d.flags,
+    cited_as.cited_as_number,
+    cited_as.cited_as_date,
+    cited_as.cited_as_evidence,
     d.char_count,
     d.encoding,
     d.source_sha256
@@ -40,4 +56,5 @@ left join legacy
     on d.province_era = 'legacy' and legacy.province_code = d.province_code
 left join current_units as cu
     on d.province_era = 'current' and cu.province_code = d.province_code
+left join cited_as using (document_id)
 order by d.province_code, d.issue_year, d.document_id
