@@ -36,7 +36,9 @@ DOC_TYPE_BY_CODE = {
     "KL": "Kết luận",
     "CV": "Công văn",
 }
-_DOC_TYPE_WORDS = {fold_diacritics(name): name for name in DOC_TYPE_BY_CODE.values()}
+_DOC_TYPE_WORDS = {
+    fold_diacritics(name): name for name in [*DOC_TYPE_BY_CODE.values(), "Chương trình hành động"]
+}
 
 _NUMBER_LINE = re.compile(
     r"^[*_\s]*Số\s*(?:hiệu)?\s*:\s*(?P<num>\d+)?\s*(?P<sep>[/-])\s*(?P<code>[\wĐđ&.]+(?:\s*[-/]\s*[\wĐđ&.]+)*)",
@@ -54,6 +56,9 @@ _TITLE_HEAD = re.compile(
 _BODY_TITLE = re.compile(
     r"(?:ban hành|xây dựng(?: và ban hành)?)\s+(?P<title>(?:Kế hoạch|Chương trình|Đề án|Quyết định)\s+[^:;]{10,300}?)"
     r"\s+(?:với (?:những|các) nội dung|như sau|gồm các nội dung|cụ thể như sau)",
+)
+_ISSUING_BODY = re.compile(
+    r"^(?:HỘI ĐỒNG NHÂN DÂN|ỦY BAN NHÂN DÂN|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|TỈNH ỦY|THÀNH ỦY|CHỦ TỊCH|GIÁM ĐỐC)\b"
 )
 _BODY_START = re.compile(r"^(?:Thực hiện|Căn cứ|Triển khai|Để|Nhằm|Trên cơ sở|I\.\s)")
 
@@ -211,8 +216,8 @@ def read_title(text: str, gazetteer: Gazetteer | None = None) -> tuple[str | Non
             is_heading = nxt.lstrip().startswith(("#", "**")) or _is_upper_text(stripped)
             # A bare "KẾ HOẠCH" line is followed by its subject, whatever its case.
             is_subject = not any(parts) and len(stripped) < 300
-            if not stripped:
-                break
+            if not stripped or _ISSUING_BODY.match(stripped):
+                break  # "HỘI ĐỒNG NHÂN DÂN TỈNH … KHÓA X, KỲ HỌP THỨ …" opens a resolution's preamble
             # The line right after a bare "KẾ HOẠCH" is its subject even when it opens with "Thực hiện…",
             # unless it reads like the preamble (a citation, or ending in "như sau:").
             preamble = stripped.endswith(":") or len(stripped) > 250 or re.search(r"\d+/[A-ZĐ]", stripped)
@@ -225,9 +230,12 @@ def read_title(text: str, gazetteer: Gazetteer | None = None) -> tuple[str | Non
             if not (is_heading or is_subject):
                 break
             parts.append(stripped)
-        doc_type = _DOC_TYPE_WORDS.get(fold_diacritics(kind.split(" HÀNH")[0]))
+        doc_type = _DOC_TYPE_WORDS.get(fold_diacritics(kind))
         title = " ".join(p for p in parts if p).strip(" :.-")
-        return (sentence_case(title, gazetteer) if title else None), doc_type, True
+        if not title:
+            return None, doc_type, True
+        title = sentence_case(title, gazetteer)
+        return title[:1].upper() + title[1:], doc_type, True
     match = _BODY_TITLE.search(text[:5000])
     if match:
         title = re.sub(r"\s+", " ", match.group("title")).strip(" ,")
@@ -257,6 +265,25 @@ def read_period(title: str | None, issue_year: int | None) -> tuple[int | None, 
             start = None
         return start, end
     return None, None
+
+
+_GOAL_HORIZON = re.compile(r"(?:đến|tới)\s+năm\s+(?P<year>(?:19|20)\d{2})", re.IGNORECASE)
+
+
+def read_goal_horizon(text: str) -> int | None:
+    """The horizon of a plan whose title states no period: the first "đến năm YYYY" in its goals.
+
+    Programmes that implement a resolution ("Chương trình hành động thực hiện Nghị quyết …")
+    often put their horizon only in the goals section ("1. Mục tiêu đến năm 2030").
+    """
+    goals = re.search(
+        r"^[#*_\s]*(?:[IVX]+\.|\d+\.|Điều\s+\d+\.)?[*_\s]*(?:MỤC TIÊU|Mục tiêu)\b", text, re.MULTILINE
+    )
+    if not goals:
+        return None
+    section = text[goals.start() : goals.start() + 1500]
+    match = _GOAL_HORIZON.search(section)
+    return int(match.group("year")) if match else None
 
 
 def read_signer(text: str) -> str | None:
@@ -395,8 +422,8 @@ def extract_metadata(text: str, gazetteer: Gazetteer) -> DocumentMetadata:
         meta.flags.append("issue_day_blank")
     period_start, period_end = read_period(title, year)
     if period_start is None and period_end is None:
-        period_start = year
-        meta.flags.append("period_not_stated")
+        period_start, period_end = year, read_goal_horizon(text)
+        meta.flags.append("period_from_goals" if period_end else "period_not_stated")
     meta.period_start, meta.period_end = period_start, period_end
     issuer = read_issuer(text, issuer_code)
     if issuer:

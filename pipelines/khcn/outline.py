@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ROMAN = re.compile(r"^(?:PHẦN\s+|Phần\s+)?(?P<label>[IVXLC]{1,6})[.)]\s")
+_ROMAN = re.compile(
+    r"^(?:(?:PHẦN|Phần)\s+(?P<part>[IVXLC]{1,6})\b[.:)]?|(?P<label>[IVXLC]{1,6})[.)](?=\s|$))"
+)
+_ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+(?P<label>\d{1,3})\b[.:]?")
 _ARABIC = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?=\S)")
 _LETTER = re.compile(r"^(?P<label>[a-zđ])[)]\s")
 _BULLET = re.compile(r"^[-+•–▪●○■□➢]\s")
 
-_RANK = {"roman": 0, "arabic": 1, "letter": 2}
+_RANK = {"roman": 0, "article": 0, "arabic": 1, "letter": 2}
 
 
 def _strip_markup(line: str) -> str:
@@ -34,13 +37,21 @@ class Outline:
 
     def feed(self, line: str) -> str | None:
         """Update with one line; return the path of the section this line belongs to."""
-        text = _strip_markup(line)
+        text = _strip_markup(line).rstrip("*_ ")
         kind, label = self._marker(text)
         if kind is not None:
             while self.stack and _RANK[self.stack[-1][0]] >= _RANK[kind]:
                 self.stack.pop()
             self.stack.append((kind, label, text[:160]))
+        elif self.stack and self._bare(self.stack[-1][2]) and text:
+            # "Phần I" / "Điều 3" alone on its line: the next line is that heading's title.
+            kind, label, heading = self.stack[-1]
+            self.stack[-1] = (kind, label, f"{heading} {text}"[:160])
         return self.path()
+
+    @staticmethod
+    def _bare(heading: str) -> bool:
+        return bool(re.fullmatch(r"(?:(?:PHẦN|Phần|Điều|ĐIỀU)\s+)?[\dIVXLC]{1,6}[.:)]?", heading.strip()))
 
     def path(self) -> str | None:
         if not self.stack:
@@ -49,13 +60,20 @@ class Outline:
 
     def headings(self) -> list[str]:
         """Texts of the numbered headings (Roman and Arabic levels) the current line sits under."""
-        return [text for kind, _, text in self.stack if kind in ("roman", "arabic")]
+        return [text for kind, _, text in self.stack if kind in ("roman", "article", "arabic")]
+
+    def all_headings(self) -> list[str]:
+        """Texts of every numbered level the current line sits under, outermost first."""
+        return [text for _, _, text in self.stack]
 
     @staticmethod
     def _marker(text: str) -> tuple[str | None, str]:
         match = _ROMAN.match(text)
         if match and not text[match.end() :].startswith(("/", "-")):
-            return "roman", match.group("label")
+            return "roman", match.group("part") or match.group("label")
+        match = _ARTICLE.match(text)
+        if match:
+            return "article", f"Đ{match.group('label')}"
         match = _ARABIC.match(text)
         if match and ("." in text[: match.end()] or ")" in text[: match.end()]):
             # "2.1" carries its parent already, so it replaces "2" on the stack: path "I.2.1".

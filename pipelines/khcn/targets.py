@@ -76,12 +76,14 @@ class Target:
 # so "Phấn đấu", "phấn  đấu" and "Phan dau" read alike.
 
 _VALUE = re.compile(
-    rf"(?P<v1>{NUMBER})(?P<p1>\s?%)?"
-    rf"(?:\s*(?:-|–|—|÷|\bđến\b|\btới\b)\s*(?P<v2>{NUMBER})(?P<p2>\s?%)?)?"
+    rf"(?P<from>\btừ\s+)?(?P<v1>{NUMBER})(?P<p1>\s?%)?"
+    rf"(?:\s*(?:-|–|—|÷|(?(from)(?:\bđến\b|\btới\b)|(?!)))\s*(?P<v2>{NUMBER})(?P<p2>\s?%)?)?"
 )
 _WORD_VALUE = re.compile(
     r"(?i)\b(?:ít nhất|tối thiểu|không dưới|từ)\s+(?P<word>" + "|".join(NUMBER_WORDS) + r")\s+(?=[^\W\d])"
 )
+# A count word other than "một" (also "a"/"one") directly before a unit noun: "tổ chức hai khóa đào tạo".
+_WORD_COUNT_WORDS = "|".join(w for w in NUMBER_WORDS if w != "một")
 
 # Words right before a number that make it something other than a quantity. Matched on the
 # lower-cased text WITH diacritics: folded, "tầng" (floor) and "tăng" (increase) would collide.
@@ -89,12 +91,12 @@ _NOT_QUANTITY_BEFORE = re.compile(
     r"(?:\b(?:ngày|tháng|năm|quý|số|điều|khoản|điểm|chương|mục|phần|khóa|khoá|thứ|kỳ|nhiệm kỳ|giai đoạn|"
     r"iso|tcvn|iec|qcvn|quyết định|nghị định|nghị quyết|kế hoạch|thông tư|chỉ thị|công văn|luật|phụ lục|"
     r"biểu|mẫu|stt|trang|tầng|tòa|toà|đường|phố|phường|quận|tổ|ấp|thôn|lô|km|quốc lộ|tỉnh lộ|version|"
-    r"phiên bản|covid|mã số|mã|hotline|điện thoại|fax|tài khoản|hộp thư|khu)|[#№]|\d:)\s*$"
+    r"phiên bản|covid|mã số|mã|hotline|điện thoại|fax|tài khoản|hộp thư|khu|trung ương|hội nghị)|[#№]|\d:)\s*$"
 )
 # The value-only form "<indicator>: 05" / "<indicator> là 05" / "đạt 05": no unit needed after the number.
 _VALUE_WITHOUT_UNIT = re.compile(r"(?::|\blà|\bđạt|\bbằng|\btăng|\bgấp|\bchiếm)\s*$", re.IGNORECASE)
 _NOT_QUANTITY_AFTER = re.compile(
-    r"^(?:\s*/\s*\d|/[^\W\d_]|[-–][A-ZĐ]|:\d|\.\d|[A-Za-zĐđ]|\s*(?:tháng|giờ|h\d))"
+    r"^(?:\s+khóa\s+[IVXLC]+\b|\s*/\s*\d|/[^\W\d_]|[-–][A-ZĐ]|:\d|\.\d|[A-Za-zĐđ]|\s*(?:tháng|giờ|h\d))"
 )
 
 _STRONG_CUES = re.compile(
@@ -105,19 +107,22 @@ _ACTION_CUES = re.compile(
     r"\b(?:xay dung|trien khai|thuc hien|ho tro|de xuat|to chuc|phat trien|dao tao|tuyen chon|ung dung|"
     r"chuyen giao|cap|dang ky|bao ho|tham gia|thanh lap|hinh thanh|thu hut|dau tu|boi duong|nhan rong|"
     r"phe duyet|dat hang|ky ket|cong nhan|chung nhan|kiem tra|thanh tra|danh gia|khao sat|tap huan|phat hanh|"
-    r"xuat ban|bien soan|cap nhat|kiem dinh|hieu chuan|thu nghiem|so hoa)\b"
+    r"xuat ban|bien soan|cap nhat|kiem dinh|hieu chuan|thu nghiem|so hoa|huy dong|bo sung|tham dinh|nghiem thu|"
+    r"quan triet|ket noi|thuong mai hoa)\b"
 )
 _PAST_TENSE = re.compile(
     r"\bda\b"
 )  # "đã": past tense, or "đã được bảo hộ" (already protected) in a goal list
 _PAST = re.compile(
-    r"\b(?:hien co|hien nay|hien dang|toan tinh co|toan tinh da|uoc thuc hien|uoc dat|ket qua|"
+    r"\b(?:hien co|hien nay|hien dang|toan tinh da|con thap|con han che|chi dat|nang tong so|uoc thuc hien|uoc dat|ket qua|"
     r"tinh den|luy ke|so voi cung ky|duoc xep|xep thu|xep hang|dung thu|trong nam qua)\b"
 )
 _YEAR_MENTION = re.compile(
     r"(?:\b(?:den|toi|vao|trong|nam|cuoi)\s+(?:nam\s+)?|\bgiai doan\s+(?:19|20)\d{2}\s*-\s*)(?P<year>(?:19|20)\d{2})\b"
 )
-_COMPARE_YEAR = re.compile(r"so voi (?:nam |cuoi nam |cung ky nam )?(?P<year>(?:19|20)\d{2})")
+_COMPARE_YEAR = re.compile(
+    r"so voi (?:nam |cuoi nam |cung ky nam |giai doan (?:(?:19|20)\d{2}\s*-\s*)?)?(?P<year>(?:19|20)\d{2})"
+)
 _POLICY_NORM = re.compile(
     r"\b(?:ho tro|muc ho tro|kinh phi ho tro|chi phi|muc chi|dinh muc|khong qua|toi da)\b[^;]{0,40}$"
 )
@@ -208,6 +213,12 @@ _UNIT_NOUNS = (
     "vườn ươm",
     "không gian",
     "biểu ghi",
+    "diễn đàn",
+    "khóa",
+    "cuộc thi",
+    "sự kiện",
+    "dịch vụ",
+    "phiên",
     "bản ghi",
     "lượt người",
 )
@@ -218,6 +229,12 @@ _UNIT_RE = re.compile(
 _PER_POPULATION = re.compile(
     r"^\s*(?P<unit>người\s*(?:/|trên|trong)\s*(?:một\s+vạn|1\s*vạn|10\.000|vạn)\s+dân)", re.IGNORECASE
 )
+# "(năm 2024: 35 hồ sơ)", "(năm 2024 đã kiểm định 11.530)": the past value a target is set against.
+_PAREN_BASELINE = re.compile(
+    rf"^[^()]{{0,60}}?\(\s*(?:năm|so với năm|cùng kỳ năm)\s+(?P<year>(?:19|20)\d{{2}})[^()\d]{{0,40}}?(?P<value>{NUMBER})[^()]*\)",
+    re.IGNORECASE,
+)
+_SHARE_OF_GRDP = re.compile(r"\b(?:trong|so voi|tren|cua)\s+(?:tong\s+)?(?:grdp|gdp)\b|/\s*grdp")
 _CLAUSE_SPLIT = re.compile(r";|\.\s+(?=[A-ZĐÀ-Ỹ])|\.$")
 
 
@@ -355,11 +372,17 @@ def _mentions(line: str) -> list[_Mention]:
         low = parse_number(match.group("v1"))
         high = parse_number(match.group("v2")) if match.group("v2") else low
         found.append(
-            _Mention(match.start(), match.end(), min(low, high), max(low, high), bool(match.group("v2")))
+            _Mention(match.start("v1"), match.end(), min(low, high), max(low, high), bool(match.group("v2")))
         )
     for match in _WORD_VALUE.finditer(line):
         value = float(NUMBER_WORDS[match.group("word").lower()])
         found.append(_Mention(match.start("word"), match.end("word"), value, value, False, word=True))
+    for match in re.finditer(rf"(?i)\b(?P<word>{_WORD_COUNT_WORDS})\s+(?=\S)", line):
+        if _UNIT_RE.match(line[match.end("word") :]) and not any(
+            m.start == match.start("word") for m in found
+        ):
+            value = float(NUMBER_WORDS[match.group("word").lower()])
+            found.append(_Mention(match.start("word"), match.end("word"), value, value, False, word=True))
     return sorted(found, key=lambda m: m.start)
 
 
@@ -436,6 +459,11 @@ def _value_unit(line: str, m: _Mention) -> tuple[str | None, int, bool]:
     return unit, m.end + length, per_year
 
 
+def _without_parentheses(text: str) -> str:
+    """Asides in parentheses ("(năm 2025 ước đạt 12,5%)") do not set the tense of what follows."""
+    return re.sub(r"\([^()]*\)", " ", text)
+
+
 def _sentence_start(line: str, position: int) -> int:
     """Start of the sentence holding `position` (after the last ". " + capital, or the line start)."""
     start = 0
@@ -449,7 +477,7 @@ _RANK_BEFORE = re.compile(
     r"(?:\bnhóm|\btop|\bxếp(?: hạng)?(?: thứ)?|\bđứng(?: thứ)?|\bhạng)\s*$", re.IGNORECASE
 )
 _RANK_AFTER = re.compile(
-    r"^\s*(?:tỉnh|địa phương|thành phố|đơn vị)?[^,;.]{0,25}(?:dẫn đầu|đứng đầu|cao nhất|tốt nhất|cả nước)"
+    r"^\s*(?:tỉnh|địa phương|thành phố|đơn vị)?[^;.]{0,30}(?:dẫn đầu|đứng đầu|cao nhất|tốt nhất|cả nước)"
 )
 
 
@@ -481,10 +509,52 @@ def _past(
     return past or past_year is not None, past_year
 
 
+@dataclass(frozen=True)
+class SectionContext:
+    """What the headings above a line say: a goal section, a report on the past, a year."""
+
+    in_goal: bool = False
+    in_report: bool = False
+    year: int | None = None
+
+
+_REPORT_HEADING = re.compile(r"\b(?:ket qua|danh gia|tinh hinh|bao cao)\b")
+_FORWARD_HEADING = re.compile(r"\b(?:muc tieu|chi tieu|phuong huong|nhiem vu trong tam|giai phap)\b")
+
+
+def section_context(headings: list[str], lead_in_year: int | None, context: PlanContext) -> SectionContext:
+    """Goal, report and year context from the numbered headings a line sits under.
+
+    A heading like "2. Mục tiêu cụ thể đến năm 2030" or "Tầm nhìn đến năm 2045" gives its
+    items their year; "Phần I. Kết quả thực hiện năm 2024" marks a report on the past, whose
+    figures are results, not commitments.
+    """
+    folded = [fold_phrase(h) for h in headings]
+    in_goal = any(_GOAL_HEADING.search(h) for h in folded)
+    in_report = False
+    for heading in folded:
+        if _REPORT_HEADING.search(heading) and not _FORWARD_HEADING.search(heading):
+            years = [int(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", heading)]
+            in_report = not years or (context.start_year is not None and max(years) < context.start_year)
+        elif _FORWARD_HEADING.search(heading):
+            in_report = False
+    year = lead_in_year
+    if year is None:
+        for heading in folded:
+            for match in _YEAR_MENTION.finditer(heading):
+                found = int(match.group("year"))
+                if context.start_year is None or found >= context.start_year:
+                    year = found
+    return SectionContext(in_goal=in_goal, in_report=in_report, year=year)
+
+
 def _prose_targets(
-    line: str, offset: int, section: str | None, catalog: Catalog, context: PlanContext, in_goal_section: bool
+    line: str, offset: int, section: str | None, catalog: Catalog, context: PlanContext, where: SectionContext
 ) -> list[Target]:
     records: list[Target] = []
+    in_goal_section = where.in_goal
+    if where.in_report:
+        return records  # a report on the past year: results, not commitments
     marker_end = _marker_end(line)
     consumed_until = 0
     baselines: dict[str, tuple[float, int | None]] = {}
@@ -520,7 +590,9 @@ def _prose_targets(
             # The phrase in reading order, then the unit once more at the end: some catalog patterns
             # key on the unit closing the phrase ("… hạng" for a rank, "… %" for a share).
             indicator = catalog.match(f"{line[label_start:label_end]} {unit or ''} {tail} {unit or ''}")
-            sentence_prefix = fold_phrase(line[_sentence_start(line, m.start) : m.start])
+            sentence_prefix = fold_phrase(
+                _without_parentheses(line[_sentence_start(line, m.start) : m.start])
+            )
             past, past_year = _past(sentence_prefix, prefix_folded, context, in_goal_section)
             if past:
                 baselines[indicator] = (m.low, past_year)
@@ -532,12 +604,14 @@ def _prose_targets(
             if unit is None and indicator != OTHER:
                 catalog_unit = catalog.unit_of(indicator)
                 unit = catalog_unit if catalog_unit and not catalog_unit.startswith("%") else None
-            if unit == "%" and "grdp" in fold_phrase(label):
+            if unit == "%" and _SHARE_OF_GRDP.search(fold_phrase(label)):
                 unit = "% GRDP"
             strong = _STRONG_CUES.search(clause_folded)
             governing_action = _ACTION_CUES.search(prefix_folded[-80:])
+            opening = fold_phrase(line[clause_start : m.start]).strip(" -+•*")
+            leads_clause = unit is not None and unit.startswith("%") and not opening
             if indicator == OTHER:
-                keep = unit is not None and bool(strong or governing_action)
+                keep = unit is not None and bool(strong or governing_action or leads_clause)
             else:
                 keep = bool(strong or _ACTION_CUES.search(clause_folded) or in_goal_section)
             if not keep:
@@ -552,7 +626,7 @@ def _prose_targets(
             low, high = m.low, m.high
             if target_type == "increase_by" and re.search(r"\bgiam\b", prefix_folded[-40:]):
                 low, high = -high, -low
-            year = _year_before(sentence_prefix, len(sentence_prefix)) or context.default_year
+            year = _year_before(sentence_prefix, len(sentence_prefix)) or where.year or context.default_year
             if year is not None and context.start_year and year < context.start_year:
                 year = context.default_year
             compare = _COMPARE_YEAR.search(fold_phrase(line[m.start : clause_end]))
@@ -560,6 +634,18 @@ def _prose_targets(
             if compare:
                 baseline_year = int(compare.group("year"))
             components, comp_end = _components(line, phrase_end)
+            paren_baseline = _PAREN_BASELINE.match(line[phrase_end:clause_end]) or _PAREN_BASELINE.match(
+                line[value_end:clause_end]
+            )
+            if paren_baseline:
+                baseline_value = parse_number(paren_baseline.group("value"))
+                baseline_year = int(paren_baseline.group("year"))
+                comp_end = max(
+                    comp_end,
+                    (phrase_end if _PAREN_BASELINE.match(line[phrase_end:clause_end]) else value_end)
+                    + paren_baseline.end(),
+                )
+                components = components or []
             quote_end = max(value_end, comp_end) if components else value_end
             if tail.strip() and not _has_noun(line[label_start:label_end]):
                 quote_end = max(quote_end, phrase_end)
@@ -589,21 +675,33 @@ def _prose_targets(
                     confidence=_confidence(indicator, strong, year, in_goal_section, m.word),
                 )
             )
-            consumed_until = comp_end if components else value_end
+            consumed_until = comp_end if components is not None else value_end
+            if records[-1].components == []:
+                records[-1].components = None
             previous_end = max(phrase_end, consumed_until)
         if not any(offset + clause_start <= r.char_start < offset + clause_end for r in records):
-            qualitative = _qualitative(line, clause_start, clause_end, offset, section, catalog, context)
+            qualitative = _qualitative(
+                line, clause_start, clause_end, offset, section, catalog, context, where
+            )
             if qualitative:
                 records.append(qualitative)
     return records
 
 
+_MONEY_UNITS = {"tỷ đồng", "triệu đồng", "nghìn đồng", "đồng"}
+_MONEY_NORM = re.compile(
+    r"\b(?:thuong|ho tro|muc ho tro|tong muc|muc chi|dinh muc|du kien kinh phi|kinh phi thuc hien|du toan|"
+    r"khong qua|toi da)\b"
+)
+
+
 def _is_policy_norm(
     line: str, prefix_folded: str, tail_folded: str, value_end: int, unit: str | None
 ) -> bool:
-    """Support rates and caps of a policy ("hỗ trợ tối đa 50% kinh phí", "500 triệu đồng/dự án")."""
+    """Support rates, caps and cost estimates of a policy ("hỗ trợ tối đa 50% kinh phí", "500 triệu
+    đồng/dự án", "thưởng 30 triệu đồng", "dự kiến kinh phí khoảng 120 tỷ đồng"): norms, not targets."""
     per_item = re.match(r"^\s*/\s*[^\W\d]", line[value_end:])
-    if per_item and unit in {"tỷ đồng", "triệu đồng", "nghìn đồng", "đồng"}:
+    if unit in _MONEY_UNITS and (per_item or _MONEY_NORM.search(prefix_folded)):
         return True
     return bool(
         _POLICY_NORM.search(prefix_folded[-60:])
@@ -635,7 +733,14 @@ _QUALITATIVE = re.compile(
 
 
 def _qualitative(
-    line: str, start: int, end: int, offset: int, section: str | None, catalog: Catalog, context: PlanContext
+    line: str,
+    start: int,
+    end: int,
+    offset: int,
+    section: str | None,
+    catalog: Catalog,
+    context: PlanContext,
+    where: SectionContext,
 ) -> Target | None:
     """A commitment with a bound but no number ("tối thiểu bằng mức dự toán Quốc hội giao")."""
     clause = line[start:end]
@@ -643,7 +748,9 @@ def _qualitative(
     if len(folded) != len(clause):
         return None
     match = _QUALITATIVE.search(folded)
-    if not match or not re.search(r"\b(?:phan dau|bao dam|dam bao|muc tieu)\b", folded[: match.start()]):
+    if not match:
+        return None
+    if where.in_report or _PAST.search(folded[: match.start()]):
         return None
     indicator = catalog.match(clause[: match.start()])
     if indicator == OTHER:
@@ -652,7 +759,7 @@ def _qualitative(
     quote_start = start + len(clause) - len(clause.lstrip(" ,:-–+•"))
     lead = re.match(r"^\s*(?:\d{1,2}[.)]|[a-zđ][)]|[-+•])\s*", line[quote_start:end])
     quote_start += lead.end() if lead else 0
-    year = _year_before(folded, len(folded)) or context.default_year
+    year = _year_before(folded, len(folded)) or where.year or context.default_year
     label_end = start + match.start()
     return Target(
         indicator=indicator,
@@ -787,14 +894,15 @@ def _table_targets(
         if len(cells) <= max(layout.label, layout.plan):
             continue
         plan_cell = cells[layout.plan]
-        value = parse_cell(plan_cell)
+        change = re.match(r"^\s*(?P<verb>tăng|giảm)\s+(?:thêm\s+)?", plan_cell, re.IGNORECASE)
+        value = parse_cell(plan_cell[change.end() :] if change else plan_cell)
         if value is None:
             continue
         label = cells[layout.label]
         unit = cells[layout.unit] if layout.unit is not None and layout.unit < len(cells) else None
         if "%" in plan_cell and not unit:
             unit = "%"
-        if unit == "%" and "grdp" in fold_phrase(label):
+        if unit == "%" and _SHARE_OF_GRDP.search(fold_phrase(label)):
             unit = "% GRDP"
         baseline = None
         if layout.actual is not None and layout.actual < len(cells):
@@ -805,11 +913,17 @@ def _table_targets(
         quote_start = spans[0][0] if spans else 0
         quote_end = spans[-1][1] if spans else len(line)
         low, high, cell_bound = value
+        target_type = "level"
+        if change:  # "Tăng 10%": a change against the actual column, not a level
+            target_type = "increase_by"
+            unit = "%" if "%" in plan_cell else unit
+            if change.group("verb").lower() == "giảm":
+                low, high = -high, -low
         records.append(
             Target(
                 indicator=catalog.match(f"{label} {unit or ''}"),
                 label=label,
-                target_type="level",
+                target_type=target_type,
                 bound=cell_bound,
                 value_min=low,
                 value_max=high,
@@ -858,6 +972,13 @@ def extract_targets(text: str, catalog: Catalog, context: PlanContext) -> list[T
         lines.append((line, position))
         position += len(line) + 1
     appendix_seen = False
+    lead_in: tuple[int, str] | None = None  # (year, section path) of a lead-in like "Đến năm 2030:"
+
+    def where_now() -> SectionContext:
+        path = outline.path() or ""
+        year = lead_in[0] if lead_in and path.startswith(lead_in[1]) else None
+        return section_context(outline.headings(), year, context)
+
     i = 0
     while i < len(lines):
         line, offset = lines[i]
@@ -875,14 +996,25 @@ def extract_targets(text: str, catalog: Catalog, context: PlanContext) -> list[T
                 continue
             for row, row_offset in block:  # not a table of indicators: read its lines as prose
                 section = outline.feed(row)
-                in_goal = any(_GOAL_HEADING.search(fold_phrase(h)) for h in outline.headings())
                 if row_offset < end or appendix_seen:
-                    records += _prose_targets(row, row_offset, section, catalog, context, in_goal)
+                    records += _prose_targets(row, row_offset, section, catalog, context, where_now())
             continue
         i += 1
         if offset >= end and not appendix_seen:
             continue
         section = outline.feed(line)
-        in_goal_section = any(_GOAL_HEADING.search(fold_phrase(h)) for h in outline.headings())
-        records += _prose_targets(line, offset, section, catalog, context, in_goal_section)
+        lead_year = _lead_in_year(line, context)
+        if lead_year is not None:
+            lead_in = (lead_year, section or "")
+        records += _prose_targets(line, offset, section, catalog, context, where_now())
     return records
+
+
+def _lead_in_year(line: str, context: PlanContext) -> int | None:
+    """The year of a lead-in line that introduces a list ("Đến năm 2030:", "Mục tiêu đến năm 2025, cụ thể:")."""
+    stripped = line.rstrip(" *_")
+    if not stripped.endswith(":") or len(stripped) > 200:
+        return None
+    years = [int(m.group("year")) for m in _YEAR_MENTION.finditer(fold_phrase(stripped))]
+    years = [y for y in years if context.start_year is None or y >= context.start_year]
+    return years[-1] if years else None

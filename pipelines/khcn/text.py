@@ -145,6 +145,8 @@ _MARKER = re.compile(
     )""",
     re.VERBOSE,
 )
+_RULE = re.compile(r"^[-=_*~.\s]{3,}$")
+_BODY_OPENER = re.compile(r"^(?:Căn cứ|Thực hiện|Xét đề nghị|Theo đề nghị)\b")
 _SENTENCE_END = re.compile(r"""(?:[.:;!?…]|\./\.|[.:;!?]["”»)*_]+)$""")
 _TOKEN_BREAK = re.compile(r"[\w&][-/]$")
 _WORD_CHAR = re.compile(r"\w")
@@ -174,6 +176,8 @@ def _join_kind(prev: str, nxt: str, prev_is_marker_heading: bool) -> str | None:
         return None
     if _MARKER.match(nxt) or prev.startswith(("|", "#")) or "\t" in prev or "\t" in nxt:
         return None
+    if _RULE.match(prev) or (_BODY_OPENER.match(nxt) and not prev.endswith((",", "và", "của", "theo", "số"))):
+        return None  # a separator rule, or the preamble "Căn cứ …"/"Thực hiện …" after a title
     if _TOKEN_BREAK.search(prev) and _WORD_CHAR.match(nxt):
         return ""
     if prev.endswith((";", ",", ":")) and nxt[0].isalpha() and nxt[0].islower():
@@ -218,6 +222,85 @@ def _blank_lines_are_breaks(lines: list[str]) -> bool:
     return non_blank > 0 and blank_runs / non_blank < 0.3
 
 
+_ROW_NUMBER = re.compile(r"^(?:\d{1,3}|[IVXLC]{1,5})\.?$")
+
+
+def rebuild_flattened_tables(lines: list[str]) -> list[str]:
+    """Turn a table flattened to one cell per line, cells separated by lone "|" lines, back into rows.
+
+    Word/PDF copies write "TT⏎|⏎Nội dung⏎|⏎ĐVT⏎…⏎Kế hoạch 2026⏎1⏎|⏎Tổng đầu tư…": cells of a
+    row are separated by "|" lines, rows only by a line break, and a long cell may span lines.
+    A segment between two "|" lines that ends in a row number ("1", "II") closes one row and
+    opens the next. Rows are rebuilt as Markdown pipe rows so the table reader sees them;
+    anything that does not form at least two rows of three cells or more is left as it was.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() != "|":
+            out.append(lines[i])
+            i += 1
+            continue
+        # collect the run of segments separated by lone "|" lines
+        j = i
+        segments: list[list[str]] = []
+        while j < len(lines) and lines[j].strip() == "|":
+            k = j + 1
+            segment: list[str] = []
+            while k < len(lines) and lines[k].strip() != "|":
+                if lines[k].strip():
+                    segment.append(lines[k].strip())
+                k += 1
+            segments.append(segment)
+            j = k
+        first_cell = out.pop() if out and out[-1].strip() else None
+        rows = _rows_from_segments(first_cell, segments)
+        if rows is None:
+            if first_cell is not None:
+                out.append(first_cell)
+            out.extend(lines[i:j])
+            i = j
+            continue
+        table_rows, leftover = rows
+        out.extend("| " + " | ".join(cells) + " |" for cells in table_rows)
+        out.extend(leftover)
+        i = j
+    return out
+
+
+def _rows_from_segments(
+    first_cell: str | None, segments: list[list[str]]
+) -> tuple[list[list[str]], list[str]] | None:
+    if first_cell is None or len(segments) < 4:
+        return None
+    rows: list[list[str]] = []
+    current = [first_cell]
+    for index, segment in enumerate(segments):
+        if not segment:
+            current.append("")
+            continue
+        last = index == len(segments) - 1
+        if not last and len(segment) >= 2 and _ROW_NUMBER.match(segment[-1]):
+            current.append(" ".join(segment[:-1]))
+            rows.append(current)
+            current = [segment[-1]]
+        elif last:
+            width = len(rows[0]) if rows else 0
+            needed = max(width - len(current), 1)
+            current.append(" ".join(segment[:needed]))
+            rows.append(current)
+            leftover = segment[needed:]
+            break
+        else:
+            current.append(" ".join(segment))
+    else:
+        return None
+    widths = {len(r) for r in rows}
+    if len(rows) < 2 or len(widths) != 1 or widths.pop() < 3:
+        return None
+    return rows, leftover
+
+
 def repair_line_wraps(text: str) -> str:
     """Join lines broken by PDF copy while keeping paragraph, heading and list breaks.
 
@@ -227,7 +310,7 @@ def repair_line_wraps(text: str) -> str:
     lines (table cells flattened by copy) and page numbers are dropped; a line
     holding two columns side by side is split into its columns.
     """
-    raw_lines = text.split("\n")
+    raw_lines = rebuild_flattened_tables(text.split("\n"))
     blank_breaks = _blank_lines_are_breaks(raw_lines)
     paragraphs: list[str] = []
     current = ""
