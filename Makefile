@@ -28,7 +28,7 @@ manifest: $(STAMP)
 
 run: manifest
 	mkdir -p $(DAGSTER_HOME) data/raw/plans data/marts
-	$(VENV)/bin/dagster job execute -m pipelines.definitions -j khcn_all
+	$(PY) -m pipelines.run
 	@echo
 	@echo "Done. Outputs:"
 	@echo "  warehouse : $(KHCN_WAREHOUSE)"

@@ -2,19 +2,21 @@
 
 import dagster as dg
 
-from pipelines.assets import export, extract, ingest, warehouse
-from pipelines.checks import documents_contract, every_file_accounted_for, rejections_have_reasons
+from pipelines.assets import export, ingest, warehouse
+from pipelines.checks import ALL_CHECKS, freshness_sensor
 from pipelines.resources import Settings, build_resources
-from pipelines.schedules import all_assets_job, nightly_schedule
+from pipelines.schedules import all_assets_job, nightly_schedule, refresh_job
+from pipelines.sensors import plan_folder_sensor
 
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     """Everything in one place; tests build it against a temporary data folder."""
     return dg.Definitions(
-        assets=dg.load_assets_from_modules([ingest, extract, warehouse, export]),
-        asset_checks=[documents_contract, rejections_have_reasons, every_file_accounted_for],
-        jobs=[all_assets_job],
+        assets=dg.load_assets_from_modules([ingest, warehouse, export]),
+        asset_checks=ALL_CHECKS,
+        jobs=[all_assets_job, refresh_job],
         schedules=[nightly_schedule],
+        sensors=[plan_folder_sensor, freshness_sensor],
         resources=build_resources(settings),
     )
 

@@ -3,7 +3,6 @@ dbt builds and tests the marts, and the exports land on disk."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -14,15 +13,14 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def materialize_all(data_dir: Path):
-    """Run the nightly job (every asset and check) in-process, as `make run` does."""
+def materialize_all(data_dir: Path, instance=None):
+    """Run the whole graph in-process, as `make run` does (partitions synced with the folder first)."""
     import dagster as dg
 
-    from pipelines.definitions import build_definitions
     from pipelines.resources import Settings
+    from pipelines.run import run_pipeline
 
-    job = build_definitions(Settings(data_dir)).resolve_job_def("khcn_all")
-    return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    return run_pipeline(Settings(data_dir), instance or dg.DagsterInstance.ephemeral())
 
 
 def test_every_asset_materializes_and_exports_agree(data_dir: Path) -> None:
@@ -50,29 +48,22 @@ def test_every_asset_materializes_and_exports_agree(data_dir: Path) -> None:
     assert provinces == {"33": "Hưng Yên", "30": "Hải Dương", "72": "Tây Ninh", "35": "Hà Nam"}
     assert rollup == {"33": "33", "30": "31", "72": "80", "35": "37"}
 
-    workbook = openpyxl.load_workbook(marts / "khcn_benchmark.xlsx", read_only=True)
     for name, rows in tables.items():
         parquet = pl.read_parquet(marts / f"{name}.parquet")
         raw_csv = (marts / f"{name}.csv").read_bytes()
         assert raw_csv.startswith(b"\xef\xbb\xbf"), "CSV needs a BOM for Excel"
         csv = pl.read_csv(marts / f"{name}.csv", infer_schema=False)
-        sheet = workbook[name[:31]]
-        assert parquet.height == csv.height == rows == sheet.max_row - 1
-        assert [c.value for c in next(sheet.iter_rows(max_row=1))] == parquet.columns
+        assert parquet.height == csv.height == rows
     names_in_csv = pl.read_csv(marts / "dim_document.csv", infer_schema=False)["province_name"].to_list()
     assert "Hưng Yên" in names_in_csv and "Hải Dương" in names_in_csv
-    sheet_names = [
-        row[0] for row in workbook["dim_province"].iter_rows(min_row=2, max_col=2, values_only=True)
-    ]
-    assert len(sheet_names) == 63
-    names = [row[1] for row in workbook["dim_province"].iter_rows(min_row=2, max_col=2, values_only=True)]
-    assert "Bà Rịa - Vũng Tàu" in names or "Bà Rịa – Vũng Tàu" in names
-    assert "Huế" in names and "Hòa Bình" in names and "Đắk Lắk" in names
-    full = openpyxl.load_workbook(marts / "khcn_benchmark.xlsx")
-    assert full["dim_document"].freeze_panes == "A2"
-    assert full["dim_document"].auto_filter.ref
+    names = pl.read_csv(marts / "dim_province.csv", infer_schema=False)["province_name"].to_list()
+    assert len(names) == 63 and "Huế" in names and "Hòa Bình" in names and "Đắk Lắk" in names
+    # the workbook opens and carries the same Vietnamese text (its layout is tested in test_workbook.py)
+    workbook = openpyxl.load_workbook(marts / "khcn_benchmark.xlsx", read_only=True)
+    cells = {c for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c}
+    assert {"Hưng Yên", "Hải Dương", "Tây Ninh", "Hà Nam"} <= cells
     assert not any(p.name.startswith(".staging") for p in marts.iterdir()), "staging folder left behind"
-    assert os.environ["KHCN_WAREHOUSE"] == str(data_dir / "warehouse.duckdb")
+    assert not list(data_dir.glob("warehouse.building-*")), "the build file was published, not left behind"
 
 
 def test_marts_tell_the_truth_on_the_seed_plans(data_dir: Path) -> None:

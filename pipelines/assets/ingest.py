@@ -1,175 +1,107 @@
-"""Ingest: plan files on disk → validated documents, and a quarantine for the rest."""
+"""Ingest: plan files on disk → one partition per plan, read and extracted, results stored per plan."""
 
 import dagster as dg
 import polars as pl
 
-from pipelines.khcn.documents import discover_plan_files, read_documents
+from pipelines.khcn.catalog import load_catalog
+from pipelines.khcn.extraction import ExtractionStore, code_fingerprint, extract_plan
 from pipelines.khcn.gazetteer import Gazetteer
-from pipelines.khcn.schemas import DocumentSchema, rejected_frame, split_valid
+from pipelines.khcn.themes import load_lexicon
+from pipelines.partitions import folder_state, plans_partitions
 from pipelines.resources import PlanFolder
 
-DOCUMENT_COLUMNS_FOR_PREVIEW = [
-    "file_name",
-    "province_name",
-    "doc_number",
-    "issue_year",
-    "period_start",
-    "period_end",
-]
+PLAN_FILE_SCHEMA = {
+    "file_name": pl.String,
+    "plan_key": pl.String,
+    "sha256": pl.String,
+    "size_bytes": pl.Int64,
+    "modified_at": pl.Float64,
+    "status": pl.String,
+    "reason_code": pl.String,
+    "reason": pl.String,
+}
 
 
 @dg.asset(group_name="ingest", compute_kind="python")
 def plan_files(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> pl.DataFrame:
-    """Every file in the plan folder, with size and modification time.
-
-    Files we will not read (symbolic links, unsupported formats) are listed with a
-    status and reason instead of being ignored.
-    """
-    files, refused = discover_plan_files(plan_folder.root())
+    """Every file in the plan folder with its partition key and content hash; files we will not
+    read (symbolic links, unsupported formats) are listed with a reason instead of being ignored."""
+    state = folder_state(context.instance, plan_folder.root(), plan_folder.store())
     rows = [
         {
-            "file_name": f.relative_path,
-            "path": str(f.path),
-            "size_bytes": f.size_bytes,
-            "modified_at": f.modified_at,
+            "file_name": k.plan.relative_path,
+            "plan_key": k.key,
+            "sha256": k.sha256,
+            "size_bytes": k.plan.size_bytes,
+            "modified_at": k.plan.modified_at,
             "status": "candidate",
             "reason_code": None,
             "reason": None,
         }
-        for f in files
+        for k in state.keyed
     ] + [
         {
             "file_name": r["file_name"],
-            "path": str(plan_folder.root() / r["file_name"]),
-            "size_bytes": None,
-            "modified_at": None,
             "status": "refused",
             "reason_code": r["reason_code"],
             "reason": r["reason"],
         }
-        for r in refused
+        for r in state.refused
     ]
-    frame = pl.DataFrame(
-        rows,
-        schema={
-            "file_name": pl.String,
-            "path": pl.String,
-            "size_bytes": pl.Int64,
-            "modified_at": pl.Float64,
-            "status": pl.String,
-            "reason_code": pl.String,
-            "reason": pl.String,
-        },
-    )
+    frame = pl.DataFrame(rows, schema=PLAN_FILE_SCHEMA)
     context.add_output_metadata(
-        {"files": len(files), "refused": len(refused), "folder": str(plan_folder.root())}
+        {
+            "files": len(state.keyed),
+            "refused": len(state.refused),
+            "stale": len(state.stale),
+            "folder": str(plan_folder.root()),
+        }
     )
     return frame
 
 
-@dg.multi_asset(
+@dg.asset(
     group_name="ingest",
     compute_kind="python",
-    outs={
-        "documents": dg.AssetOut(
-            description="Plan documents: normalised text and metadata read from the text."
-        ),
-        "rejected_documents": dg.AssetOut(
-            description="Quarantine: files that did not become documents, with reasons."
-        ),
-    },
+    partitions_def=plans_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    deps=[plan_files],
 )
-def documents(context: dg.AssetExecutionContext, plan_files: pl.DataFrame, plan_folder: PlanFolder):
-    """Read, decode, normalise and describe every candidate file; validate with Pandera.
-
-    A file that cannot be read, a duplicate, or a document that breaks the
-    contract (e.g. no province recognised) goes to `rejected_documents` with its
-    reason; the other documents go on.
-    """
-    files, _ = discover_plan_files(plan_folder.root())
-    wanted = set(plan_files.filter(pl.col("status") == "candidate")["file_name"].to_list())
-    files = [f for f in files if f.relative_path in wanted]
-    gazetteer = Gazetteer.load()
-    docs, rejected = read_documents(files, gazetteer)
-    rejected += [
-        {
-            "file_name": r["file_name"],
-            "document_id": None,
-            "stage": "discover",
-            "reason_code": r["reason_code"],
-            "reason": r["reason"],
-        }
-        for r in plan_files.filter(pl.col("status") == "refused").iter_rows(named=True)
-    ]
-    frame = documents_frame(docs)
-    valid, invalid = split_valid(frame, DocumentSchema)
-    rejected += [
-        {
-            "file_name": r["file_name"],
-            "document_id": r["document_id"],
-            "stage": "validate",
-            "reason_code": "contract",
-            "reason": r["reason"],
-        }
-        for r in invalid.iter_rows(named=True)
-    ]
-    rejected_df = rejected_frame(rejected)
-    for row in rejected_df.iter_rows(named=True):
-        context.log.warning(f"rejected {row['file_name']} at {row['stage']}: {row['reason']}")
-    yield dg.Output(
-        valid,
-        output_name="documents",
+def documents(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> dg.MaterializeResult:
+    """Read, normalise and extract each plan of the run's partitions (metadata, targets, citations,
+    themes), storing one result per plan. A plan whose stored result comes from the same file content
+    and the same code is not read again; a plan that cannot be read becomes a rejection, never a
+    failure of the others."""
+    store = ExtractionStore(plan_folder.store())
+    state = folder_state(context.instance, plan_folder.root(), plan_folder.store())
+    by_key = {k.key: k for k in state.keyed}
+    fingerprint = code_fingerprint()
+    gazetteer, catalog, lexicon = Gazetteer.load(), load_catalog(), load_lexicon()
+    extracted, skipped, missing, rejected = [], [], [], 0
+    for key in context.partition_keys:
+        keyed = by_key.get(key)
+        if keyed is None:
+            missing.append(key)  # the file left the folder since the partition was added
+            continue
+        if store.is_current(key, fingerprint):
+            skipped.append(key)
+            continue
+        record = extract_plan(keyed, gazetteer, catalog, lexicon, fingerprint)
+        store.write(record)
+        rejected += bool(record["rejections"])
+        extracted.append(key)
+        if record["rejections"]:
+            context.log.warning(f"{keyed.plan.relative_path}: {record['rejections'][0]['reason']}")
+    context.log.info(f"extracted {len(extracted)} plan(s), {len(skipped)} unchanged, {len(missing)} gone")
+    return dg.MaterializeResult(
         metadata={
-            "documents": valid.height,
-            "provinces": valid["province_code"].n_unique() if valid.height else 0,
-            "preview": dg.MetadataValue.md(markdown_table(valid.select(DOCUMENT_COLUMNS_FOR_PREVIEW))),
-        },
+            "extracted": len(extracted),
+            "unchanged_skipped": len(skipped),
+            "gone": len(missing),
+            "with_rejections": rejected,
+            "code_fingerprint": fingerprint,
+        }
     )
-    yield dg.Output(rejected_df, output_name="rejected_documents", metadata={"rejected": rejected_df.height})
-
-
-DOCUMENT_SCHEMA = {
-    "document_id": pl.String,
-    "file_name": pl.String,
-    "source_sha256": pl.String,
-    "encoding": pl.String,
-    "size_bytes": pl.Int64,
-    "char_count": pl.Int64,
-    "text_original": pl.String,
-    "text_normalized": pl.String,
-    "extractor_version": pl.String,
-    "province_name": pl.String,
-    "province_code": pl.String,
-    "province_era": pl.String,
-    "doc_type": pl.String,
-    "doc_number": pl.String,
-    "issue_date": pl.String,
-    "issue_year": pl.Int64,
-    "issue_month": pl.Int64,
-    "issuer": pl.String,
-    "issuer_level": pl.String,
-    "title": pl.String,
-    "period_start": pl.Int64,
-    "period_end": pl.Int64,
-    "signer": pl.String,
-    "flags": pl.List(pl.String),
-}
-
-
-def markdown_table(frame: pl.DataFrame) -> str:
-    """A small Markdown table for the Dagster UI (no pandas needed)."""
-    if frame.is_empty():
-        return "(none)"
-    head = "| " + " | ".join(frame.columns) + " |\n|" + "---|" * frame.width + "\n"
-    body = "\n".join(
-        "| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in frame.iter_rows()
-    )
-    return head + body
-
-
-def documents_frame(rows: list[dict]) -> pl.DataFrame:
-    """Documents as a frame with a fixed schema (also when there are none)."""
-    return pl.DataFrame(rows, schema=DOCUMENT_SCHEMA)
 
 
 REFERENCE_COLUMNS = {
