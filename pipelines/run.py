@@ -31,17 +31,48 @@ def run_lock(data_dir: Path, log=print):
         yield
 
 
+LAUNCHER_TAG = "khcn/launcher"
+LAUNCHER = "pipelines.run"
+
+
+def recover_killed_runs(instance: dg.DagsterInstance, log=print) -> list[str]:
+    """Mark runs of this launcher that a kill interrupted as failed and free their pool slots.
+
+    Called while holding the run lock, so no run of this launcher can still be alive. A killed
+    in-process run never releases its `duckdb` pool slot; without this the next run would wait
+    for it forever.
+    """
+    records = instance.get_run_records(
+        filters=dg.RunsFilter(
+            statuses=[
+                dg.DagsterRunStatus.STARTED,
+                dg.DagsterRunStatus.STARTING,
+                dg.DagsterRunStatus.NOT_STARTED,
+            ],
+            tags={LAUNCHER_TAG: LAUNCHER},
+        )
+    )
+    for record in records:
+        run = record.dagster_run
+        instance.report_run_failed(run, "the process running it was killed; recovered by the next run")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        log(f"run {run.run_id[:8]} was killed before finishing: marked failed, its warehouse slot freed")
+    return [r.dagster_run.run_id for r in records]
+
+
 def run_pipeline(settings: Settings | None = None, instance: dg.DagsterInstance | None = None):
     """Sync partitions with the folder and execute the whole graph in this process."""
     settings = settings or Settings.from_env()
     instance = instance or dg.DagsterInstance.get()
     definitions = build_definitions(settings)
     with run_lock(settings.data_dir):
+        recover_killed_runs(instance)
         state = folder_state(instance, settings.plan_dir, settings.store_dir)
         apply_partition_changes(instance, state)
         keys = instance.get_dynamic_partitions(plans_partitions.name)
         job = definitions.resolve_job_def("khcn_all" if keys else "khcn_refresh")
-        return job.execute_in_process(instance=instance, tags=range_tags(keys), raise_on_error=False)
+        tags = {**range_tags(keys), LAUNCHER_TAG: LAUNCHER}
+        return job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
 
 
 def main() -> int:

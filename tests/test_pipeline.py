@@ -60,7 +60,9 @@ def test_every_asset_materializes_and_exports_agree(data_dir: Path) -> None:
     assert len(names) == 63 and "Huế" in names and "Hòa Bình" in names and "Đắk Lắk" in names
     # the workbook opens and carries the same Vietnamese text (its layout is tested in test_workbook.py)
     workbook = openpyxl.load_workbook(marts / "khcn_benchmark.xlsx", read_only=True)
-    cells = {c for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c}
+    cells = {
+        c for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c
+    }
     assert {"Hưng Yên", "Hải Dương", "Tây Ninh", "Hà Nam"} <= cells
     assert not any(p.name.startswith(".staging") for p in marts.iterdir()), "staging folder left behind"
     assert not list(data_dir.glob("warehouse.building-*")), "the build file was published, not left behind"
@@ -145,13 +147,13 @@ def test_garbage_and_empty_files_are_quarantined_while_plans_load(data_dir: Path
 
     rejected = pl.read_parquet(data_dir / "marts" / "mart_rejected_documents.parquet")
     reasons = {row["file_name"]: row for row in rejected.iter_rows(named=True)}
-    assert reasons["garbage.txt"]["reason_code"] == "undecodable"
+    assert reasons["garbage.txt"]["reason_code"] == "binary"
     assert reasons["empty.txt"]["reason_code"] == "empty_file"
     assert reasons["blank.md"]["reason_code"] == "empty_text"
     assert reasons["latin1.txt"]["reason_code"] == "undecodable"
     assert "province" in reasons["no_province.txt"]["reason"]
     assert reasons["copy of plan.txt"]["reason_code"] == "duplicate_content"
-    assert reasons["scan.pdf"]["reason_code"] == "unsupported_format"
+    assert reasons["scan.pdf"]["reason_code"] == "corrupt_pdf"
     assert all(row["reason"] for row in rejected.iter_rows(named=True))
 
     documents = pl.read_parquet(data_dir / "marts" / "dim_document.parquet")

@@ -4,13 +4,7 @@ import unicodedata
 
 import pytest
 
-from pipelines.khcn.text import (
-    DecodeError,
-    decode_bytes,
-    fold_diacritics,
-    normalize_unicode,
-    repair_line_wraps,
-)
+from pipelines.khcn.text import fold_diacritics, normalize_unicode, repair_line_wraps
 
 
 @pytest.mark.parametrize(
@@ -44,17 +38,6 @@ def test_lookalike_eth_becomes_vietnamese_d() -> None:
 def test_fold_diacritics_matches_misspelled_names() -> None:
     assert fold_diacritics("Hưng Yên") == fold_diacritics("Hung Yên") == "hung yen"
     assert fold_diacritics("Đắk Lắk") == "dak lak"
-
-
-def test_decode_rejects_empty_and_binary_and_accepts_bom() -> None:
-    with pytest.raises(DecodeError, match="empty"):
-        decode_bytes(b"")
-    with pytest.raises(DecodeError, match="binary"):
-        decode_bytes(b"\x00\x01\x02garbage")
-    with pytest.raises(DecodeError, match="UTF-8"):
-        decode_bytes("Kế hoạch".encode("cp1258", errors="replace") + b"\xff\xfe\xfa")
-    assert decode_bytes("\ufeffKế hoạch".encode()).text == "Kế hoạch"
-    assert decode_bytes("Kế hoạch".encode("utf-16")).text == "Kế hoạch"
 
 
 def test_token_broken_across_lines_is_joined_without_space() -> None:

@@ -52,7 +52,9 @@ def replace_tables(conn, tables: Mapping[str, pl.DataFrame]) -> None:
     pool=DUCKDB_POOL,
     specs=[
         dg.AssetSpec(
-            dg.AssetKey([RAW_SCHEMA, name]), kinds={"duckdb"}, deps=[documents, plan_files, reference_statistics]
+            dg.AssetKey([RAW_SCHEMA, name]),
+            kinds={"duckdb"},
+            deps=[documents, plan_files, reference_statistics],
         )
         for name in RAW_TABLES
     ],

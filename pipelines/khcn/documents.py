@@ -15,9 +15,11 @@ from typing import Any
 
 from pipelines.khcn.gazetteer import Gazetteer
 from pipelines.khcn.metadata import extract_metadata
-from pipelines.khcn.text import DecodeError, decode_bytes, normalize_text, normalize_unicode
+from pipelines.khcn.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document_bytes
+from pipelines.khcn.text import normalize_text, normalize_unicode
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
+# A plan is tens of kilobytes; anything this large is not a plan copy but an export gone wrong.
+MAX_PLAN_BYTES = 20 * 1024 * 1024
 EXTRACTOR_VERSION = "1"
 
 
@@ -100,10 +102,9 @@ def document_id_for(normalized_text: str) -> str:
 def build_document(file_name: str, data: bytes, gazetteer: Gazetteer) -> dict[str, Any]:
     """Decode, normalise and read the metadata of one plan; raise RejectedInput if impossible."""
     try:
-        decoded = decode_bytes(data)
-    except DecodeError as exc:
-        code = "empty_file" if not data else "undecodable"
-        raise RejectedInput(code, str(exc)) from exc
+        decoded = read_document_bytes(file_name, data, max_bytes=MAX_PLAN_BYTES)
+    except UnreadableDocument as exc:
+        raise RejectedInput(exc.code, str(exc)) from exc
     original = normalize_unicode(decoded.text)
     normalized = normalize_text(decoded.text)
     if not normalized.strip():
@@ -111,6 +112,8 @@ def build_document(file_name: str, data: bytes, gazetteer: Gazetteer) -> dict[st
             "empty_text", "the file contains no text (only blanks); replace it with the full plan"
         )
     meta = extract_metadata(normalized, gazetteer)
+    if decoded.notes:
+        meta.flags.append("read_with_conversion")  # e.g. a legacy TCVN3/VNI font converted to Unicode
     return {
         "document_id": document_id_for(normalized),
         "file_name": file_name,

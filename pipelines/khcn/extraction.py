@@ -130,6 +130,18 @@ def extract_plan(
     except RejectedInput as exc:
         record["rejections"].append(rejection(keyed.plan.relative_path, "read", exc.code, str(exc)))
         return record
+    if document["source_sha256"] != keyed.sha256:
+        # The file was rewritten between listing and reading (a copy still in progress): keep nothing
+        # half-read; its new content has a new key and is read on the next run.
+        record["rejections"].append(
+            rejection(
+                keyed.plan.relative_path,
+                "read",
+                "changed_while_reading",
+                "the file changed while it was being read (still being copied?); it will be read again on the next run",
+            )
+        )
+        return record
     record["document"] = document
     steps = (
         ("targets", "extract_targets", lambda: targets_for_document(document, catalog)),

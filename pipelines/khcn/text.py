@@ -10,55 +10,9 @@ deterministic and must not depend on which province or file the text came from.
 
 from __future__ import annotations
 
-import codecs
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
-
-# --------------------------------------------------------------------------- decoding
-
-
-class DecodeError(ValueError):
-    """A file whose bytes cannot be turned into trustworthy text; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class DecodedText:
-    text: str
-    encoding: str
-
-
-def decode_bytes(data: bytes) -> DecodedText:
-    """Decode plan bytes, refusing anything that would produce garbled text.
-
-    Only encodings we can recognise with certainty are accepted: a BOM-marked
-    UTF-8/UTF-16 file, or bytes that are valid UTF-8. A wrong guess would put
-    mojibake into the warehouse, which is worse than a clear rejection.
-    """
-    if not data:
-        raise DecodeError("empty file (0 bytes): nothing to read; replace it with the full plan text")
-    if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", "utf-8-sig")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", "utf-16")
-    if b"\x00" in data[:4096]:
-        raise DecodeError(
-            "binary content (NUL bytes) in a text plan: the file is not text; "
-            "export the plan as UTF-8 text, DOCX or PDF"
-        )
-    return _strict(data, "utf-8", "utf-8")
-
-
-def _strict(data: bytes, codec: str, label: str) -> DecodedText:
-    try:
-        return DecodedText(data.decode(codec), label)
-    except UnicodeDecodeError as exc:
-        raise DecodeError(
-            f"not valid {label.upper()} text (undecodable byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save the plan as UTF-8"
-        ) from exc
-
 
 # --------------------------------------------------------------------------- characters
 
