@@ -160,7 +160,6 @@ PHRASES = [
     ("chi ngân sách nhà nước cho KH&CN đạt", "%", "state_st_budget_share_pct"),
     ("bố trí ít nhất", "% tổng chi ngân sách", "state_st_budget_share_pct"),
     ("tỷ lệ chi ngân sách cho KH,CN&ĐMST đạt", "%", "state_st_budget_share_pct"),
-    ("tổng kinh phí thực hiện Kế hoạch", "tỷ đồng", "plan_budget_vnd"),
     ("doanh nghiệp đầu tư cho đổi mới công nghệ đạt", "tỷ đồng", "enterprise_rd_spend"),
     ("chi cho R&D của các doanh nghiệp tăng", "%/năm", "enterprise_rd_spend"),
     # people, productivity, economy

@@ -85,7 +85,9 @@ DOC_TYPE_NAMES = {
 _TYPE_ALTERNATION = "|".join(
     sorted({re.escape(k) for k in DOC_TYPES} | {"Ctr", "CTr", "Qđ", "QĐi", "TTr"}, key=len, reverse=True)
 )
-_ISSUER = r"[A-ZĐ][A-Za-zĐđ&]*(?:\s?-\s?[A-ZĐ][A-Za-zĐđ&0-9]*)*"
+# First part may be mixed case (TTg); further parts are upper-case codes (LHH-KHCN), so a running
+# header "77/KH-UBND - Trang 2" does not swallow "Trang".
+_ISSUER = r"[A-ZĐ][A-Za-zĐđ&]*(?:\s?-\s?[A-ZĐ][A-ZĐ&0-9]*\b)*"
 
 # State style: 2667/QĐ-BKHCN, 55/2011/NĐ-CP, 2667/QĐ - BKHCN; also a Party-styled State number 50-NQ/CP.
 _STATE = re.compile(
@@ -93,6 +95,9 @@ _STATE = re.compile(
 )
 _PARTY = re.compile(
     rf"(?<![\d/])(?P<num>\d{{1,5}})\s?[-–]?\s?(?P<type>{_TYPE_ALTERNATION})\s?/\s?(?P<issuer>{_ISSUER})"
+)
+_NATIONAL_ASSEMBLY = re.compile(
+    r"(?<![\d/])(?P<num>\d{1,4})\s?/\s?(?P<year>(?:19|20)\d{2})\s?/\s?(?P<issuer>QH\d{1,2})\b"
 )
 _DATE_AFTER = re.compile(
     r"^\s*,?\s*(?:ban hành\s+)?ngày\s+(?P<d>\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(?P<m>\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*(?P<y>(?:19|20)\d{2})"
@@ -180,6 +185,7 @@ def extract_citations(text: str, own_number: str | None = None) -> list[Citation
     taken: list[tuple[int, int]] = []
     own = _canonical_of_own(own_number)
     matches = [(m, "state") for m in _STATE.finditer(text)] + [(m, "party") for m in _PARTY.finditer(text)]
+    matches += [(m, "law") for m in _NATIONAL_ASSEMBLY.finditer(text)]
     matches.sort(key=lambda pair: (pair[0].start(), -(pair[0].end() - pair[0].start())))
     for match, style in matches:
         if any(s < match.end() and match.start() < e for s, e in taken):
@@ -187,13 +193,20 @@ def extract_citations(text: str, own_number: str | None = None) -> list[Citation
         line_start = text.rfind("\n", 0, match.start()) + 1
         if re.match(r"^[*_\s]*Số\s*(?:hiệu)?\s*:", text[line_start : match.start()]):
             continue  # the plan's own number in its header
-        doc_type = normalize_type(match.group("type"))
         issuer = normalize_issuer(match.group("issuer"))
-        if style == "party" and match.group(0).count("/") != 1:
-            continue
-        year = int(match.group("year")) if style == "state" and match.group("year") else None
-        number = match.group("num")
-        canonical = canonical_form(number, year, doc_type, issuer)
+        if style == "law":
+            # National Assembly numbers carry no type code: "Luật … số 29/2013/QH13", "Nghị quyết số 202/2025/QH15"
+            before = text[max(0, match.start() - 80) : match.start()]
+            doc_type = "NQ" if re.search(r"Nghị quyết[^.;]{0,60}$", before) else "Luật"
+            number, year = match.group("num"), int(match.group("year"))
+            canonical = f"{_number(number)}/{year}/{issuer}"
+        else:
+            doc_type = normalize_type(match.group("type"))
+            if style == "party" and match.group(0).count("/") != 1:
+                continue
+            year = int(match.group("year")) if style == "state" and match.group("year") else None
+            number = match.group("num")
+            canonical = canonical_form(number, year, doc_type, issuer)
         if own and canonical == own:
             continue
         end = match.end()

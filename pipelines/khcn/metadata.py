@@ -19,6 +19,12 @@ from datetime import date
 from pipelines.khcn.gazetteer import Gazetteer
 from pipelines.khcn.text import fold_diacritics
 
+# A document attached after the signature ("CHƯƠNG TRÌNH …", "(Ban hành kèm theo Quyết định số …)").
+ATTACHMENT = re.compile(
+    r"^[#*_\s]*(?:(?:CHƯƠNG TRÌNH|KẾ HOẠCH|ĐỀ ÁN|QUY ĐỊNH|QUY CHẾ|PHỤ LỤC)\b|\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b)",
+    re.MULTILINE,
+)
+
 HEADER_LINES = 30
 SIGNATURE_LINES = 40
 
@@ -286,9 +292,18 @@ def read_goal_horizon(text: str) -> int | None:
     return int(match.group("year")) if match else None
 
 
+def _main_part(text: str) -> str:
+    """The document without what is attached after its signature (a decision's programme, appendices)."""
+    signature = re.search(r"^[*_\s]*Nơi nhận\s*:?", text, re.MULTILINE)
+    if not signature:
+        return text
+    attachment = ATTACHMENT.search(text, signature.end())
+    return text[: attachment.start()] if attachment else text
+
+
 def read_signer(text: str) -> str | None:
     """Name under the signature block: the last person-name line after a signing title."""
-    lines = [ln for ln in text.split("\n") if ln.strip()][-SIGNATURE_LINES:]
+    lines = [ln for ln in _main_part(text).split("\n") if ln.strip()][-SIGNATURE_LINES:]
     title_seen = False
     signer = None
     for line in lines:
@@ -323,7 +338,19 @@ def _agency_block(text: str) -> list[str]:
 
 
 def read_issuer(text: str, issuer_code: str | None) -> Issuer | None:
-    """Who issues the plan: header block, then number code, then body and signature."""
+    """Who issues the plan: header block, then number code, then body and signature.
+
+    A centrally governed city's bodies are "UBND thành phố", "HĐND thành phố", "Thành ủy".
+    """
+    issuer = _read_issuer(text, issuer_code)
+    block = fold_diacritics(" ".join(_agency_block(text)))
+    if issuer is not None and re.search(r"\bthanh pho\b|\bthanh uy\b", block) and "tinh" not in block.split():
+        city = {"UBND tỉnh": "UBND thành phố", "HĐND tỉnh": "HĐND thành phố", "Tỉnh ủy": "Thành ủy"}
+        return Issuer(city.get(issuer.name, issuer.name), issuer.level)
+    return issuer
+
+
+def _read_issuer(text: str, issuer_code: str | None) -> Issuer | None:
     header = fold_diacritics(" ".join(_agency_block(text)))
     if "so khoa hoc va cong nghe" in header:
         return ISSUER_DOST

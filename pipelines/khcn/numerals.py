@@ -62,7 +62,7 @@ def parse_range(text: str) -> tuple[float, float] | None:
 
 _CELL_BOUNDS = (
     ("ge", r"≥|>=|tối thiểu|ít nhất|không dưới|từ\s+(?=\S+\s*$)|trên\s+hoặc\s+bằng"),
-    ("le", r"≤|<=|tối đa|không quá"),
+    ("le", r"≤|<=|tối đa|không quá|top|tốp|trong nhóm|nhóm"),
     ("gt", r">|trên|hơn"),
     ("lt", r"<|dưới"),
     ("approx", r"~|≈|khoảng|xấp xỉ"),

@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from pipelines.khcn.catalog import OTHER, Catalog, fold_phrase
+from pipelines.khcn.metadata import ATTACHMENT
 from pipelines.khcn.numerals import NUMBER, NUMBER_WORDS, as_int_if_whole, parse_cell, parse_number
 from pipelines.khcn.outline import Outline
 from pipelines.khcn.text import fold_diacritics
@@ -96,7 +97,7 @@ _NOT_QUANTITY_BEFORE = re.compile(
 # The value-only form "<indicator>: 05" / "<indicator> là 05" / "đạt 05": no unit needed after the number.
 _VALUE_WITHOUT_UNIT = re.compile(r"(?::|\blà|\bđạt|\bbằng|\btăng|\bgấp|\bchiếm)\s*$", re.IGNORECASE)
 _NOT_QUANTITY_AFTER = re.compile(
-    r"^(?:\s+khóa\s+[IVXLC]+\b|\s*/\s*\d|/[^\W\d_]|[-–][A-ZĐ]|:\d|\.\d|[A-Za-zĐđ]|\s*(?:tháng|giờ|h\d))"
+    r"^(?:\s+khóa\s+[IVXLC]+\b|\s+sao\b|\s*/\s*\d|/[^\W\d_]|[-–][A-ZĐ]|:\d|\.\d|[A-Za-zĐđ]|\s*(?:tháng|giờ|h\d))"
 )
 
 _STRONG_CUES = re.compile(
@@ -205,6 +206,8 @@ _UNIT_NOUNS = (
     "tấn",
     "công trình",
     "kết quả",
+    "kỳ",
+    "ngày hội",
     "giống",
     "quy trình",
     "cơ quan",
@@ -459,6 +462,57 @@ def _value_unit(line: str, m: _Mention) -> tuple[str | None, int, bool]:
     return unit, m.end + length, per_year
 
 
+# "…, tăng 3 nhiệm vụ so với năm 2024" right after a level: the change, not another target.
+_DELTA_AFTER = re.compile(
+    rf"^[^,;()\d]{{0,80}}?,?\s*(?P<verb>tăng|giảm)\s+(?:thêm\s+)?(?P<delta>{NUMBER})(?![\d%])[^,;.()]{{0,30}}?\bso với\s+(?:năm\s+)?(?P<year>(?:19|20)\d{{2}})",
+    re.IGNORECASE,
+)
+
+
+def _trailing_baseline(
+    line: str, value_end: int, phrase_end: int, clause_end: int, value: float, target_type: str
+) -> tuple[float, int, int] | None:
+    """A past value written right after a target: "(năm 2024: 35 hồ sơ)", "(năm 2024 đạt 26)", or a level
+    followed by its change ", tăng 3 nhiệm vụ so với năm 2024" (baseline 18 − 3). Returns the baseline,
+    its year and where the aside ends (its numbers are not targets)."""
+    for start in (phrase_end, value_end):
+        match = _PAREN_BASELINE.match(line[start:clause_end])
+        if match:
+            return parse_number(match.group("value")), int(match.group("year")), start + match.end()
+    match = _DELTA_AFTER.match(line[phrase_end:clause_end])
+    if match and target_type == "level":
+        delta = parse_number(match.group("delta"))
+        baseline = value - delta if match.group("verb").lower() == "tăng" else value + delta
+        return baseline, int(match.group("year")), phrase_end + match.end()
+    return None
+
+
+@dataclass(frozen=True)
+class _Rises:
+    starting_values: set[int]  # positions of the "from" values
+    baselines: dict[int, tuple[float, int | None]]  # position of the "to" value → (from value, its year)
+
+
+_RISE = re.compile(
+    rf"\btừ\s+(?P<start>{NUMBER})(?P<between>[^;]{{0,60}}?)\b(?:lên|tới)\s+(?:mức\s+)?(?P<end>{NUMBER})",
+    re.IGNORECASE,
+)
+
+
+def _rises(line: str, start: int, end: int) -> _Rises:
+    """ "tăng từ 45 doanh nghiệp năm 2024 lên 52 doanh nghiệp": the target is 52, 45 (2024) its baseline."""
+    starting: set[int] = set()
+    baselines: dict[int, tuple[float, int | None]] = {}
+    for match in _RISE.finditer(line, start, end):
+        year = re.search(r"\bnăm\s+((?:19|20)\d{2})\b", match.group("between"))
+        starting.add(match.start("start"))
+        baselines[match.start("end")] = (
+            parse_number(match.group("start")),
+            int(year.group(1)) if year else None,
+        )
+    return _Rises(starting, baselines)
+
+
 def _without_parentheses(text: str) -> str:
     """Asides in parentheses ("(năm 2025 ước đạt 12,5%)") do not set the tense of what follows."""
     return re.sub(r"\([^()]*\)", " ", text)
@@ -562,6 +616,7 @@ def _prose_targets(
         clause = line[clause_start:clause_end]
         clause_folded = fold_phrase(clause)
         previous_end = clause_start
+        rises = _rises(line, clause_start, clause_end)
         for mention in _mentions(clause):
             m = _Mention(
                 mention.start + clause_start,
@@ -574,6 +629,8 @@ def _prose_targets(
             rank = bool(_RANK_BEFORE.search(line[: m.start])) and bool(_RANK_AFTER.match(line[m.end :]))
             if m.start < consumed_until or not (rank or _is_quantity(line, m, marker_end)):
                 continue
+            if m.start in rises.starting_values:
+                continue  # "từ 45 … lên 52": 45 is where it starts, the baseline of 52
             unit, value_end, per_year = ("hạng", m.end, False) if rank else _value_unit(line, m)
             phrase_end = _phrase_end(line, value_end)
             tail = line[value_end:phrase_end]
@@ -593,7 +650,11 @@ def _prose_targets(
             sentence_prefix = fold_phrase(
                 _without_parentheses(line[_sentence_start(line, m.start) : m.start])
             )
-            past, past_year = _past(sentence_prefix, prefix_folded, context, in_goal_section)
+            past, past_year = (
+                (False, None)
+                if m.start in rises.baselines
+                else _past(sentence_prefix, prefix_folded, context, in_goal_section)
+            )
             if past:
                 baselines[indicator] = (m.low, past_year)
                 previous_end = phrase_end
@@ -601,6 +662,11 @@ def _prose_targets(
             if unit is None and not _VALUE_WITHOUT_UNIT.search(prefix):
                 previous_end = phrase_end
                 continue  # a bare number inside a name ("Chất lượng 3") or a list
+            if unit is None:
+                # "Số sáng kiến … đạt 30": the counted noun after "Số" is the unit
+                counted = re.match(r"^\s*(?:Số|số|Tổng số|tổng số)\s+(?:lượng\s+)?", label)
+                noun = _UNIT_RE.match(label[counted.end() :]) if counted else None
+                unit = noun.group("unit").lower() if noun else None
             if unit is None and indicator != OTHER:
                 catalog_unit = catalog.unit_of(indicator)
                 unit = catalog_unit if catalog_unit and not catalog_unit.startswith("%") else None
@@ -630,23 +696,19 @@ def _prose_targets(
             if year is not None and context.start_year and year < context.start_year:
                 year = context.default_year
             compare = _COMPARE_YEAR.search(fold_phrase(line[m.start : clause_end]))
-            baseline_value, baseline_year = baselines.get(indicator, (None, None))
+            baseline_value, baseline_year = rises.baselines.get(m.start) or baselines.get(
+                indicator, (None, None)
+            )
             if compare:
                 baseline_year = int(compare.group("year"))
             components, comp_end = _components(line, phrase_end)
-            paren_baseline = _PAREN_BASELINE.match(line[phrase_end:clause_end]) or _PAREN_BASELINE.match(
-                line[value_end:clause_end]
-            )
-            if paren_baseline:
-                baseline_value = parse_number(paren_baseline.group("value"))
-                baseline_year = int(paren_baseline.group("year"))
-                comp_end = max(
-                    comp_end,
-                    (phrase_end if _PAREN_BASELINE.match(line[phrase_end:clause_end]) else value_end)
-                    + paren_baseline.end(),
-                )
-                components = components or []
+            trailing = _trailing_baseline(line, value_end, phrase_end, clause_end, low, target_type)
+            if trailing is not None:
+                baseline_value, baseline_year, trailing_end = trailing
+            consumed_end = max(comp_end if components else value_end, trailing_end if trailing else 0)
             quote_end = max(value_end, comp_end) if components else value_end
+            if trailing is not None:
+                quote_end = max(quote_end, trailing_end)
             if tail.strip() and not _has_noun(line[label_start:label_end]):
                 quote_end = max(quote_end, phrase_end)
             quote_start = min(
@@ -675,9 +737,7 @@ def _prose_targets(
                     confidence=_confidence(indicator, strong, year, in_goal_section, m.word),
                 )
             )
-            consumed_until = comp_end if components is not None else value_end
-            if records[-1].components == []:
-                records[-1].components = None
+            consumed_until = consumed_end
             previous_end = max(phrase_end, consumed_until)
         if not any(offset + clause_start <= r.char_start < offset + clause_end for r in records):
             qualitative = _qualitative(
@@ -691,6 +751,7 @@ def _prose_targets(
 _MONEY_UNITS = {"tỷ đồng", "triệu đồng", "nghìn đồng", "đồng"}
 _MONEY_NORM = re.compile(
     r"\b(?:thuong|ho tro|muc ho tro|tong muc|muc chi|dinh muc|du kien kinh phi|kinh phi thuc hien|du toan|"
+    r"tong kinh phi|kinh phi du kien|ngan sach (?:tinh|trung uong|dia phuong) (?:khoang|du kien|bo tri)|"
     r"khong qua|toi da)\b"
 )
 
@@ -984,6 +1045,10 @@ def extract_targets(text: str, catalog: Catalog, context: PlanContext) -> list[T
         line, offset = lines[i]
         if re.match(r"^[#*_\s]*(?:PHỤ LỤC|Phụ lục)\b", line):
             appendix_seen = True
+        elif offset >= end and not appendix_seen and ATTACHMENT.match(line):
+            # a programme or plan attached to a decision, after the decision's signature block
+            appendix_seen = True
+            outline = Outline.start()
         if _is_table_line(line):
             block = []
             while i < len(lines) and _is_table_line(lines[i][0]):

@@ -106,7 +106,10 @@ _TOKEN_BREAK = re.compile(r"[\w&][-/]$")
 _WORD_CHAR = re.compile(r"\w")
 
 
-_PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*-)?(?:\s*/\s*\d{1,3})?$")
+# A page number, or a running header/footer that ends with one ("Kế hoạch số 77/KH-UBND - Trang 2").
+_PAGE_NUMBER = re.compile(
+    r"^(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*-)?(?:\s*/\s*\d{1,3})?$|^.{0,80}[-–|]\s*Trang\s+\d{1,3}\s*$"
+)
 
 
 def _is_upper_line(line: str) -> bool:
