@@ -4,16 +4,20 @@ Usage: python -m pipelines.run
 """
 
 import fcntl
+import os
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import dagster as dg
+from pipelines.khcn.documents import default_data_dir
+from pipelines.khcn.extraction import build_is_current
 
-from pipelines.definitions import build_definitions
-from pipelines.partitions import apply_partition_changes, folder_state, plans_partitions, range_tags
-from pipelines.resources import Settings
+if TYPE_CHECKING:  # Dagster takes seconds to import: only a real run pays for it
+    import dagster as dg
+
+    from pipelines.resources import Settings
 
 
 @contextmanager
@@ -35,13 +39,15 @@ LAUNCHER_TAG = "khcn/launcher"
 LAUNCHER = "pipelines.run"
 
 
-def recover_killed_runs(instance: dg.DagsterInstance, log=print) -> list[str]:
+def recover_killed_runs(instance: "dg.DagsterInstance", log=print) -> list[str]:
     """Mark runs of this launcher that a kill interrupted as failed and free their pool slots.
 
     Called while holding the run lock, so no run of this launcher can still be alive. A killed
     in-process run never releases its `duckdb` pool slot; without this the next run would wait
     for it forever.
     """
+    import dagster as dg
+
     records = instance.get_run_records(
         filters=dg.RunsFilter(
             statuses=[
@@ -60,8 +66,14 @@ def recover_killed_runs(instance: dg.DagsterInstance, log=print) -> list[str]:
     return [r.dagster_run.run_id for r in records]
 
 
-def run_pipeline(settings: Settings | None = None, instance: dg.DagsterInstance | None = None):
+def run_pipeline(settings: "Settings | None" = None, instance: "dg.DagsterInstance | None" = None):
     """Sync partitions with the folder and execute the whole graph in this process."""
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+    from pipelines.partitions import apply_partition_changes, folder_state, plans_partitions, range_tags
+    from pipelines.resources import Settings
+
     settings = settings or Settings.from_env()
     instance = instance or dg.DagsterInstance.get()
     definitions = build_definitions(settings)
@@ -76,6 +88,12 @@ def run_pipeline(settings: Settings | None = None, instance: dg.DagsterInstance 
 
 
 def main() -> int:
+    if not os.environ.get("KHCN_FORCE") and build_is_current(default_data_dir().resolve()):
+        print(
+            "Nothing changed since the last build (plans, code, catalogs, dbt project, reference data): outputs are current."
+        )
+        print("Set KHCN_FORCE=1 to rebuild anyway.")
+        return 0
     result = run_pipeline()
     return 0 if result.success else 1
 

@@ -3,6 +3,8 @@
 import dagster as dg
 
 from pipelines.assets.ingest import documents
+from pipelines.khcn.extraction import build_is_current
+from pipelines.resources import PlanFolder
 
 all_assets_job = dg.define_asset_job(
     "khcn_all",
@@ -18,11 +20,17 @@ refresh_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
 )
 
-nightly_schedule = dg.ScheduleDefinition(
+@dg.schedule(
     name="khcn_nightly",
     job=refresh_job,
     cron_schedule="0 2 * * *",
     execution_timezone="Asia/Ho_Chi_Minh",
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Every night: rebuild marts and exports; new or changed plans are extracted by the folder sensor.",
+    description="Every night: rebuild marts and exports (new or changed plans are extracted by the folder "
+    "sensor); skipped when no plan, code, catalog or reference file changed since the last build.",
 )
+def nightly_schedule(context: dg.ScheduleEvaluationContext, plan_folder: PlanFolder):
+    data_dir = plan_folder.root().parent.parent
+    if build_is_current(data_dir):
+        return dg.SkipReason("nothing changed since the last build; the marts and exports are current")
+    return dg.RunRequest()

@@ -192,3 +192,25 @@ def test_a_run_killed_mid_step_leaves_the_previous_outputs_and_the_next_run_reco
         assert _mart_counts(data_dir)["dim_document"] == counts["dim_document"] + 1
     assert _run_and_kill_when(data_dir, home, lambda: False) == 0
     assert documents_in_marts(data_dir).height == 6
+
+
+def test_make_run_skips_when_nothing_changed_and_the_nightly_schedule_too(data_dir: Path) -> None:
+    from pipelines.khcn.extraction import build_is_current
+    from pipelines.schedules import nightly_schedule
+
+    assert not build_is_current(data_dir)
+    assert materialize_all(data_dir).success
+    assert build_is_current(data_dir)
+    folder = PlanFolder(path=str(data_dir / "raw" / "plans"), store_path=str(data_dir / "extracted"))
+    context = dg.build_schedule_context(resources={"plan_folder": folder})
+    assert isinstance(nightly_schedule(context), dg.SkipReason)
+    (data_dir / "raw" / "reference").mkdir(parents=True, exist_ok=True)
+    (data_dir / "raw" / "reference" / "gso.csv").write_text(
+        "province_code,province_name,statistic,year,value,unit,status,source,source_url\n"
+        "35,Hà Nam,grdp_current_prices,2023,80000,tỷ đồng,official,test,\n",
+        encoding="utf-8",
+    )
+    assert not build_is_current(data_dir), "a new reference file is a change"
+    assert isinstance(
+        nightly_schedule(dg.build_schedule_context(resources={"plan_folder": folder})), dg.RunRequest
+    )

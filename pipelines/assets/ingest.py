@@ -3,10 +3,7 @@
 import dagster as dg
 import polars as pl
 
-from pipelines.khcn.catalog import load_catalog
-from pipelines.khcn.extraction import ExtractionStore, code_fingerprint, extract_plan
-from pipelines.khcn.gazetteer import Gazetteer
-from pipelines.khcn.themes import load_lexicon
+from pipelines.khcn.extraction import ExtractionStore, code_fingerprint, extract_many, extraction_workers
 from pipelines.partitions import folder_state, plans_partitions
 from pipelines.resources import PlanFolder
 
@@ -76,22 +73,23 @@ def documents(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> dg.
     state = folder_state(context.instance, plan_folder.root(), plan_folder.store())
     by_key = {k.key: k for k in state.keyed}
     fingerprint = code_fingerprint()
-    gazetteer, catalog, lexicon = Gazetteer.load(), load_catalog(), load_lexicon()
-    extracted, skipped, missing, rejected = [], [], [], 0
+    extracted, skipped, missing, todo = [], [], [], []
     for key in context.partition_keys:
         keyed = by_key.get(key)
         if keyed is None:
             missing.append(key)  # the file left the folder since the partition was added
-            continue
-        if store.is_current(key, fingerprint):
+        elif store.is_current(key, fingerprint):
             skipped.append(key)
-            continue
-        record = extract_plan(keyed, gazetteer, catalog, lexicon, fingerprint)
+        else:
+            todo.append(keyed)
+    workers = extraction_workers(len(todo))
+    rejected = 0
+    for record in extract_many(todo, fingerprint, workers):
         store.write(record)
-        rejected += bool(record["rejections"])
-        extracted.append(key)
+        extracted.append(record["key"])
         if record["rejections"]:
-            context.log.warning(f"{keyed.plan.relative_path}: {record['rejections'][0]['reason']}")
+            rejected += 1
+            context.log.warning(f"{record['file_name']}: {record['rejections'][0]['reason']}")
     context.log.info(f"extracted {len(extracted)} plan(s), {len(skipped)} unchanged, {len(missing)} gone")
     return dg.MaterializeResult(
         metadata={
@@ -99,6 +97,7 @@ def documents(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> dg.
             "unchanged_skipped": len(skipped),
             "gone": len(missing),
             "with_rejections": rejected,
+            "worker_processes": workers,
             "code_fingerprint": fingerprint,
         }
     )

@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from pipelines.khcn.catalog import DEFAULT_CATALOG, Catalog
+from pipelines.khcn.catalog import DEFAULT_CATALOG, Catalog, load_catalog
 from pipelines.khcn.citations import citations_for_document
 from pipelines.khcn.documents import PlanFile, RejectedInput, read_document, rejection
 from pipelines.khcn.gazetteer import Gazetteer
 from pipelines.khcn.targets import targets_for_document
 from pipelines.khcn.text import fold_diacritics
-from pipelines.khcn.themes import DEFAULT_LEXICON, Lexicon, theme_mentions
+from pipelines.khcn.themes import DEFAULT_LEXICON, Lexicon, load_lexicon, theme_mentions
 
 LIBRARY_DIR = Path(__file__).resolve().parent
 STORE_FORMAT = 1
@@ -168,6 +172,30 @@ def extract_plan(
     return record
 
 
+def _extract_with_loaded_references(keyed: KeyedPlan, fingerprint: str) -> dict[str, Any]:
+    """Worker-side entry: each process loads the gazetteer, catalog and lexicon once (cached)."""
+    return extract_plan(keyed, Gazetteer.load(), load_catalog(), load_lexicon(), fingerprint)
+
+
+def extraction_workers(plans: int) -> int:
+    """Processes to extract with: KHCN_WORKERS, else one per core; one for small batches (start-up costs)."""
+    configured = int(os.environ.get("KHCN_WORKERS") or 0) or (os.cpu_count() or 1)
+    return 1 if plans < 40 else max(1, configured)
+
+
+def extract_many(plans: list[KeyedPlan], fingerprint: str, workers: int = 1) -> Iterator[dict[str, Any]]:
+    """Extract plans in order, fanned out over `workers` processes when more than one.
+
+    Extraction is pure per plan, so results do not depend on the number of processes.
+    """
+    if workers <= 1:
+        for keyed in plans:
+            yield _extract_with_loaded_references(keyed, fingerprint)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield from pool.map(_extract_with_loaded_references, plans, repeat(fingerprint), chunksize=16)
+
+
 class ExtractionStore:
     """Per-plan extraction results on disk (`<key>.json`), written atomically."""
 
@@ -221,3 +249,50 @@ def write_json_atomic(path: Path, payload: Any) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+DBT_PROJECT = LIBRARY_DIR.parents[1] / "dbt_project"
+
+
+def build_fingerprint(data_dir: Path) -> str:
+    """Everything a build depends on: the plans (by content), the extraction code and catalogs,
+    the dbt project and the analysts' reference statistics. Equal fingerprints, equal outputs."""
+    from pipelines.khcn.documents import discover_plan_files
+
+    files, refused = discover_plan_files(data_dir / "raw" / "plans")
+    keyed, _ = key_plans(files, data_dir / "extracted")
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for key in sorted(k.key for k in keyed) + sorted(r["file_name"] for r in refused):
+        digest.update(key.encode())
+    inputs = [
+        p
+        for folder in ("models", "seeds", "macros")
+        for p in (DBT_PROJECT / folder).rglob("*")
+        if p.is_file()
+    ]
+    inputs += [DBT_PROJECT / "dbt_project.yml", *sorted((data_dir / "raw" / "reference").glob("*.csv"))]
+    for path in sorted(inputs):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_state_path(data_dir: Path) -> Path:
+    return data_dir / ".last_build.json"
+
+
+def record_build(data_dir: Path) -> None:
+    """Called when a build's exports are in place."""
+    write_json_atomic(build_state_path(data_dir), {"fingerprint": build_fingerprint(data_dir)})
+
+
+def build_is_current(data_dir: Path) -> bool:
+    """True when nothing a build depends on changed since the last one that exported its marts."""
+    try:
+        saved = json.loads(build_state_path(data_dir).read_text(encoding="utf-8"))["fingerprint"]
+    except (OSError, ValueError, KeyError):
+        return False
+    outputs = (data_dir / "warehouse.duckdb").exists() and (
+        data_dir / "marts" / "khcn_benchmark.xlsx"
+    ).exists()
+    return outputs and saved == build_fingerprint(data_dir)

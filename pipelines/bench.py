@@ -1,0 +1,327 @@
+"""`make bench`: how fast and how big, measured on this machine; prints a table, writes data/bench/latest.json.
+
+Not a test: it measures and reports. Figures:
+1. a generated corpus of N plans (N = 50, 500, 5 000) made deterministically from the plans in
+   data/raw/plans (province, years, numbers, document numbers and layout varied);
+2. per N: extraction throughput (plans/s, MB/s) on one process, the full pipeline's wall time and
+   peak memory (ingest → extract → load → dbt build → exports, as `make run` runs it), and the
+   scaling exponent k (time ∝ N^k) between sizes;
+3. a floor on the same bytes (read, NFC, one regular-expression scan) and extraction as a multiple;
+4. orchestration overhead: the Dagster run on the seed plans against the same steps called directly;
+5. a no-change run and a one-file-changed run after a cold run, as ratios of the cold run;
+6. fan-out: extracting the largest corpus with 2 worker processes against 1, with identical results.
+
+Usage: python -m pipelines.bench [--sizes 50,500,5000] [--out data/bench/latest.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import math
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "data" / "raw" / "plans"
+DAGSTER_YAML = REPO / ".dagster_home" / "dagster.yaml"
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def _wrap(text: str, width: int) -> str:
+    """Hard-wrap every paragraph at `width` columns, as PDF copy does."""
+    out = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            if line and len(line) + 1 + len(word) > width:
+                out.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        out.append(line)
+    return "\n".join(out)
+
+
+def generate_corpus(n: int, out_dir: Path, seed: int = 20251121) -> int:
+    """Write `n` plan files made from the seed plans; returns the bytes written. Deterministic."""
+    from pipelines.khcn.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    provinces = [p.name for p in gazetteer.legacy()]
+    templates = [
+        p.read_text(encoding="utf-8") for p in sorted(SEEDS.iterdir()) if p.suffix in {".txt", ".md"}
+    ]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for i in range(n):
+        rng = random.Random(seed + i)
+        text = templates[i % len(templates)]
+        # another province: every mention of a province becomes the chosen one
+        province = provinces[rng.randrange(len(provinces))]
+        for mention in sorted(gazetteer.find_mentions(text), key=lambda m: m.start, reverse=True):
+            text = text[: mention.start] + province + text[mention.end :]
+        shift = rng.randrange(-3, 4)
+        text = re.sub(r"\b(20[12]\d)\b", lambda m, s=shift: str(int(m.group(1)) + s), text)
+        text = re.sub(r"(Số:\s*)(\d+)", lambda m, r=rng: f"{m.group(1)}{r.randrange(10, 9999)}", text)
+        text = re.sub(
+            r"\b(\d{1,2})(%| doanh nghiệp| mô hình| nhiệm vụ)",
+            lambda m, r=rng: f"{max(1, int(m.group(1)) + r.randrange(-2, 3)):02d}{m.group(2)}",
+            text,
+        )
+        layout = i % 4
+        if layout == 1:
+            text = _wrap(text, 76)  # PDF-wrapped
+        elif layout == 2:
+            text = unicodedata.normalize("NFD", text).replace("\n", "\r\n")  # NFD, Windows line ends
+        data = text.encode("utf-8-sig" if layout == 3 else "utf-8")
+        (out_dir / f"plan_{i:05d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+# --------------------------------------------------------------------------- measurements
+
+
+def floor_seconds(folder: Path) -> float:
+    """The least any reader must do: read the bytes, normalise to NFC, scan once with a regex."""
+    pattern = re.compile(r"\d+(?:[.,]\d+)*\s*%?")
+    started = time.perf_counter()
+    for path in sorted(folder.iterdir()):
+        text = unicodedata.normalize("NFC", path.read_bytes().decode("utf-8-sig"))
+        pattern.findall(text)
+    return time.perf_counter() - started
+
+
+def extraction_seconds(folder: Path, workers: int) -> tuple[float, dict[str, str]]:
+    """Time to extract every plan (library functions only), and a digest of each result."""
+    from pipelines.khcn.documents import discover_plan_files
+    from pipelines.khcn.extraction import code_fingerprint, extract_many, key_plans
+
+    files, _ = discover_plan_files(folder)
+    keyed, _ = key_plans(files, Path(tempfile.mkdtemp()))
+    fingerprint = code_fingerprint()
+    started = time.perf_counter()
+    digests = {
+        r["key"]: hashlib.sha256(json.dumps(r, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        for r in extract_many(keyed, fingerprint, workers)
+    }
+    return time.perf_counter() - started, digests
+
+
+def timed_process(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """Run a command; return (wall seconds, exit code, peak RSS in MB of the largest process it ran)."""
+    probe = (
+        "import resource, subprocess, sys, json;"
+        "code = subprocess.run(sys.argv[1:]).returncode;"
+        "print(json.dumps([code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))"
+    )
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *command],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    code, peak_kb = json.loads(result.stdout.strip().splitlines()[-1])
+    return wall, code, peak_kb // 1024
+
+
+def pipeline_env(data_dir: Path) -> dict[str, str]:
+    home = data_dir.parent / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(DAGSTER_YAML, home / "dagster.yaml")
+    env = {**os.environ, "KHCN_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
+    env.pop("KHCN_WAREHOUSE", None)
+    return env
+
+
+def run_pipeline(data_dir: Path) -> tuple[float, int]:
+    """`make run`'s step (python -m pipelines.run) on a data folder; (wall seconds, peak MB)."""
+    wall, code, peak = timed_process([sys.executable, "-m", "pipelines.run"], pipeline_env(data_dir))
+    if code != 0:
+        raise RuntimeError(f"pipeline run failed on {data_dir} (exit {code})")
+    return wall, peak
+
+
+def direct_steps(data_dir: Path) -> None:
+    """The same steps as the Dagster run, called directly: extract, load, dbt build, export."""
+    import duckdb
+    import polars as pl
+
+    from pipelines.khcn.catalog import load_catalog
+    from pipelines.khcn.documents import discover_plan_files
+    from pipelines.khcn.exports import WorkbookContext, build_time, export_tables, load_model_docs
+    from pipelines.khcn.extraction import code_fingerprint, extract_many, extraction_workers, key_plans
+    from pipelines.khcn.tables import build_raw_tables
+
+    files, refused = discover_plan_files(data_dir / "raw" / "plans")
+    keyed, _ = key_plans(files, data_dir / "extracted")
+    records = list(extract_many(keyed, code_fingerprint(), extraction_workers(len(keyed))))
+    tables = build_raw_tables(records, refused, load_catalog().codes).as_dict()
+    tables["plan_files"] = pl.DataFrame({"file_name": [k.plan.relative_path for k in keyed]})
+    tables["reference_statistics"] = pl.DataFrame(
+        schema={
+            c: pl.String
+            for c in (
+                "province_code",
+                "province_name",
+                "statistic",
+                "unit",
+                "status",
+                "source",
+                "source_url",
+                "origin",
+            )
+        }
+        | {"year": pl.Int64, "value": pl.Float64}
+    )
+    warehouse = data_dir / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("create schema if not exists raw")
+        for name, frame in tables.items():
+            conn.register("incoming", frame.to_arrow())
+            conn.execute(f"create or replace table raw.{name} as select * from incoming")
+            conn.unregister("incoming")
+    env = {**os.environ, "KHCN_DBT_DUCKDB_PATH": str(warehouse)}
+    dbt = Path(sys.executable).with_name("dbt")
+    subprocess.run(
+        [str(dbt), "build", "--quiet", "--project-dir", ".", "--profiles-dir", "."],
+        cwd=REPO / "dbt_project",
+        env=env,
+        check=True,
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "select table_name from information_schema.tables where table_schema='marts'"
+            ).fetchall()
+        ]
+        marts = {n: conn.sql(f'select * from marts."{n}"').pl() for n in names}
+    context = WorkbookContext(
+        built_at=build_time(), models=load_model_docs(REPO / "dbt_project" / "target" / "manifest.json")
+    )
+    export_tables(marts, data_dir / "marts", context)
+
+
+def exponent(n1: int, t1: float, n2: int, t2: float) -> float:
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+# --------------------------------------------------------------------------- report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pipelines.bench")
+    parser.add_argument("--sizes", default="50,500,5000")
+    parser.add_argument("--out", type=Path, default=REPO / "data" / "bench" / "latest.json")
+    parser.add_argument(
+        "--direct", type=Path, help=argparse.SUPPRESS
+    )  # internal: run direct_steps on a data dir
+    args = parser.parse_args(argv)
+    if args.direct:
+        direct_steps(args.direct)
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="khcn-bench-"))
+    report: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "sizes": {}}
+    try:
+        for n in sizes:
+            data = work / f"n{n}" / "data"
+            size = generate_corpus(n, data / "raw" / "plans")
+            floor = floor_seconds(data / "raw" / "plans")
+            extract, _ = extraction_seconds(data / "raw" / "plans", workers=1)
+            wall, peak = run_pipeline(data)
+            report["sizes"][n] = {
+                "bytes": size,
+                "floor_s": round(floor, 3),
+                "extract_1proc_s": round(extract, 2),
+                "docs_per_s": round(n / extract, 1),
+                "mb_per_s": round(size / 1e6 / extract, 3),
+                "extract_over_floor": round(extract / floor, 1),
+                "pipeline_s": round(wall, 1),
+                "peak_mb": peak,
+            }
+            print(f"N={n}: {report['sizes'][n]}", flush=True)
+        keys = sorted(report["sizes"])
+        report["scaling_exponent"] = {
+            f"{a}->{b}": round(
+                exponent(a, report["sizes"][a]["pipeline_s"], b, report["sizes"][b]["pipeline_s"]), 3
+            )
+            for a, b in itertools.pairwise(keys)
+        }
+        largest = work / f"n{keys[-1]}" / "data" / "raw" / "plans"
+        one, digests_one = extraction_seconds(largest, workers=1)
+        two, digests_two = extraction_seconds(largest, workers=2)
+        report["fan_out"] = {
+            "documents": keys[-1],
+            "workers_1_s": round(one, 2),
+            "workers_2_s": round(two, 2),
+            "speedup": round(one / two, 2),
+            "identical_results": digests_one == digests_two,
+        }
+        # seeds: orchestration overhead and incremental runs
+        seeds = work / "seeds" / "data"
+        shutil.copytree(SEEDS, seeds / "raw" / "plans")
+        cold, _ = run_pipeline(seeds)
+        unchanged, _ = run_pipeline(seeds)
+        first = sorted((seeds / "raw" / "plans").iterdir())[0]
+        first.write_bytes(first.read_bytes() + "\nPhấn đấu có ít nhất 01 mô hình mới.\n".encode())
+        one_changed, _ = run_pipeline(seeds)
+        direct_dir = work / "direct" / "data"
+        shutil.copytree(SEEDS, direct_dir / "raw" / "plans")
+        direct, code, _ = timed_process(
+            [sys.executable, "-m", "pipelines.bench", "--direct", str(direct_dir)], dict(os.environ)
+        )
+        if code != 0:
+            raise RuntimeError("direct steps failed")
+        report["seed_plans"] = {
+            "dagster_cold_s": round(cold, 1),
+            "direct_s": round(direct, 1),
+            "orchestration_ratio": round(cold / direct, 2),
+            "no_change_s": round(unchanged, 1),
+            "no_change_ratio": round(unchanged / cold, 2),
+            "one_changed_s": round(one_changed, 1),
+            "one_changed_ratio": round(one_changed / cold, 2),
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    print_table(report)
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+def print_table(report: dict) -> None:
+    print(
+        f"\n{'N':>6} {'MB':>7} {'floor s':>8} {'extract s':>10} {'docs/s':>8} {'MB/s':>7} {'×floor':>7} {'pipeline s':>11} {'peak MB':>8}"
+    )
+    for n, row in sorted(report["sizes"].items()):
+        print(
+            f"{n:>6} {row['bytes'] / 1e6:>7.1f} {row['floor_s']:>8.2f} {row['extract_1proc_s']:>10.2f} {row['docs_per_s']:>8.1f} "
+            f"{row['mb_per_s']:>7.2f} {row['extract_over_floor']:>7.1f} {row['pipeline_s']:>11.1f} {row['peak_mb']:>8}"
+        )
+    print(f"scaling exponent k (pipeline time ∝ N^k): {report.get('scaling_exponent')}")
+    print(f"fan-out: {report.get('fan_out')}")
+    print(f"seed plans: {report.get('seed_plans')}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
