@@ -20,6 +20,7 @@ refresh_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
 )
 
+
 @dg.schedule(
     name="khcn_nightly",
     job=refresh_job,
