@@ -54,5 +54,5 @@ lock: $(STAMP)
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
 
 clean:
-	rm -rf data/warehouse.duckdb* data/marts data/bench dbt_project/target dbt_project/logs logs test-output
+	rm -rf data/warehouse.duckdb* data/warehouse.building-* data/marts data/bench data/extracted data/.last_build.json data/.run.lock dbt_project/target dbt_project/logs logs test-output
 	find .dagster_home -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +
