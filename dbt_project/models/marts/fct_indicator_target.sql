@@ -3,13 +3,13 @@
 select
     t.target_id,
     t.document_id,
-    d.province_code,
-    d.province_name,
-    d.successor_code,
-    d.successor_name,
-    d.doc_number,
-    d.issue_year,
-    d.title as document_title,
+    t.province_code,
+    t.province_name,
+    t.successor_code,
+    t.successor_name,
+    t.doc_number,
+    t.issue_year,
+    t.document_title,
     t.indicator_code,
     i.name_vi as indicator_name_vi,
     i.name_en as indicator_name_en,
@@ -30,7 +30,6 @@ select
     t.char_end,
     t.confidence,
     t.extracted_from
-from {{ ref('stg_targets') }} as t
-inner join {{ ref('dim_document') }} as d using (document_id)
+from {{ ref('int_targets_ranked') }} as t
 left join {{ ref('dim_indicator') }} as i using (indicator_code)
-order by d.province_code, t.document_id, t.char_start
+order by t.province_code, t.document_id, t.char_start
