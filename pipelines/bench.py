@@ -151,9 +151,20 @@ def pipeline_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def run_pipeline(data_dir: Path) -> tuple[float, int]:
+def read_marts(folder: Path) -> dict[str, str]:
+    """A digest of every mart's rows (Parquet), to compare two builds."""
+    import polars as pl
+
+    return {
+        p.stem: hashlib.sha256(pl.read_parquet(p).write_csv().encode()).hexdigest()
+        for p in sorted(folder.glob("*.parquet"))
+    }
+
+
+def run_pipeline(data_dir: Path, extra_env: dict[str, str] | None = None) -> tuple[float, int]:
     """`make run`'s step (python -m pipelines.run) on a data folder; (wall seconds, peak MB)."""
-    wall, code, peak = timed_process([sys.executable, "-m", "pipelines.run"], pipeline_env(data_dir))
+    env = {**pipeline_env(data_dir), **(extra_env or {})}
+    wall, code, peak = timed_process([sys.executable, "-m", "pipelines.run"], env)
     if code != 0:
         raise RuntimeError(f"pipeline run failed on {data_dir} (exit {code})")
     return wall, peak
@@ -266,15 +277,21 @@ def main(argv: list[str] | None = None) -> int:
             )
             for a, b in itertools.pairwise(keys)
         }
-        largest = work / f"n{keys[-1]}" / "data" / "raw" / "plans"
-        one, digests_one = extraction_seconds(largest, workers=1)
-        two, digests_two = extraction_seconds(largest, workers=2)
+        largest = work / f"n{keys[-1]}" / "data"
+        one, digests_one = extraction_seconds(largest / "raw" / "plans", workers=1)
+        two, digests_two = extraction_seconds(largest / "raw" / "plans", workers=2)
+        marts_two = read_marts(largest / "marts")  # the pipeline above ran with one worker per core
+        shutil.rmtree(largest / "extracted")
+        single_wall, _ = run_pipeline(largest, {"KHCN_WORKERS": "1", "KHCN_FORCE": "1"})
         report["fan_out"] = {
             "documents": keys[-1],
-            "workers_1_s": round(one, 2),
-            "workers_2_s": round(two, 2),
-            "speedup": round(one / two, 2),
-            "identical_results": digests_one == digests_two,
+            "extract_workers_1_s": round(one, 2),
+            "extract_workers_2_s": round(two, 2),
+            "extract_speedup": round(one / two, 2),
+            "identical_extractions": digests_one == digests_two,
+            "pipeline_workers_1_s": round(single_wall, 1),
+            "pipeline_workers_per_core_s": report["sizes"][keys[-1]]["pipeline_s"],
+            "identical_marts": marts_two == read_marts(largest / "marts"),
         }
         # seeds: orchestration overhead and incremental runs
         seeds = work / "seeds" / "data"
