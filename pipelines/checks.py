@@ -7,7 +7,8 @@ import dagster as dg
 import polars as pl
 
 from pipelines.assets.export import mart_exports
-from pipelines.khcn.schemas import DocumentSchema, split_valid
+from pipelines.khcn.catalog import load_catalog
+from pipelines.khcn.schemas import DocumentSchema, citation_schema, split_valid, target_schema
 from pipelines.partitions import folder_state
 from pipelines.resources import PlanFolder, Warehouse
 
@@ -73,6 +74,80 @@ def extraction_is_current(
         passed=not state.stale,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"plans": len(state.keys), "stale": dg.MetadataValue.json(state.stale[:50])},
+    )
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["raw", "targets"]), description="Stored targets satisfy the Pandera target contract."
+)
+def targets_contract(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+    frame = _read(context, warehouse, "select * from raw.targets")
+    _, invalid = split_valid(frame, target_schema(load_catalog().codes))
+    return dg.AssetCheckResult(
+        passed=invalid.height == 0, metadata={"targets": frame.height, "violations": invalid.height}
+    )
+
+
+@dg.asset_check(
+    asset=dg.AssetKey(["raw", "citations"]), description="Stored citations satisfy the citation contract."
+)
+def citations_contract(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+    frame = _read(context, warehouse, "select * from raw.citations")
+    _, invalid = split_valid(frame, citation_schema())
+    return dg.AssetCheckResult(
+        passed=invalid.height == 0, metadata={"citations": frame.height, "violations": invalid.height}
+    )
+
+
+def _columns_check(table: str, columns: tuple[str, ...]) -> dg.AssetChecksDefinition:
+    """The table was written with its expected columns (the other raw tables have no richer contract)."""
+
+    @dg.asset_check(
+        asset=dg.AssetKey(["raw", table]),
+        name=f"{table}_columns",
+        description=f"raw.{table} has its columns.",
+    )
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+        frame = _read(context, warehouse, f"select * from raw.{table} limit 0")
+        missing = sorted(set(columns) - set(frame.columns))
+        return dg.AssetCheckResult(
+            passed=not missing, metadata={"missing_columns": dg.MetadataValue.json(missing)}
+        )
+
+    return _check
+
+
+COLUMN_CHECKS = [
+    _columns_check("theme_mentions", ("document_id", "section", "theme_code", "mentions")),
+    _columns_check("citation_links", ("citation_id", "cited_document_id", "link_method", "link_evidence")),
+    _columns_check("rejected_targets", ("file_name", "stage", "reason_code", "reason")),
+    _columns_check("rejected_citations", ("file_name", "stage", "reason_code", "reason")),
+    _columns_check("reference_statistics", ("province_code", "statistic", "year", "value", "source")),
+]
+
+
+@dg.asset_check(asset="plan_files", description="Every listed file has a name, and refused ones a reason.")
+def plan_files_listed(plan_files: pl.DataFrame) -> dg.AssetCheckResult:
+    bad = plan_files.filter(
+        pl.col("file_name").is_null() | ((pl.col("status") == "refused") & pl.col("reason").is_null())
+    )
+    return dg.AssetCheckResult(
+        passed=bad.height == 0, metadata={"files": plan_files.height, "bad_rows": bad.height}
+    )
+
+
+@dg.asset_check(
+    asset="reference_statistics",
+    description="Dropped-in statistics have a province code, a year and a source.",
+)
+def reference_statistics_sourced(reference_statistics: pl.DataFrame) -> dg.AssetCheckResult:
+    bad = reference_statistics.filter(
+        ~pl.col("province_code").str.contains(r"^\d{2}$")
+        | pl.col("year").is_null()
+        | pl.col("source").is_null()
+    )
+    return dg.AssetCheckResult(
+        passed=bad.height == 0, metadata={"rows": reference_statistics.height, "bad_rows": bad.height}
     )
 
 

@@ -3,6 +3,10 @@ dbt builds and tests the marts, and the exports land on disk."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -124,6 +128,41 @@ def test_marts_tell_the_truth_on_the_seed_plans(data_dir: Path) -> None:
     documents = pl.read_parquet(marts / "dim_document.parquet")
     headerless = documents.filter(pl.col("flags").str.contains("no_header")).row(0, named=True)
     assert headerless["cited_as_number"] and headerless["cited_as_date"] is not None
+
+    # dbt docs generate works on the built warehouse, and every mart column is documented
+    env = {**os.environ, "KHCN_DBT_DUCKDB_PATH": str(data_dir / "warehouse.duckdb")}
+    target = data_dir / "dbt_docs"
+    docs = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "docs",
+            "generate",
+            "--project-dir",
+            ".",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(target),
+            "--quiet",
+        ],
+        cwd=Path(__file__).resolve().parents[1] / "dbt_project",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert docs.returncode == 0, docs.stdout + docs.stderr
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    catalog = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
+    for node in manifest["nodes"].values():
+        if (
+            node["resource_type"] == "model"
+            and node["fqn"][1] == "marts"
+            and node["name"] != "mart_indicator_matrix_wide"
+        ):
+            built = catalog["nodes"][node["unique_id"]]["columns"]
+            undocumented = [c for c in built if not node["columns"].get(c, {}).get("description")]
+            assert not undocumented, (node["name"], undocumented)
 
     targets = pl.read_parquet(marts / "fct_indicator_target.parquet")
     texts = {d["document_id"]: d for d in documents.iter_rows(named=True)}
