@@ -131,7 +131,8 @@ def test_workbook_from_a_real_run(data_dir: Path) -> None:
     assert matrix.cell(1, spend).value == catalog["rd_spend_pct_grdp"]
     assert "1,2–1,5% GRDP (2025); 1,5–2% GRDP (2030)" in matrix.cell(2, spend).value
     assert matrix.cell(1, column_of(matrix, 3, "province_name")).value == "Tỉnh"
-    by_province = {r[1].value: r for r in matrix.iter_rows(min_row=4)}
+    name_column = column_of(matrix, 3, "province_name") - 1
+    by_province = {r[name_column].value: r for r in matrix.iter_rows(min_row=4)}
     stated = by_province["Hưng Yên"][spend - 1]
     assert stated.value.startswith("1,2–1,5% GRDP") and stated.fill.fgColor.rgb == STATED_FILL
     assert stated.comment is not None and "GRDP" in stated.comment.text

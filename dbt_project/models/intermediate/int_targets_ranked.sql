@@ -4,6 +4,8 @@ with targets as (
     select
         t.*,
         d.province_code,
+        d.province_key,
+        d.province_era,
         d.province_name,
         d.successor_code,
         d.successor_name,
@@ -22,7 +24,7 @@ with targets as (
 select
     *,
     row_number() over (
-        partition by province_code, indicator_code
+        partition by province_key, indicator_code
         order by plan_date desc nulls last, target_year desc nulls last, char_start
     ) = 1 as is_newest
 from targets

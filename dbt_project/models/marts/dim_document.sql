@@ -40,6 +40,8 @@ select
     d.province_code,
     d.province_name,
     d.province_era,
+    -- codes were reused in 2025 (24 was Bắc Giang, is now Bắc Ninh): the key says which scheme
+    d.province_code || case when d.province_era = 'current' then '/2025' else '' end as province_key,
     coalesce(legacy.successor_code, d.province_code) as successor_code,
     coalesce(legacy.successor_name, cu.province_name) as successor_name,
     d.period_start,

@@ -4,7 +4,7 @@ with usage as (
         t.indicator_code,
         count(*) as target_count,
         count(distinct t.document_id) as document_count,
-        count(distinct d.province_code) as province_count
+        count(distinct d.province_code || d.province_era) as province_count
     from {{ ref('stg_targets') }} as t
     inner join {{ ref('stg_documents') }} as d using (document_id)
     group by t.indicator_code

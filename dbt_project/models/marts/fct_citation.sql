@@ -28,6 +28,7 @@ select
     md5(c.document_id || ':' || c.canonical) as citation_key,
     c.document_id,
     d.province_code,
+    d.province_key,
     d.province_name,
     d.successor_code,
     d.successor_name,

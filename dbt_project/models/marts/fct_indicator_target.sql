@@ -4,6 +4,7 @@ select
     t.target_id,
     t.document_id,
     t.province_code,
+    t.province_key,
     t.province_name,
     t.successor_code,
     t.successor_name,

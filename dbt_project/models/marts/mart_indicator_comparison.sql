@@ -26,7 +26,8 @@ grdp_for_target as (
             order by (g.grdp_year <= coalesce(t.target_year, 9999)) desc, g.grdp_year desc
         ) as pick
     from targets as t
-    inner join grdp as g on g.province_code = t.province_code
+    -- statistics carry pre-2025 codes
+    inner join grdp as g on g.province_code = t.province_code and t.province_era = 'legacy'
     where t.unit = '% GRDP'
 )
 
@@ -35,11 +36,12 @@ select
     t.target_year,
     t.target_type,
     t.unit,
-    count(distinct t.province_code) over (partition by t.indicator_code, t.target_year, t.target_type, t.unit)
+    count(distinct t.province_key) over (partition by t.indicator_code, t.target_year, t.target_type, t.unit)
         as provinces_stating,
     min(t.value_min) over (partition by t.indicator_code, t.target_year, t.target_type, t.unit) as range_min,
     max(t.value_max) over (partition by t.indicator_code, t.target_year, t.target_type, t.unit) as range_max,
     t.province_code,
+    t.province_key,
     t.province_name,
     t.successor_code,
     t.successor_name,

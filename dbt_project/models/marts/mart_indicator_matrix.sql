@@ -4,7 +4,7 @@
 -- A province that states it in several targets or plans keeps all of them; is_newest marks
 -- the one from its newest plan.
 with provinces as (
-    select distinct province_code, province_name, successor_code, successor_name
+    select distinct province_code, province_key, province_name, successor_code, successor_name
     from {{ ref('dim_document') }}
 ),
 
@@ -20,6 +20,7 @@ grid as (
 
 select
     g.province_code,
+    g.province_key,
     g.province_name,
     g.successor_code,
     g.successor_name,
@@ -46,6 +47,6 @@ select
     coalesce(t.is_newest, false) as is_newest
 from grid as g
 left join {{ ref('int_targets_ranked') }} as t
-    on t.province_code = g.province_code and t.indicator_code = g.indicator_code
+    on t.province_key = g.province_key and t.indicator_code = g.indicator_code
 left join {{ ref('int_target_cells') }} as c using (target_id)
-order by g.province_code, g.indicator_code, t.is_newest desc, t.target_year
+order by g.province_key, g.indicator_code, t.is_newest desc, t.target_year

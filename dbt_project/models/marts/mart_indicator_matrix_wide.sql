@@ -11,19 +11,20 @@
 {%- endif %}
 
 with cells as (
-    select province_code, indicator_code, string_agg(cell_text, '; ' order by target_year) as cell_text
+    select province_key, indicator_code, string_agg(cell_text, '; ' order by target_year) as cell_text
     from {{ ref('mart_indicator_matrix') }}
     where status = 'stated' and is_newest
-    group by province_code, indicator_code
+    group by province_key, indicator_code
 ),
 
 provinces as (
-    select distinct province_code, province_name, successor_code, successor_name
+    select distinct province_code, province_key, province_name, successor_code, successor_name
     from {{ ref('mart_indicator_matrix') }}
 )
 
 select
     p.province_code,
+    p.province_key,
     p.province_name,
     p.successor_code,
     p.successor_name
@@ -31,6 +32,6 @@ select
     coalesce(max(case when c.indicator_code = '{{ code }}' then c.cell_text end), 'Không nêu') as "{{ code }}"
     {%- endfor %}
 from provinces as p
-left join cells as c using (province_code)
+left join cells as c using (province_key)
 group by all
-order by p.province_code
+order by p.province_key

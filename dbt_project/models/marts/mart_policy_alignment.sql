@@ -11,7 +11,7 @@ reach as (
     select
         canonical,
         count(distinct document_id) as citing_plans,
-        count(distinct province_code) as citing_provinces,
+        count(distinct province_key) as citing_provinces,
         string_agg(distinct province_name, ', ' order by province_name) as province_names,
         count(distinct successor_code) as citing_units_2025
     from national
@@ -21,6 +21,7 @@ reach as (
 select
     n.document_id,
     n.province_code,
+    n.province_key,
     n.province_name,
     n.successor_code,
     n.successor_name,

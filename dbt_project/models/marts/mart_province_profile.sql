@@ -6,7 +6,8 @@ with documents as (
 
 plans as (
     select
-        province_code,
+        province_key,
+        any_value(province_code) as province_code,
         any_value(province_name) as province_name,
         any_value(successor_code) as successor_code,
         any_value(successor_name) as successor_name,
@@ -16,16 +17,16 @@ plans as (
         string_agg(coalesce(doc_number, '(không số)'), ', ' order by issue_year) as plan_numbers,
         string_agg(distinct nullif(flags, ''), '; ') as flags
     from documents
-    group by province_code
+    group by province_key
 ),
 
 targets as (
     select
-        province_code,
+        province_key,
         count(*) as targets,
         count(distinct indicator_code) filter (where indicator_code <> 'other') as indicators_stated
     from {{ ref('fct_indicator_target') }}
-    group by province_code
+    group by province_key
 ),
 
 catalog as (
@@ -34,26 +35,27 @@ catalog as (
 
 cites as (
     select
-        province_code,
+        province_key,
         count(*) as distinct_citations,
         count(*) filter (where issuer_level in ('national', 'ministry', 'party_central')) as national_citations
     from {{ ref('fct_citation') }}
-    group by province_code
+    group by province_key
 ),
 
 themes as (
-    select province_code, string_agg(theme_name_vi, ', ' order by mentions desc, theme_code) as top_themes
+    select province_key, string_agg(theme_name_vi, ', ' order by mentions desc, theme_code) as top_themes
     from (
-        select *, row_number() over (partition by province_code order by mentions desc, theme_code) as rank
+        select *, row_number() over (partition by province_key order by mentions desc, theme_code) as rank
         from {{ ref('mart_theme_coverage') }}
         where mentions > 0
     )
     where rank <= 3
-    group by province_code
+    group by province_key
 )
 
 select
     p.province_code,
+    p.province_key,
     p.province_name,
     p.successor_code,
     p.successor_name,
@@ -70,7 +72,7 @@ select
     p.flags
 from plans as p
 cross join catalog
-left join targets as t using (province_code)
-left join cites as c using (province_code)
-left join themes as th using (province_code)
-order by p.province_code
+left join targets as t using (province_key)
+left join cites as c using (province_key)
+left join themes as th using (province_key)
+order by p.province_key

@@ -2,7 +2,7 @@
 -- plans say nothing): mentions, sections mentioning it, and the share of the plans' text in
 -- paragraphs that mention it.
 with provinces as (
-    select province_code, province_name, successor_code, successor_name, sum(char_count) as total_chars,
+    select province_code, province_key, province_name, successor_code, successor_name, sum(char_count) as total_chars,
         count(*) as plans
     from {{ ref('dim_document') }}
     group by all
@@ -13,7 +13,7 @@ themes as (
 ),
 
 mentions as (
-    select d.province_code, m.theme_code, sum(m.mentions) as mentions,
+    select d.province_key, m.theme_code, sum(m.mentions) as mentions,
         count(distinct m.document_id || ':' || m.section) as sections, sum(m.chars) as chars,
         count(distinct m.document_id) as plans_mentioning
     from {{ ref('stg_theme_mentions') }} as m
@@ -23,6 +23,7 @@ mentions as (
 
 select
     p.province_code,
+    p.province_key,
     p.province_name,
     p.successor_code,
     p.successor_name,
@@ -36,5 +37,5 @@ select
     round(coalesce(m.chars, 0) / nullif(p.total_chars, 0), 4) as text_share
 from provinces as p
 cross join themes as t
-left join mentions as m on m.province_code = p.province_code and m.theme_code = t.theme_code
+left join mentions as m on m.province_key = p.province_key and m.theme_code = t.theme_code
 order by p.province_code, mentions desc, t.theme_code
