@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
+# dagster-dbt looks for `dbt` on PATH (e.g. `dagster dev` re-parses the project), so the venv comes first.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export KHCN_DATA_DIR ?= $(CURDIR)/data
 export KHCN_WAREHOUSE ?= $(KHCN_DATA_DIR)/warehouse.duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
