@@ -39,8 +39,8 @@ run: manifest
 	@echo "  UI        : make dev  (then open http://127.0.0.1:3000)"
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check pipelines tests scripts
-	$(VENV)/bin/ruff format --check pipelines tests scripts
+	$(VENV)/bin/ruff check pipelines dashboards tests scripts
+	$(VENV)/bin/ruff format --check pipelines dashboards tests scripts
 
 test: manifest lint
 	$(PY) -m pytest -q

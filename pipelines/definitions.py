@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from pipelines.assets import export, ingest, warehouse
+from pipelines.assets import dashboards, export, ingest, warehouse
 from pipelines.checks import ALL_CHECKS, freshness_sensor
 from pipelines.resources import Settings, build_resources
 from pipelines.schedules import all_assets_job, nightly_schedule, refresh_job
@@ -12,7 +12,7 @@ from pipelines.sensors import plan_folder_sensor
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     """Everything in one place; tests build it against a temporary data folder."""
     return dg.Definitions(
-        assets=dg.load_assets_from_modules([ingest, warehouse, export]),
+        assets=dg.load_assets_from_modules([ingest, warehouse, export, dashboards]),
         asset_checks=ALL_CHECKS,
         jobs=[all_assets_job, refresh_job],
         schedules=[nightly_schedule],
