@@ -32,7 +32,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "KHOA HỌC, CÔNG NGHỆ VÀ ĐỔI MỚI SÁNG TẠO TỈNH HẢI DƯƠNG ĐẾN",
             f"KHOA HỌC {PAYLOADS[0]} TỈNH HẢI DƯƠNG ĐẾN",
         )
-        .replace("đổi mới sáng tạo đạt trên 15%", f"đổi mới sáng tạo {PAYLOADS[0]} {PAYLOADS[1]} đạt trên 15%")
+        .replace(
+            "đổi mới sáng tạo đạt trên 15%", f"đổi mới sáng tạo {PAYLOADS[0]} {PAYLOADS[1]} đạt trên 15%"
+        )
     )
     (data / "raw" / "plans" / "hostile.txt").write_text(hostile, encoding="utf-8")
     saved = {k: os.environ.get(k) for k in ("KHCN_DATA_DIR", "KHCN_WAREHOUSE")}
