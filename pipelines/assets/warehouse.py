@@ -92,6 +92,7 @@ def raw_tables(
         for name in not_extracted
     ]
     tables = build_raw_tables(records, refused, load_catalog().codes).as_dict()
+    del records  # the texts are in the frames now; keep peak memory to one copy
     tables["plan_files"] = plan_files
     tables["reference_statistics"] = reference_statistics
     pruned = store.prune({k.key for k in state.keyed})

@@ -30,7 +30,6 @@ DOCUMENT_SCHEMA = {
     "encoding": pl.String,
     "size_bytes": pl.Int64,
     "char_count": pl.Int64,
-    "text_original": pl.String,
     "text_normalized": pl.String,
     "extractor_version": pl.String,
     "province_name": pl.String,
@@ -158,8 +157,13 @@ def build_raw_tables(
         seen[document["document_id"]] = record["file_name"]
         kept.append(record)
 
+    # The original text stays in the per-plan extraction result (data/extracted/<key>.json); the
+    # warehouse keeps the normalised text every quote and offset refers to (half the memory).
     documents, invalid_documents = split_valid(
-        pl.DataFrame([r["document"] for r in kept], schema=DOCUMENT_SCHEMA), DocumentSchema
+        pl.DataFrame(
+            [{k: r["document"].get(k) for k in DOCUMENT_SCHEMA} for r in kept], schema=DOCUMENT_SCHEMA
+        ),
+        DocumentSchema,
     )
     rejected_docs += [
         {
