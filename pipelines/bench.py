@@ -152,11 +152,11 @@ def pipeline_env(data_dir: Path) -> dict[str, str]:
 
 
 def read_marts(folder: Path) -> dict[str, str]:
-    """A digest of every mart's rows (Parquet), to compare two builds."""
+    """A digest of every mart's rows (Parquet), to compare two builds; row order is not content."""
     import polars as pl
 
     return {
-        p.stem: hashlib.sha256(pl.read_parquet(p).write_csv().encode()).hexdigest()
+        p.stem: hashlib.sha256(pl.read_parquet(p).sort(pl.all()).write_csv().encode()).hexdigest()
         for p in sorted(folder.glob("*.parquet"))
     }
 

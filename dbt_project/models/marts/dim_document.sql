@@ -16,7 +16,7 @@ current_units as (
 cited_as as (
     select
         l.cited_document_id as document_id,
-        string_agg(distinct l.canonical, ', ') as cited_as_number,
+        string_agg(distinct l.canonical, ', ' order by l.canonical) as cited_as_number,
         min(c.issue_date) as cited_as_date,
         any_value(l.link_evidence) as cited_as_evidence
     from {{ ref('stg_citation_links') }} as l

@@ -11,7 +11,7 @@
 {%- endif %}
 
 with cells as (
-    select province_key, indicator_code, string_agg(cell_text, '; ' order by target_year) as cell_text
+    select province_key, indicator_code, string_agg(cell_text, '; ' order by target_year, cell_text) as cell_text
     from {{ ref('mart_indicator_matrix') }}
     where status = 'stated' and is_newest
     group by province_key, indicator_code

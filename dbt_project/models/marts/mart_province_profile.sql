@@ -14,8 +14,8 @@ plans as (
         count(*) as plans,
         min(period_start) as period_from,
         max(coalesce(period_end, period_start)) as period_to,
-        string_agg(coalesce(doc_number, '(không số)'), ', ' order by issue_year) as plan_numbers,
-        string_agg(distinct nullif(flags, ''), '; ') as flags
+        string_agg(coalesce(doc_number, '(không số)'), ', ' order by issue_year, doc_number) as plan_numbers,
+        string_agg(distinct nullif(flags, ''), '; ' order by nullif(flags, '')) as flags
     from documents
     group by province_key
 ),
