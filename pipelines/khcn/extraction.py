@@ -271,6 +271,12 @@ def build_fingerprint(data_dir: Path) -> str:
         if p.is_file()
     ]
     inputs += [DBT_PROJECT / "dbt_project.yml", *sorted((data_dir / "raw" / "reference").glob("*.csv"))]
+    # the dashboard code builds the site: a change to it is a change to the outputs
+    inputs += [
+        p
+        for p in (DBT_PROJECT.parent / "dashboards").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    ]
     for path in sorted(inputs):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -292,7 +298,9 @@ def build_is_current(data_dir: Path) -> bool:
         saved = json.loads(build_state_path(data_dir).read_text(encoding="utf-8"))["fingerprint"]
     except (OSError, ValueError, KeyError):
         return False
-    outputs = (data_dir / "warehouse.duckdb").exists() and (
-        data_dir / "marts" / "khcn_benchmark.xlsx"
-    ).exists()
+    marts = data_dir / "marts"
+    outputs = all(
+        p.exists()
+        for p in (data_dir / "warehouse.duckdb", marts / "khcn_benchmark.xlsx", marts / "dashboard")
+    )
     return outputs and saved == build_fingerprint(data_dir)

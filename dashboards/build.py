@@ -1,0 +1,64 @@
+"""Building the site: render every page, write it beside the old site, swap it into place.
+
+A killed or failed build never leaves a half-written site: everything is written into a
+temporary sibling folder, and only a complete folder is renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from plotly.offline import get_plotlyjs
+
+from dashboards.data import load_marts
+from dashboards.pages import render_site
+
+GEO_ASSET = Path(__file__).parent / "assets" / "asia_50m.json"
+
+
+def geo_script() -> str:
+    """The base map for the province map, preloaded so plotly.js never fetches it from its CDN."""
+    topojson = GEO_ASSET.read_text(encoding="utf-8")
+    return (
+        "window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};\n"
+        f'window.PlotlyGeoAssets.topojson["asia_50m"] = {topojson};\n'
+    )
+
+
+def build_site(marts_dir: Path, out_dir: Path) -> list[Path]:
+    """Write `out_dir/index.html`, the analysis pages and one page per province; returns the pages.
+
+    plotly.js (`plotly.min.js`) and the map's base layer (`geo-asia.js`) are written once beside
+    the pages, which load them by relative path: the folder works offline as it is.
+    """
+    pages = render_site(load_marts(Path(marts_dir)))
+    files = {**pages, "plotly.min.js": get_plotlyjs(), "geo-asia.js": geo_script()}
+    swap_in(files, Path(out_dir))
+    return [Path(out_dir) / name for name in pages]
+
+
+def swap_in(files: dict[str, str], out_dir: Path) -> None:
+    """Write `files` into a fresh sibling folder, then replace `out_dir` with it in two renames."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.parent.glob(f".{out_dir.name}.*-*"):  # left by a killed build
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    try:
+        staging.chmod(0o755)  # mkdtemp makes it private; the site is for a file share
+        for name, content in files.items():
+            (staging / name).write_text(content, encoding="utf-8")
+        if out_dir.exists():
+            os.replace(out_dir, old / out_dir.name)
+        try:
+            os.replace(staging, out_dir)
+        except OSError:
+            if (old / out_dir.name).exists():
+                os.replace(old / out_dir.name, out_dir)
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,251 @@
+"""Loading: the mart Parquet files into one immutable bundle of polars frames.
+
+A mart that is missing, or lacks a column the pages use, still loads: it becomes a frame
+with the expected columns and no rows (or null columns), so every page can be built from
+sparse data and says "Chưa có dữ liệu" instead of crashing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+S, INT, F, B, D = pl.String, pl.Int64, pl.Float64, pl.Boolean, pl.Date
+
+# province_key is the code qualified by its scheme ("24" before July 2025, "24/2025" after): codes were
+# reused, so every grouping uses it. Marts without it fall back to province_code.
+PROVINCE = {
+    "province_code": S,
+    "province_key": S,
+    "province_name": S,
+    "successor_code": S,
+    "successor_name": S,
+}
+
+COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
+    "mart_indicator_matrix": {
+        **PROVINCE,
+        "indicator_code": S,
+        "indicator_name_vi": S,
+        "indicator_name_en": S,
+        "pillar": S,
+        "status": S,
+        "status_vi": S,
+        "target_id": S,
+        "document_id": S,
+        "doc_number": S,
+        "issue_year": INT,
+        "target_type": S,
+        "bound": S,
+        "value_min": F,
+        "value_max": F,
+        "unit": S,
+        "target_year": INT,
+        "qualitative": B,
+        "cell_text": S,
+        "quote": S,
+        "section": S,
+        "is_newest": B,
+    },
+    "mart_indicator_comparison": {
+        **PROVINCE,
+        "indicator_code": S,
+        "target_year": INT,
+        "target_type": S,
+        "unit": S,
+        "target_id": S,
+        "document_id": S,
+        "doc_number": S,
+        "bound": S,
+        "value_min": F,
+        "value_max": F,
+        "qualitative": B,
+        "is_newest": B,
+        "national_source_doc": S,
+        "national_min": F,
+        "national_max": F,
+        "national_comparison": S,
+        "grdp_year": INT,
+        "grdp_bn_vnd": F,
+        "money_min_bn_vnd": F,
+        "money_max_bn_vnd": F,
+        "quote": S,
+    },
+    "mart_policy_alignment": {
+        **PROVINCE,
+        "document_id": S,
+        "citing_doc_number": S,
+        "canonical": S,
+        "doc_type": S,
+        "issuer_code": S,
+        "issuer_level": S,
+        "issue_date": D,
+        "occurrences": INT,
+        "citing_plans": INT,
+        "citing_provinces": INT,
+        "province_names": S,
+        "shared_backbone": B,
+        "first_quote": S,
+    },
+    "mart_theme_coverage": {
+        **PROVINCE,
+        "theme_code": S,
+        "theme_name_vi": S,
+        "theme_name_en": S,
+        "mentions": INT,
+        "sections": INT,
+        "plans_mentioning": INT,
+        "plans": INT,
+        "text_share": F,
+    },
+    "mart_province_profile": {
+        **PROVINCE,
+        "plans": INT,
+        "period_from": INT,
+        "period_to": INT,
+        "targets": INT,
+        "indicators_stated": INT,
+        "catalog_size": INT,
+        "distinct_citations": INT,
+        "national_citations": INT,
+        "flags": S,
+    },
+    "dim_document": {
+        **PROVINCE,
+        "document_id": S,
+        "file_name": S,
+        "doc_type": S,
+        "doc_number": S,
+        "title": S,
+        "issue_date": D,
+        "issue_year": INT,
+        "issuer": S,
+        "issuer_level": S,
+        "signer": S,
+        "period_start": INT,
+        "period_end": INT,
+        "flags": S,
+    },
+    "fct_indicator_target": {
+        **PROVINCE,
+        "target_id": S,
+        "document_id": S,
+        "doc_number": S,
+        "indicator_code": S,
+        "indicator_name_vi": S,
+        "indicator_name_en": S,
+        "label": S,
+        "target_type": S,
+        "bound": S,
+        "value_min": F,
+        "value_max": F,
+        "unit": S,
+        "target_year": INT,
+        "qualitative": B,
+        "quote": S,
+        "section": S,
+        "confidence": F,
+    },
+    "fct_citation": {
+        **PROVINCE,
+        "document_id": S,
+        "citing_doc_number": S,
+        "canonical": S,
+        "doc_type": S,
+        "issuer_level": S,
+        "issue_date": D,
+        "occurrences": INT,
+        "first_quote": S,
+    },
+    "dim_province": {**PROVINCE, "region": S, "latitude": F, "longitude": F, "plan_count": INT},
+    "dim_province_2025": {"province_code": S, "province_name": S, "latitude": F, "longitude": F},
+    "dim_indicator": {"indicator_code": S, "name_vi": S, "name_en": S, "unit": S, "pillar": S},
+    "mart_rejected_documents": {"file_name": S, "reason_code": S, "reason": S},
+}
+
+
+@dataclass(frozen=True)
+class Marts:
+    """Every mart the pages read, plus when the site was built."""
+
+    matrix: pl.DataFrame
+    comparison: pl.DataFrame
+    alignment: pl.DataFrame
+    themes: pl.DataFrame
+    profile: pl.DataFrame
+    documents: pl.DataFrame
+    targets: pl.DataFrame
+    citations: pl.DataFrame
+    provinces: pl.DataFrame
+    provinces_2025: pl.DataFrame
+    indicators: pl.DataFrame
+    rejected: pl.DataFrame
+    built_at: dt.datetime
+
+
+def read_mart(marts_dir: Path, name: str) -> pl.DataFrame:
+    """One mart with at least the expected columns; an empty frame if the file is missing."""
+    columns = COLUMNS[name]
+    path = marts_dir / f"{name}.parquet"
+    frame = pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=columns)
+    missing = [pl.lit(None, dtype=dtype).alias(col) for col, dtype in columns.items() if col not in frame]
+    frame = frame.with_columns(missing)
+    if "province_key" in columns:
+        frame = frame.with_columns(pl.coalesce("province_key", "province_code").alias("province_key"))
+    return frame
+
+
+FIELDS = {
+    "matrix": "mart_indicator_matrix",
+    "comparison": "mart_indicator_comparison",
+    "alignment": "mart_policy_alignment",
+    "themes": "mart_theme_coverage",
+    "profile": "mart_province_profile",
+    "documents": "dim_document",
+    "targets": "fct_indicator_target",
+    "citations": "fct_citation",
+    "provinces": "dim_province",
+    "provinces_2025": "dim_province_2025",
+    "indicators": "dim_indicator",
+    "rejected": "mart_rejected_documents",
+}
+
+
+def load_marts(marts_dir: Path, built_at: dt.datetime | None = None) -> Marts:
+    frames = {field: read_mart(marts_dir, name) for field, name in FIELDS.items()}
+    return Marts(**frames, built_at=built_at or dt.datetime.now().astimezone())
+
+
+def province_label(key: str, name: str | None) -> str:
+    """'Tây Ninh', or 'Tây Ninh (từ 7/2025)' for a unit of the 2025 scheme."""
+    name = name or key
+    return f"{name} (từ 7/2025)" if key.endswith("/2025") else name
+
+
+def plan_provinces(marts: Marts) -> list[tuple[str, str]]:
+    """(province_key, label) of every province with at least one plan, by label."""
+    frames = [marts.documents, marts.profile, marts.matrix]
+    pairs = pl.concat([f.select("province_key", "province_name") for f in frames])
+    pairs = pairs.drop_nulls("province_key").unique("province_key", keep="first", maintain_order=True)
+    labelled = [(key, province_label(key, name)) for key, name in pairs.iter_rows()]
+    return sorted(labelled, key=lambda row: (row[1], row[0]))
+
+
+def page_name(key: str) -> str:
+    """province-33.html, province-80-2025.html: one page per province key."""
+    safe = "".join(c if c.isalnum() else "-" for c in key)
+    return f"province-{safe}.html"
+
+
+def matrix_cells(marts: Marts) -> pl.DataFrame:
+    """One row per (province, indicator): the newest stated target, else the 'not stated' row."""
+    return (
+        marts.matrix.filter(pl.col("indicator_code") != "other")
+        .with_columns(pl.col("status").eq("stated").fill_null(False).alias("_stated"))
+        .sort(["_stated", "is_newest"], descending=True, nulls_last=True)
+        .unique(["province_key", "indicator_code"], keep="first", maintain_order=True)
+        .drop("_stated")
+    )
