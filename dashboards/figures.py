@@ -533,24 +533,8 @@ def alignment_heatmap(marts: Marts) -> go.Figure | None:
             )
         z.append(z_row)
         custom.append(custom_row)
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=list(columns.values()),
-            y=unique_labels([esc(c) for c in docs["canonical"]]),
-            customdata=custom,
-            hovertemplate="%{customdata}<extra></extra>",
-            texttemplate="%{z}",
-            colorscale="Blues",
-            zmin=0,
-            xgap=2,
-            ygap=2,
-            colorbar={"title": {"text": "Số lần dẫn"}, "thickness": 14},
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top", tickangle=0 if len(codes) <= 8 else -45, tickmode="linear", dtick=1)
-    return base_layout(fig, height=150 + 26 * docs.height, margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    rows = unique_labels([esc(c) for c in docs["canonical"]])
+    return _province_heatmap(z, custom, columns, rows, "%{z}", "Blues", "Số lần dẫn")
 
 
 def themes_heatmap(marts: Marts) -> go.Figure | None:
@@ -585,24 +569,39 @@ def themes_heatmap(marts: Marts) -> go.Figure | None:
             )
         z.append(z_row)
         custom.append(custom_row)
+    rows = unique_labels([esc(short(n, 50)) for n in order["theme_name_vi"]])
+    texttemplate = "%{z:.1f}" if len(codes) <= 8 else None
+    return _province_heatmap(z, custom, columns, rows, texttemplate, "YlOrRd", "% nội dung")
+
+
+def _province_heatmap(
+    z: list,
+    custom: list,
+    columns: dict,
+    rows: list[str],
+    texttemplate: str | None,
+    colorscale: str,
+    unit: str,
+) -> go.Figure:
+    """Rows (documents, themes) × province columns on top, one hover text per cell."""
     fig = go.Figure(
         go.Heatmap(
             z=z,
             x=list(columns.values()),
-            y=unique_labels([esc(short(n, 50)) for n in order["theme_name_vi"]]),
+            y=rows,
             customdata=custom,
             hovertemplate="%{customdata}<extra></extra>",
-            texttemplate="%{z:.1f}" if len(codes) <= 8 else None,
-            colorscale="YlOrRd",
+            texttemplate=texttemplate,
+            colorscale=colorscale,
             zmin=0,
             xgap=2,
             ygap=2,
-            colorbar={"title": {"text": "% nội dung"}, "thickness": 14},
+            colorbar={"title": {"text": unit}, "thickness": 14},
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top", tickangle=0 if len(codes) <= 8 else -45, tickmode="linear", dtick=1)
-    return base_layout(fig, height=150 + 26 * order.height, margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    fig.update_xaxes(side="top", tickangle=0 if len(columns) <= 8 else -45, tickmode="linear", dtick=1)
+    return base_layout(fig, height=150 + 26 * len(rows), margin={"l": 10, "r": 10, "t": 90, "b": 10})
 
 
 def province_themes_bar(marts: Marts, code: str) -> go.Figure | None:
