@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 
-from pipelines.khcn.gazetteer import Gazetteer, Province, _official_tones
+from pipelines.khcn.gazetteer import FormerName, Gazetteer, Province, _official_tones, read_former_names
 
 REPO_ROOT = Path(__file__).parents[1]
 REFERENCE_DIR = Path(__file__).parents[1].parent / "shared" / "reference"
@@ -358,3 +358,54 @@ def test_reference_cross_check_catches_disagreements(
     )
     assert any(p.startswith("72 successor_code") for p in problems)
     assert seed_script.main(["--check", "--reference", str(bad)]) == 1
+
+
+# --------------------------------------------------------------------------- names as at a date
+
+FORMER_NAMES_CSV = REPO_ROOT / "dbt_project" / "seeds" / "province_former_names.csv"
+
+
+def test_names_follow_the_date(gaz: Gazetteer) -> None:
+    renamed = {(f.code, f.era) for f in read_former_names(FORMER_NAMES_CSV)}
+    for unit in [*gaz.legacy(), *gaz.current()]:
+        for day in (datetime.date(2015, 1, 1), BEFORE, AFTER, None):
+            if (unit.code, unit.era) not in renamed:
+                assert gaz.name_on(unit, day) == unit.name
+    hue = gaz.lookup("Thừa Thiên Huế", datetime.date(2019, 4, 10))
+    assert hue is not None and (hue.code, hue.era) == ("46", "legacy")
+    assert gaz.name_on(hue, datetime.date(2019, 4, 10)) == "Thừa Thiên Huế"
+    assert gaz.name_on(hue, datetime.date(2024, 12, 31)) == "Thừa Thiên Huế"
+    assert gaz.name_on(hue, datetime.date(2025, 1, 1)) == "Huế"
+    assert gaz.name_on(hue, None) == "Huế"  # no date: today's name
+
+
+def test_former_names_are_found_and_spelt_officially(gaz: Gazetteer) -> None:
+    text = "Ủy ban nhân dân tỉnh THỪA THIÊN HUẾ và tỉnh Thừa Thiên - Huế"
+    assert [m.name for m in gaz.find_mentions(text)] == ["Huế", "Huế"]
+    assert gaz.official_spelling("THỪA THIÊN HUẾ") == "Thừa Thiên Huế"
+    assert gaz.official_spelling("hà nội") == "Hà Nội"
+    assert gaz.official_spelling("TT - Huế") is None  # an abbreviation is not a name to print
+
+
+def test_former_names_seed_agrees_with_the_province_seed_and_reference() -> None:
+    rows = _read_csv(FORMER_NAMES_CSV)
+    assert rows, "the seed lists at least the rename it was made for"
+    seed = {r["province_code"]: r for r in _read_csv(REPO_ROOT / "dbt_project" / "seeds" / "provinces.csv")}
+    reference = {r["old_code"]: r for r in _read_csv(REFERENCE_CSV)} if REFERENCE_CSV.exists() else {}
+    for row in rows:
+        assert row["era"] == "legacy" and row["source"].strip()
+        assert row["former_unit_type"] in {"tỉnh", "thành phố"}
+        until = datetime.date.fromisoformat(row["name_until"])
+        assert until < datetime.date(2025, 7, 1)  # a legacy unit's rename happened while it existed
+        assert seed[row["province_code"]]["province_name"] == row["current_name"]
+        assert row["former_name"] != row["current_name"]
+        if reference:  # the reference names units as on 30 June 2025, after the rename
+            assert reference[row["province_code"]]["old_name"] == row["current_name"]
+
+
+def test_a_former_name_for_an_unknown_unit_is_refused(gaz: Gazetteer) -> None:
+    bad = FormerName(
+        code="99", era="legacy", name="Tỉnh Cũ", unit_type="tỉnh", until=datetime.date(2000, 1, 1)
+    )
+    with pytest.raises(ValueError, match="no legacy unit with code 99"):
+        Gazetteer(gaz.legacy(), gaz.current(), former_names=[bad])

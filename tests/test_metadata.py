@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from pipelines.khcn.documents import build_document
+from pipelines.khcn.catalog import load_catalog
+from pipelines.khcn.documents import build_document, discover_plan_files
+from pipelines.khcn.extraction import extract_plan, key_plans
 from pipelines.khcn.metadata import (
+    DocumentMetadata,
+    _guarded,
+    checked_date,
     extract_metadata,
     read_doc_number,
     read_period,
@@ -13,8 +23,13 @@ from pipelines.khcn.metadata import (
     read_signer,
     sentence_case,
 )
+from pipelines.khcn.periods import read_horizon
+from pipelines.khcn.tables import build_raw_tables
 from pipelines.khcn.text import normalize_text
+from pipelines.khcn.themes import load_lexicon
 from tests.conftest import PLANS, golden_records
+
+KHCN = Path(sys.executable).with_name("khcn")
 
 INFORMATIONAL_FLAGS = {"doc_number_blank", "issue_day_blank", "period_not_stated"}
 
@@ -112,3 +127,253 @@ def test_seed_metadata_matches_golden_labels(golden: dict, gazetteer) -> None:
     assert document["title"].casefold() == expected["title"].casefold()
     assert set(expected["flags"]) <= set(document["flags"])
     assert set(document["flags"]) - set(expected["flags"]) <= INFORMATIONAL_FLAGS
+
+
+# --------------------------------------------------------------------------- impossible header dates (issue 13.7)
+
+IMPOSSIBLE_DATES = [
+    ("ngày 10 tháng 13 năm 2024", None),  # no 13th month: the month is dropped too
+    ("ngày 31 tháng 2 năm 2024", 2),  # no 31 February: the month is still a month
+    ("ngày 00 tháng 5 năm 2024", 5),  # day zero
+]
+
+
+def _plan_with_date(date_line: str) -> str:
+    """A complete small plan whose header prints `date_line`; the rest is ordinary."""
+    return (
+        "ỦY BAN NHÂN DÂN\nTỈNH NINH BÌNH\n\nSố: 77/KH-UBND\n\n"
+        f"Ninh Bình, {date_line}\n\nKẾ HOẠCH\nPhát triển khoa học và công nghệ năm 2025\n\n"
+        "Thực hiện Quyết định số 569/QĐ-TTg ngày 11/5/2022 của Thủ tướng Chính phủ.\n\n"
+        "I. MỤC TIÊU\n\n1. Phấn đấu đạt 12 đơn đăng ký sáng chế trong năm 2025.\n\n"
+        "Nơi nhận:\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nTrần Văn Minh\n"
+    )
+
+
+@pytest.mark.parametrize(("date_line", "month"), IMPOSSIBLE_DATES, ids=[d for d, _ in IMPOSSIBLE_DATES])
+def test_impossible_issue_date_is_flagged_and_the_plan_goes_on(
+    date_line: str, month: int | None, tmp_path: Path, gazetteer
+) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "bad_date.txt").write_text(_plan_with_date(date_line), encoding="utf-8")
+    (plans / "good.txt").write_text(_plan_with_date("ngày 14 tháng 11 năm 2024"), encoding="utf-8")
+    files, _ = discover_plan_files(plans)
+    keyed, _ = key_plans(files, tmp_path / "store")
+    records = [extract_plan(k, gazetteer, load_catalog(), load_lexicon(), "test") for k in keyed]
+    bad, good = sorted(records, key=lambda r: r["file_name"])
+    assert bad["rejections"] == [] and good["rejections"] == []
+    doc = bad["document"]
+    assert "invalid_issue_date" in doc["flags"]
+    assert (doc["issue_date"], doc["issue_year"], doc["issue_month"]) == (None, 2024, month)
+    assert (doc["province_code"], doc["doc_number"], doc["signer"]) == ("37", "77/KH-UBND", "Trần Văn Minh")
+    assert [t["value_min"] for t in bad["targets"]] == [12]
+    assert good["document"]["issue_date"] == "2024-11-14"
+    assert "invalid_issue_date" not in good["document"]["flags"]
+    # the plan with the impossible date passes the document contract into the warehouse
+    tables = build_raw_tables(records, [], load_catalog().codes)
+    assert tables.documents.height == 2, tables.rejected_documents.to_dicts()
+
+
+def test_impossible_issue_date_through_the_cli(tmp_path: Path) -> None:
+    bad = tmp_path / "bad_date.txt"
+    bad.write_text(_plan_with_date("ngày 10 tháng 13 năm 2024"), encoding="utf-8")
+    result = subprocess.run(
+        [str(KHCN), "extract", "--json", str(bad)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    document = json.loads(result.stdout)["document"]
+    assert document["issue_date"] is None and "invalid_issue_date" in document["flags"]
+    assert document["province_name"] == "Ninh Bình"
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        ((2024, 11, 14), ("2024-11-14", 11, True)),
+        ((2024, 2, None), (None, 2, True)),  # a blank day is unknown, not impossible
+        ((2024, 2, 29), ("2024-02-29", 2, True)),
+        ((2023, 2, 29), (None, 2, False)),
+        ((2024, 0, 5), (None, None, False)),
+        ((2024, 4, 31), (None, 4, False)),
+        ((None, None, None), (None, None, True)),
+    ],
+)
+def test_checked_date(parts: tuple, expected: tuple) -> None:
+    assert checked_date(*parts) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Số:",
+        "Số: /",
+        "Hà Nội, ngày 99 tháng 99 năm 2024",
+        "KẾ HOẠCH\n" * 40,
+        "Nơi nhận:\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n" + "Nguyễn Văn A\n" * 50,
+        "giai đoạn 2030 - 2020, định hướng đến năm 2010",
+    ],
+)
+def test_metadata_never_raises_on_odd_text(text: str, gazetteer) -> None:
+    meta = extract_metadata(normalize_text(text) if text else text, gazetteer)
+    assert isinstance(meta, DocumentMetadata)
+    assert meta.period_start is None or meta.period_end is None or meta.period_start <= meta.period_end
+    assert meta.horizon_year is None or meta.period_end is None or meta.horizon_year > meta.period_end
+
+
+def test_a_failing_reader_costs_its_field_only() -> None:
+    meta = DocumentMetadata()
+
+    def broken() -> str:
+        raise IndexError("a reader bug")
+
+    assert _guarded(meta, "signer", broken, None) is None
+    assert meta.flags == ["metadata_error_signer"]
+    assert _guarded(meta, "title", lambda: "Tiêu đề", None) == "Tiêu đề"
+
+
+# --------------------------------------------------------------------------- Party documents (issue 10.5)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["Số 12-CTr/TU"], ("12-CTr/TU", "CTr", "TU")),
+        (["**Số: 123-KH/TU**"], ("123-KH/TU", "KH", "TU")),
+        (["Số -QĐ/TU"], (None, "QĐ", "TU")),
+        (["Số -NQ/ĐU"], (None, "NQ", "ĐU")),
+        (["TỈNH ỦY BẾN TRE", "*", "05-NQ/TU"], ("05-NQ/TU", "NQ", "TU")),
+        (["09-CT/TU          Bến Tre, ngày 02 tháng 4 năm 2024"], ("09-CT/TU", "CT", "TU")),
+        (["Số: 15/2024/NQ-HĐND"], ("15/2024/NQ-HĐND", "NQ", "HĐND")),
+        (["Số 5 - 10 nhiệm vụ"], (None, None, None)),  # no colon and no TYPE/ISSUER: not a number
+        (["KẾ HOẠCH", "12-KH/TU"], (None, None, None)),  # a bare number only counts in the header
+    ],
+)
+def test_party_and_state_numbers(lines: list[str], expected: tuple) -> None:
+    assert read_doc_number(lines) == expected
+
+
+PARTY_HEADER = (
+    "{body}\n*\n{number}\n\nĐẢNG CỘNG SẢN VIỆT NAM\n\nTrà Vinh, ngày 05 tháng 3 năm 2024\n\n"
+    "CHƯƠNG TRÌNH HÀNH ĐỘNG\nthực hiện Nghị quyết số 57-NQ/TW về phát triển khoa học, công nghệ\n\n"
+    "I. MỤC TIÊU\n\nPhấn đấu đến năm 2030 đạt 2% GRDP.\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nLê Văn Hải\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "number", "issuer"),
+    [
+        ("TỈNH ỦY TRÀ VINH", "Số 12-CTr/TU", "Tỉnh ủy"),
+        ("ĐẢNG BỘ TỈNH TRÀ VINH\nBAN CHẤP HÀNH", "12-CTr/TU", "Tỉnh ủy"),
+        ("TỈNH ỦY TRÀ VINH\nBAN THƯỜNG VỤ", "Số: 12-CTr/TU", "Tỉnh ủy"),
+        ("ĐẢNG BỘ TỈNH TRÀ VINH\nĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH", "Số 12-CTr/ĐU", "Đảng ủy"),
+    ],
+)
+def test_party_programme_header(body: str, number: str, issuer: str, gazetteer) -> None:
+    meta = extract_metadata(normalize_text(PARTY_HEADER.format(body=body, number=number)), gazetteer)
+    assert meta.doc_number == number.removeprefix("Số").lstrip(": ")
+    assert (meta.issuer, meta.issuer_level) == (issuer, "party")
+    assert meta.doc_type == "Chương trình hành động"
+    assert (meta.province_name, meta.issue_date, meta.signer) == ("Trà Vinh", "2024-03-05", "Lê Văn Hải")
+    assert "doc_number_blank" not in meta.flags
+
+
+def test_party_number_without_header_body_gives_the_issuer(gazetteer) -> None:
+    text = normalize_text(
+        "Số 21-KH/TU\nLong An, ngày 12 tháng 8 năm 2023\nKẾ HOẠCH\nvề chuyển đổi số năm 2024\n"
+    )
+    meta = extract_metadata(text, gazetteer)
+    assert (meta.doc_number, meta.doc_type, meta.issuer_level) == ("21-KH/TU", "Kế hoạch", "party")
+
+
+# --------------------------------------------------------------------------- period, horizon, report-and-plan (issue 10.5)
+
+
+@pytest.mark.parametrize(
+    ("title", "issue_year", "period", "horizon"),
+    [
+        ("Phát triển KH&CN giai đoạn 2021 - 2025, định hướng đến năm 2030", 2021, (2021, 2025), 2030),
+        ("Phát triển KH,CN&ĐMST đến năm 2030, tầm nhìn đến năm 2045", 2023, (2023, 2030), 2045),
+        ("Chuyển đổi số giai đoạn 2026-2030 và định hướng đến năm 2035", 2025, (2026, 2030), 2035),
+        ("Hoạt động KH&CN năm 2025, định hướng đến năm 2030", 2024, (2025, 2025), 2030),
+        ("Phát triển thị trường KH&CN định hướng đến năm 2030", 2024, (2024, 2030), None),
+        ("Kết quả thực hiện nhiệm vụ năm 2024 và phương hướng, nhiệm vụ năm 2025", 2024, (2025, 2025), None),
+        ("Sơ kết 3 năm thực hiện Nghị quyết số 05-NQ/TU và kế hoạch năm 2026", 2025, (2026, 2026), None),
+        ("Kết quả hoạt động khoa học và công nghệ năm 2024", 2024, (2024, 2024), None),
+        ("Tổng kết giai đoạn 2021 - 2025; nhiệm vụ giai đoạn 2026 - 2030", 2025, (2026, 2030), None),
+    ],
+)
+def test_period_and_horizon_from_title(
+    title: str, issue_year: int, period: tuple, horizon: int | None
+) -> None:
+    assert read_period(title, issue_year) == period
+    assert read_horizon(title, "", period[1]) == horizon
+
+
+def test_horizon_from_a_vision_heading_in_the_body() -> None:
+    body = (
+        "II. MỤC TIÊU\n1. Mục tiêu đến năm 2030\n- Đạt 2% GRDP.\n2. Tầm nhìn đến năm 2045\n- Dẫn đầu vùng.\n"
+    )
+    assert read_horizon("Phát triển khoa học, công nghệ đến năm 2030", body, 2030) == 2045
+    # a mention inside a sentence is not the plan's own horizon
+    assert read_horizon("Năm 2025", "Thực hiện Chiến lược, tầm nhìn đến năm 2045, của tỉnh.", 2025) is None
+
+
+def test_report_and_plan_document_has_its_plan_year_as_period(gazetteer) -> None:
+    text = normalize_text(
+        "ỦY BAN NHÂN DÂN\nTỈNH SÓC TRĂNG\n\nSố: 210/BC-UBND\n\nSóc Trăng, ngày 15 tháng 12 năm 2024\n\n"
+        "BÁO CÁO\nKết quả thực hiện nhiệm vụ khoa học và công nghệ năm 2024 và phương hướng, nhiệm vụ năm 2025\n\n"
+        "I. KẾT QUẢ THỰC HIỆN NĂM 2024\n\nNăm 2024, toàn tỉnh có 27 tổ chức khoa học và công nghệ.\n"
+    )
+    meta = extract_metadata(text, gazetteer)
+    assert (meta.doc_type, meta.period_start, meta.period_end) == ("Báo cáo", 2025, 2025)
+    assert meta.horizon_year is None
+
+
+def test_horizon_year_in_the_document_record(gazetteer) -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH HẬU GIANG\n\nSố: 88/KH-UBND\n\nHậu Giang, ngày 02 tháng 3 năm 2021\n\n"
+        "KẾ HOẠCH\nPhát triển tài sản trí tuệ giai đoạn 2021 - 2025, định hướng đến năm 2030\n\nI. MỤC TIÊU\n"
+    )
+    document = build_document("plan.txt", text.encode(), gazetteer)
+    assert (document["period_start"], document["period_end"], document["horizon_year"]) == (2021, 2025, 2030)
+
+
+# --------------------------------------------------------------------------- province named as at the date (issue 10.5)
+
+
+@pytest.mark.parametrize(
+    ("header", "date_line", "expected"),
+    [
+        (
+            "ỦY BAN NHÂN DÂN\nTỈNH THỪA THIÊN HUẾ",
+            "Thừa Thiên Huế, ngày 10 tháng 4 năm 2019",
+            ("Thừa Thiên Huế", "46", "legacy"),
+        ),
+        (
+            "ỦY BAN NHÂN DÂN\nTỈNH THỪA THIÊN HUẾ",
+            "Huế, ngày 30 tháng 12 năm 2024",
+            ("Thừa Thiên Huế", "46", "legacy"),
+        ),
+        ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HUẾ", "Huế, ngày 20 tháng 3 năm 2025", ("Huế", "46", "legacy")),
+        ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HUẾ", "Huế, ngày 20 tháng 9 năm 2025", ("Huế", "46", "current")),
+    ],
+)
+def test_province_is_named_as_at_the_document_date(
+    header: str, date_line: str, expected: tuple, gazetteer
+) -> None:
+    text = normalize_text(
+        f"{header}\n\nSố: 45/KH-UBND\n\n{date_line}\n\nKẾ HOẠCH\nHoạt động khoa học và công nghệ\n"
+    )
+    meta = extract_metadata(text, gazetteer)
+    assert (meta.province_name, meta.province_code, meta.province_era) == expected
+
+
+def test_title_keeps_the_former_name_as_printed(gazetteer) -> None:
+    title = sentence_case("PHÁT TRIỂN KHOA HỌC TỈNH THỪA THIÊN HUẾ NĂM 2019", gazetteer)
+    assert title == "Phát triển khoa học tỉnh Thừa Thiên Huế năm 2019"

@@ -29,6 +29,7 @@ regex; names whose folded or lower-case form is also an ordinary Vietnamese phra
 
 from __future__ import annotations
 
+import csv
 import datetime
 import functools
 import importlib.util
@@ -39,6 +40,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+#: Names units bore before a rename (hand-maintained; neither library keeps them).
+FORMER_NAMES_SEED = (
+    Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "province_former_names.csv"
+)
 
 #: Day the 34-unit structure took effect (Nghị quyết 202/2025/QH15).
 MERGER_EFFECTIVE_DATE = datetime.date(2025, 7, 1)
@@ -66,6 +72,17 @@ class Province:
     region: str | None  # six-region scheme name for legacy units, None if unknown
     latitude: float | None  # representative point from vietnamadminunits, None if absent
     longitude: float | None
+
+
+@dataclass(frozen=True)
+class FormerName:
+    """A name a unit bore until ``until`` (inclusive) before it was renamed, code unchanged."""
+
+    code: str
+    era: str
+    name: str
+    unit_type: str
+    until: datetime.date
 
 
 @dataclass(frozen=True)
@@ -292,13 +309,16 @@ class Gazetteer:
         current: Iterable[Province],
         lookup_keywords: Mapping[str, Iterable[str]] | None = None,
         extra_forms: Mapping[str, Iterable[str]] | None = None,
+        former_names: Iterable[FormerName] = (),
     ) -> None:
         """Index the units.
 
         ``lookup_keywords`` maps a canonical name to compact ASCII keys accepted by
         ``lookup`` (the library's own keywords); ``extra_forms`` maps a canonical name to
-        further spellings accepted by ``lookup`` and ``find_mentions``. Two different names
-        folding to the same key would make matching ambiguous, so that raises.
+        further spellings accepted by ``lookup`` and ``find_mentions``; ``former_names`` are
+        names in force before a rename (found in text, and given by ``name_on`` for earlier
+        dates). Two different names folding to the same key would make matching ambiguous,
+        so that raises.
         """
         self._legacy = sorted(legacy, key=lambda p: p.code)
         self._current = sorted(current, key=lambda p: p.code)
@@ -335,6 +355,16 @@ class Gazetteer:
         for canonical, forms in (extra_forms or {}).items():
             for form in forms:
                 add_form(form, canonical)
+        by_key = {(p.code, p.era): p for p in [*self._legacy, *self._current]}
+        self._former: dict[tuple[str, str], list[FormerName]] = {}
+        self._spelling: dict[str, str] = {_compact(p.name): p.name for p in by_key.values()}
+        for former in sorted(former_names, key=lambda f: f.until):
+            unit = by_key.get((former.code, former.era))
+            if unit is None:
+                raise ValueError(f"former name {former.name!r}: no {former.era} unit with code {former.code}")
+            self._former.setdefault((former.code, former.era), []).append(former)
+            self._spelling.setdefault(_compact(former.name), former.name)
+            add_form(former.name, unit.name)
 
         unique_atoms = sorted(set(all_atoms))
         self._pattern = re.compile(_trie_regex(unique_atoms, tolerate_marks=False))
@@ -379,6 +409,26 @@ class Gazetteer:
                 on_date = on_date.date()
             return legacy if on_date is None or on_date < MERGER_EFFECTIVE_DATE else current
         return legacy or current
+
+    def name_on(self, unit: Province, on_date: datetime.date | None) -> str:
+        """The unit's name in force on ``on_date``: "Thừa Thiên Huế" for code 46 in 2019, "Huế" in 2025.
+
+        The libraries carry today's names only; a plan is named as at its own date, so that a
+        2019 plan reads as the province that issued it. Without a date, today's name.
+        """
+        if isinstance(on_date, datetime.datetime):
+            on_date = on_date.date()
+        if on_date is None:
+            return unit.name
+        for former in self._former.get((unit.code, unit.era), []):  # ordered by end date
+            if on_date <= former.until:
+                return former.name
+        return unit.name
+
+    def official_spelling(self, matched: str) -> str | None:
+        """The official spelling of a unit name (current or former) written in any case or
+        diacritics ("THỪA THIÊN HUẾ" → "Thừa Thiên Huế"), or None when it is another form."""
+        return self._spelling.get(_compact(matched))
 
     def find_mentions(self, text: str) -> list[ProvinceMention]:
         """Every whole-word province name (either era) in ``text``, left to right, not overlapping.
@@ -603,7 +653,34 @@ def _build_from_libraries() -> Gazetteer:
     keywords: dict[str, list[str]] = {}
     for unit in [*legacy_lib.values(), *current_lib.values()]:
         keywords.setdefault(unit.name, []).extend(unit.keywords)
-    return Gazetteer(legacy, current_by_code.values(), lookup_keywords=keywords, extra_forms=_EXTRA_FORMS)
+    return Gazetteer(
+        legacy,
+        current_by_code.values(),
+        lookup_keywords=keywords,
+        extra_forms=_EXTRA_FORMS,
+        former_names=read_former_names(FORMER_NAMES_SEED),
+    )
+
+
+def read_former_names(path: Path) -> list[FormerName]:
+    """Former names from the seed (``dbt_project/seeds/province_former_names.csv``).
+
+    Hand-maintained because neither library keeps a unit's earlier names; each row cites
+    the act that renamed the unit. A missing file means no former names, not an error.
+    """
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            FormerName(
+                code=row["province_code"].strip().zfill(2),
+                era=row["era"].strip(),
+                name=_official_tones(row["former_name"].strip()),
+                unit_type=row["former_unit_type"].strip(),
+                until=datetime.date.fromisoformat(row["name_until"].strip()),
+            )
+            for row in csv.DictReader(handle)
+        ]
 
 
 @functools.lru_cache(maxsize=1)

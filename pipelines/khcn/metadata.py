@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from pipelines.khcn.gazetteer import Gazetteer
+from pipelines.khcn.periods import read_goal_horizon, read_horizon, read_period
 from pipelines.khcn.text import fold_diacritics
 
 # A document attached after the signature ("CHƯƠNG TRÌNH …", "(Ban hành kèm theo Quyết định số …)").
@@ -24,6 +27,8 @@ ATTACHMENT = re.compile(
     r"^[#*_\s]*(?:(?:CHƯƠNG TRÌNH|KẾ HOẠCH|ĐỀ ÁN|QUY ĐỊNH|QUY CHẾ|PHỤ LỤC)\b|\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b)",
     re.MULTILINE,
 )
+
+T = TypeVar("T")
 
 HEADER_LINES = 30
 SIGNATURE_LINES = 40
@@ -47,8 +52,15 @@ _DOC_TYPE_WORDS = {
 }
 
 _NUMBER_LINE = re.compile(
-    r"^[*_\s]*Số\s*(?:hiệu)?\s*:\s*(?P<num>\d+)?\s*(?P<sep>[/-])\s*(?P<code>[\wĐđ&.]+(?:\s*[-/]\s*[\wĐđ&.]+)*)",
+    r"^[*_\s]*Số\s*(?:hiệu)?\s*(?P<colon>:)?\s*(?P<num>\d+)?\s*(?P<sep>[/-])\s*"
+    r"(?P<code>[\wĐđ&.]+(?:\s*[-/]\s*[\wĐđ&.]+)*)",
     re.IGNORECASE,
+)
+# Party documents (Hướng dẫn 36-HD/VPTW) print "Số 12-CTr/TU" without a colon, and some copies keep
+# only the number itself ("05-NQ/TU") on its own line of the header, or before the place-date.
+_PARTY_NUMBER_LINE = re.compile(
+    r"^[*_\s]*(?P<num>\d{1,5})\s*(?P<sep>-)\s*(?P<code>[A-ZĐ][A-Za-zĐđ]{0,5}\s*/\s*[A-ZĐ][\wĐđ]*(?:-[\wĐđ]+)*)"
+    r"(?=[*_\s]*$|\s{2,}|\t)"
 )
 _PLACE_DATE = re.compile(
     r"(?P<place>[^\W\d][^\n,]{0,40}?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*(?:tháng|/)\s*(?P<month>\d{1,2})?"
@@ -67,13 +79,6 @@ _ISSUING_BODY = re.compile(
     r"^(?:HỘI ĐỒNG NHÂN DÂN|ỦY BAN NHÂN DÂN|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|TỈNH ỦY|THÀNH ỦY|CHỦ TỊCH|GIÁM ĐỐC)\b"
 )
 _BODY_START = re.compile(r"^(?:Thực hiện|Căn cứ|Triển khai|Để|Nhằm|Trên cơ sở|I\.\s)")
-
-_PERIOD_PATTERNS = (
-    re.compile(r"giai đoạn\s*(?P<start>(?:19|20)\d{2})\s*(?:-|–|—|đến)\s*(?P<end>(?:19|20)\d{2})"),
-    re.compile(r"(?<![/\d])(?P<start>(?:19|20)\d{2})\s*(?:-|–|—)\s*(?P<end>(?:19|20)\d{2})(?![/\d])"),
-    re.compile(r"(?:đến|tới)\s+năm\s+(?P<end>(?:19|20)\d{2})"),
-    re.compile(r"(?:năm|kỳ)\s+(?P<both>(?:19|20)\d{2})(?![/\d])"),
-)
 
 _SIGNATURE_TITLES = re.compile(
     r"\b(?:CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG BAN|THỦ TRƯỞNG|TỔNG GIÁM ĐỐC|VIỆN TRƯỞNG|CHÁNH VĂN PHÒNG|TM\.|KT\.)"
@@ -97,6 +102,7 @@ class Issuer:
 ISSUER_UBND = Issuer("UBND tỉnh", "province")
 ISSUER_HDND = Issuer("HĐND tỉnh", "province")
 ISSUER_PARTY = Issuer("Tỉnh ủy", "party")
+ISSUER_PARTY_COMMITTEE = Issuer("Đảng ủy", "party")  # a Đảng ủy below the Tỉnh ủy ("-NQ/ĐU")
 ISSUER_DOST = Issuer("Sở Khoa học và Công nghệ", "department")
 
 
@@ -115,6 +121,7 @@ class DocumentMetadata:
     title: str | None = None
     period_start: int | None = None
     period_end: int | None = None
+    horizon_year: int | None = None  # a year looked towards beyond the period ("tầm nhìn đến năm 2045")
     signer: str | None = None
     flags: list[str] = field(default_factory=list)
 
@@ -142,27 +149,43 @@ def read_doc_number(lines: list[str]) -> tuple[str | None, str | None, str | Non
     ("Số: /KH-SKHCN", a draft) gives (None, "KH", "SKHCN"): the codes still tell
     the type and the issuer.
     """
+    before_title = True
     for line in lines:
-        match = _NUMBER_LINE.match(line)
+        before_title = before_title and not _TITLE_HEAD.match(line)
+        match = _NUMBER_LINE.match(line) or (_PARTY_NUMBER_LINE.match(line) if before_title else None)
         if not match:
             continue
         code = re.sub(r"\s+", "", match.group("code")).strip(".")
-        parts = [p for p in re.split(r"[-/]", code) if p]
-        if not parts:
+        # the year inside a normative number (15/2024/NQ-HĐND) is neither the type nor the issuer
+        parts = [p for p in re.split(r"[-/]", code) if p and not p.isdigit()]
+        if not parts or not _plausible_code(parts, bool(match.groupdict().get("colon"))):
             continue
-        if match.group("sep") == "-" and len(parts) >= 2:
-            type_code, issuer_code = parts[0], parts[-1]  # party style: 45-KH/TU
-        else:
-            type_code, issuer_code = parts[0], parts[-1]
+        # state style 4346/KH-UBND and party style 45-KH/TU both read type first, issuer last
+        type_code, issuer_code = parts[0], parts[-1]
         number = f"{match.group('num')}{match.group('sep')}{code}" if match.group("num") else None
         return number, type_code, issuer_code
     return None, None, None
 
 
+def _plausible_code(parts: list[str], colon: bool) -> bool:
+    """Without the "Số:" colon a line is a number only if it reads TYPE/ISSUER ("Số 12-CTr/TU").
+
+    That keeps a header line such as "Số 5 - 10 …" from passing for a document number.
+    """
+    if colon:
+        return True
+    return len(parts) >= 2 and all(p[:1].isalpha() and p[:1].isupper() for p in parts)
+
+
 def read_place_date(text: str) -> tuple[str | None, int | None, int | None, int | None]:
     """Place and date from "<place>, ngày 14 tháng 11 năm 2023"; blanks stay None."""
-    for line in _header_lines(text):
-        match = _PLACE_DATE.search(_clean_markup(line))
+    lines = _header_lines(text)
+    for i, line in enumerate(lines):
+        cleaned = _clean_markup(line)
+        if re.search(r",\s*ngày\s*$", cleaned) and i + 1 < len(lines):
+            # a draft's blank day is a wide gap, which normalising can turn into a line break
+            cleaned = f"{cleaned} {_clean_markup(lines[i + 1])}"
+        match = _PLACE_DATE.search(cleaned)
         if match:
             day = int(match.group("day")) if match.group("day") else None
             month = int(match.group("month")) if match.group("month") else None
@@ -191,7 +214,9 @@ def sentence_case(title: str, gazetteer: Gazetteer | None = None) -> str:
     pieces: list[str] = []
     cursor = 0
     for mention in mentions:
-        pieces += [_lower_words(title[cursor : mention.start]), mention.name]
+        # the name as written, officially spelt: a 2019 title's "THỪA THIÊN HUẾ" stays that name
+        spelt = gazetteer.official_spelling(mention.matched) if gazetteer else None
+        pieces += [_lower_words(title[cursor : mention.start]), spelt or mention.name]
         cursor = mention.end
     pieces.append(_lower_words(title[cursor:]))
     text = "".join(pieces)
@@ -249,47 +274,6 @@ def read_title(text: str, gazetteer: Gazetteer | None = None) -> tuple[str | Non
         rest = _strip_doc_type(title)
         return rest[:1].upper() + rest[1:], kind, False
     return None, None, False
-
-
-def read_period(title: str | None, issue_year: int | None) -> tuple[int | None, int | None]:
-    """Plan period from its title: "năm 2024", "giai đoạn 2023 - 2025", "đến năm 2025"."""
-    if not title:
-        return None, None
-    lowered = title.lower()
-    lowered = re.sub(r"\d{1,2}/\d{1,2}/(?:19|20)\d{2}", " ", lowered)  # dates are not periods
-    for pattern in _PERIOD_PATTERNS:
-        match = pattern.search(lowered)
-        if not match:
-            continue
-        groups = match.groupdict()
-        if groups.get("both"):
-            year = int(groups["both"])
-            return year, year
-        end = int(groups["end"])
-        start = int(groups["start"]) if groups.get("start") else issue_year
-        if start is not None and start > end:
-            start = None
-        return start, end
-    return None, None
-
-
-_GOAL_HORIZON = re.compile(r"(?:đến|tới)\s+năm\s+(?P<year>(?:19|20)\d{2})", re.IGNORECASE)
-
-
-def read_goal_horizon(text: str) -> int | None:
-    """The horizon of a plan whose title states no period: the first "đến năm YYYY" in its goals.
-
-    Programmes that implement a resolution ("Chương trình hành động thực hiện Nghị quyết …")
-    often put their horizon only in the goals section ("1. Mục tiêu đến năm 2030").
-    """
-    goals = re.search(
-        r"^[#*_\s]*(?:[IVX]+\.|\d+\.|Điều\s+\d+\.)?[*_\s]*(?:MỤC TIÊU|Mục tiêu)\b", text, re.MULTILINE
-    )
-    if not goals:
-        return None
-    section = text[goals.start() : goals.start() + 1500]
-    match = _GOAL_HORIZON.search(section)
-    return int(match.group("year")) if match else None
 
 
 def _main_part(text: str) -> str:
@@ -354,7 +338,10 @@ def _read_issuer(text: str, issuer_code: str | None) -> Issuer | None:
     header = fold_diacritics(" ".join(_agency_block(text)))
     if "so khoa hoc va cong nghe" in header:
         return ISSUER_DOST
-    if re.search(r"\btinh uy\b|\bban thuong vu\b|\bdang bo tinh\b", header):
+    if re.search(r"\bdang uy\b", header):
+        return ISSUER_PARTY_COMMITTEE
+    # the provincial Party committee: "TỈNH ỦY", "BAN THƯỜNG VỤ TỈNH ỦY", "BAN CHẤP HÀNH ĐẢNG BỘ TỈNH"
+    if re.search(r"\b(?:tinh|thanh) uy\b|\bban thuong vu\b|\bdang bo (?:tinh|thanh pho)\b", header):
         return ISSUER_PARTY
     if "hoi dong nhan dan" in header:
         return ISSUER_HDND
@@ -364,8 +351,10 @@ def _read_issuer(text: str, issuer_code: str | None) -> Issuer | None:
         code = fold_diacritics(issuer_code).upper()
         if code in {"UBND", "UB"}:
             return ISSUER_UBND
-        if code in {"TU", "TUTW", "BTV"}:
+        if code in {"TU", "TUTW", "BTV", "BCH"}:
             return ISSUER_PARTY
+        if code == "DU":
+            return ISSUER_PARTY_COMMITTEE
         if code == "HDND":
             return ISSUER_HDND
         if code in {"KHCN", "SKHCN", "SKH&CN", "KH&CN", "SKHVCN"}:
@@ -378,7 +367,7 @@ def _read_issuer(text: str, issuer_code: str | None) -> Issuer | None:
     tail = fold_diacritics(text[-1500:])
     if "tm. uy ban nhan dan" in tail or "tm. ubnd" in tail:
         return ISSUER_UBND
-    if "tm. ban thuong vu" in tail:
+    if re.search(r"t/?m\.? (?:ban thuong vu|ban chap hanh|tinh uy|thanh uy)", tail):
         return ISSUER_PARTY
     return None
 
@@ -419,26 +408,66 @@ def read_province(
     unit = gazetteer.lookup(best[0], on_date)
     if unit is None:
         return None, None, None
-    return unit.name, unit.code, unit.era
+    return gazetteer.name_on(unit, on_date), unit.code, unit.era
 
 
 # --------------------------------------------------------------------------- entry point
 
 
+def checked_date(year: int | None, month: int | None, day: int | None) -> tuple[str | None, int | None, bool]:
+    """(ISO date or None, the month if it is one, whether the printed date is possible).
+
+    A header can print an impossible date ("ngày 10 tháng 13", "ngày 31 tháng 2", "ngày 00"):
+    the date stays null and is flagged, and the year (and the month, when it is a month)
+    are kept, as for a blank day. A blank part is not impossible, only unknown.
+    """
+    valid_month = month if month is not None and 1 <= month <= 12 else None
+    possible = (month is None or valid_month is not None) and day != 0
+    if year is None or valid_month is None or not day:
+        return None, valid_month, possible
+    try:
+        return date(year, valid_month, day).isoformat(), valid_month, True
+    except ValueError:
+        return None, valid_month, False
+
+
+def _reference_date(
+    year: int | None, month: int | None, day: int | None, period_start: int | None
+) -> date | None:
+    """The day the province is resolved on: the issue date as far as it is known, else the period start."""
+    if year is None:
+        return date(period_start, 1, 1) if period_start else None
+    try:
+        return date(year, month or 1, day or 1)
+    except ValueError:  # an impossible day: the month (or the year) is still good evidence
+        return date(year, month or 1, 1)
+
+
+def _guarded(meta: DocumentMetadata, step: str, read: Callable[[], T], default: T) -> T:
+    """Run one reader; if it fails, flag `metadata_error_<step>` and keep the other fields.
+
+    One unexpected text must never cost the document (or the run): the field stays null,
+    the flag tells the analyst which one, and the rest of the metadata is still read.
+    """
+    try:
+        return read()
+    except Exception:  # any reader bug on one text is contained here
+        meta.flags.append(f"metadata_error_{step}")
+        return default
+
+
 def extract_metadata(text: str, gazetteer: Gazetteer) -> DocumentMetadata:
-    """All metadata fields of one normalised plan text."""
+    """All metadata fields of one normalised plan text; never raises for what the text says."""
     meta = DocumentMetadata()
     lines = _header_lines(text)
-    number, type_code, issuer_code = read_doc_number(lines)
+    number, type_code, issuer_code = _guarded(meta, "doc_number", lambda: read_doc_number(lines), (None,) * 3)
     meta.doc_number = number
-    place, day, month, year = read_place_date(text)
-    meta.issue_year, meta.issue_month = year, month
-    if year and month and day:
-        try:
-            meta.issue_date = date(year, month, day).isoformat()
-        except ValueError:
-            meta.flags.append("invalid_issue_date")
-    title, title_type, from_header = read_title(text, gazetteer)
+    place, day, month, year = _guarded(meta, "issue_date", lambda: read_place_date(text), (None,) * 4)
+    meta.issue_date, meta.issue_month, possible = checked_date(year, month, day)
+    meta.issue_year = year
+    if not possible:
+        meta.flags.append("invalid_issue_date")
+    title, title_type, from_header = _guarded(meta, "title", lambda: read_title(text, gazetteer), (None,) * 3)
     meta.title = title
     meta.doc_type = title_type or (DOC_TYPE_BY_CODE.get(type_code.upper()) if type_code else None)
     if not from_header and number is None and type_code is None and place is None:
@@ -447,21 +476,25 @@ def extract_metadata(text: str, gazetteer: Gazetteer) -> DocumentMetadata:
         meta.flags.append("doc_number_blank")
     if year and day is None:
         meta.flags.append("issue_day_blank")
-    period_start, period_end = read_period(title, year)
-    if period_start is None and period_end is None:
-        period_start, period_end = year, read_goal_horizon(text)
-        meta.flags.append("period_from_goals" if period_end else "period_not_stated")
-    meta.period_start, meta.period_end = period_start, period_end
-    issuer = read_issuer(text, issuer_code)
+    _read_periods(meta, text, title, year)
+    issuer = _guarded(meta, "issuer", lambda: read_issuer(text, issuer_code), None)
     if issuer:
         meta.issuer, meta.issuer_level = issuer.name, issuer.level
-    meta.signer = read_signer(text)
-    on_date = (
-        date(year, month or 1, day or 1) if year else (date(period_start, 1, 1) if period_start else None)
-    )
-    meta.province_name, meta.province_code, meta.province_era = read_province(
-        text, gazetteer, place, title, on_date
+    meta.signer = _guarded(meta, "signer", lambda: read_signer(text), None)
+    on_date = _reference_date(year, meta.issue_month, day, meta.period_start)
+    meta.province_name, meta.province_code, meta.province_era = _guarded(
+        meta, "province", lambda: read_province(text, gazetteer, place, title, on_date), (None,) * 3
     )
     if _APPENDIX_REFERENCE.search(text) and not _APPENDIX_PRESENT.search(text):
         meta.flags.append("indicators_in_missing_appendix")
     return meta
+
+
+def _read_periods(meta: DocumentMetadata, text: str, title: str | None, year: int | None) -> None:
+    """Period (from the title, else the goals) and the horizon beyond it."""
+    period_start, period_end = _guarded(meta, "period", lambda: read_period(title, year), (None, None))
+    if period_start is None and period_end is None:
+        period_start, period_end = year, _guarded(meta, "period", lambda: read_goal_horizon(text), None)
+        meta.flags.append("period_from_goals" if period_end else "period_not_stated")
+    meta.period_start, meta.period_end = period_start, period_end
+    meta.horizon_year = _guarded(meta, "horizon", lambda: read_horizon(title, text, period_end), None)
