@@ -30,7 +30,10 @@ select
     t.char_start,
     t.char_end,
     t.confidence,
-    t.extracted_from
+    t.extracted_from,
+    c.target_text_vi,
+    c.value_text_vi
 from {{ ref('int_targets_ranked') }} as t
 left join {{ ref('dim_indicator') }} as i using (indicator_code)
+left join {{ ref('int_target_cells') }} as c using (target_id)
 order by t.province_code, t.document_id, t.char_start
