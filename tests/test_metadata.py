@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.khcn.catalog import load_catalog
 from pipelines.khcn.documents import build_document, discover_plan_files
+from pipelines.khcn.evaluate_metadata import evaluate_metadata, format_metadata_report
 from pipelines.khcn.extraction import extract_plan, key_plans
 from pipelines.khcn.metadata import (
     DocumentMetadata,
@@ -377,3 +378,69 @@ def test_province_is_named_as_at_the_document_date(
 def test_title_keeps_the_former_name_as_printed(gazetteer) -> None:
     title = sentence_case("PHÁT TRIỂN KHOA HỌC TỈNH THỪA THIÊN HUẾ NĂM 2019", gazetteer)
     assert title == "Phát triển khoa học tỉnh Thừa Thiên Huế năm 2019"
+
+
+# --------------------------------------------------------------------------- metadata scoring in `khcn eval`
+
+
+def _labelled_plan(folder: Path, name: str, document: dict) -> Path:
+    """A composed plan with a label file beside it (the label format of tests/fixtures)."""
+    (folder / f"{name}.txt").write_text(
+        _plan_with_date("ngày 14 tháng 11 năm 2024").replace(
+            "năm 2025\n", "giai đoạn 2025 - 2027, tầm nhìn đến năm 2035\n", 1
+        ),
+        encoding="utf-8",
+    )
+    label = folder / f"{name}.json"
+    label.write_text(
+        json.dumps({"file": f"{name}.txt", "document": document, "targets": []}), encoding="utf-8"
+    )
+    return label
+
+
+RIGHT = {
+    "province_code": "37",
+    "province_name": "Ninh Bình",
+    "doc_type": "Kế hoạch",
+    "doc_number": "77/KH-UBND",
+    "issue_date": "2024-11-14",
+    "issuer": "UBND tỉnh",
+    "issuer_level": "province",
+    "period_start": 2025,
+    "period_end": 2027,
+    "signer": "Trần Văn Minh",
+}
+
+
+def test_metadata_scoring_counts_each_field_and_lists_disagreements(tmp_path: Path, gazetteer) -> None:
+    labels = [
+        _labelled_plan(tmp_path, "a", {**RIGHT, "horizon_year": 2035}),
+        _labelled_plan(tmp_path, "b", {**RIGHT, "signer": "Người Khác", "period_end": 2030}),
+    ]
+    score = evaluate_metadata(labels, [], lambda p: build_document(p.name, p.read_bytes(), gazetteer))
+    accuracy = score.accuracy()
+    assert accuracy["province_code"] == accuracy["doc_number"] == accuracy["issue_date"] == 1.0
+    assert accuracy["signer"] == accuracy["period_end"] == 0.5
+    assert (accuracy["horizon_year"], score.totals["horizon_year"]) == (1.0, 1)  # only where labelled
+    assert {(d["file"], d["field"]) for d in score.diffs} == {("b.txt", "signer"), ("b.txt", "period_end")}
+    assert "signer" in format_metadata_report(score) and "0.500" in format_metadata_report(score)
+
+
+def test_khcn_eval_prints_metadata_accuracy(tmp_path: Path) -> None:
+    label = _labelled_plan(tmp_path, "a", {**RIGHT, "issuer_level": "party"})
+    result = subprocess.run(
+        [str(KHCN), "eval", "--json", str(label), "--plans", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert {"precision", "recall", "plans"} <= set(report)  # the target report is unchanged
+    assert report["metadata"]["accuracy"]["issuer_level"] == 0.0
+    assert report["metadata"]["accuracy"]["signer"] == 1.0
+    text = subprocess.run(
+        [str(KHCN), "eval", str(label), "--plans", str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert "metadata accuracy (1 plans)" in text.stdout and "issuer_level" in text.stdout

@@ -11,6 +11,7 @@ from pipelines.khcn.catalog import Catalog, load_catalog
 from pipelines.khcn.citations import citations_for_document
 from pipelines.khcn.documents import RejectedInput, build_document
 from pipelines.khcn.evaluate import evaluate, format_report
+from pipelines.khcn.evaluate_metadata import evaluate_metadata, format_metadata_report
 from pipelines.khcn.gazetteer import Gazetteer
 from pipelines.khcn.targets import targets_for_document
 
@@ -29,6 +30,7 @@ DOCUMENT_FIELDS = (
     "title",
     "period_start",
     "period_end",
+    "horizon_year",
     "signer",
     "flags",
 )
@@ -73,13 +75,23 @@ def _eval(args: argparse.Namespace) -> int:
     gazetteer = Gazetteer.load()
     catalog = load_catalog()
 
+    documents: dict[Path, dict] = {}
+
     def extract(path: Path) -> tuple[str, list[dict]]:
-        document = build_document(path.name, path.read_bytes(), gazetteer)
+        document = documents[path] = build_document(path.name, path.read_bytes(), gazetteer)
         return document["text_normalized"], targets_for_document(document, catalog)
 
     label_files = sorted(p for d in args.labels for p in (d.glob("*.json") if d.is_dir() else [d]))
     score = evaluate(label_files, [args.plans], extract)
-    print(json.dumps(score.as_dict(), ensure_ascii=False, indent=2) if args.json else format_report(score))
+    metadata = evaluate_metadata(
+        label_files,
+        [args.plans],
+        lambda path: documents.get(path) or build_document(path.name, path.read_bytes(), gazetteer),
+    )
+    if args.json:
+        print(json.dumps({**score.as_dict(), "metadata": metadata.as_dict()}, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(score) + "\n\n" + format_metadata_report(metadata))
     ok = score.precision >= args.min_precision and score.recall >= args.min_recall
     return 0 if ok else 1
 
