@@ -1,0 +1,199 @@
+"""Stage 5, attributes: unit, bound, target type, year, baseline and components of a target.
+
+All functions read a bounded window after or before the number (at most a few hundred
+characters), so the cost per number does not grow with the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.khcn.numerals import NUMBER, as_int_if_whole, parse_number
+from pipelines.khcn.targeting.cues import UNIT_RE
+from pipelines.khcn.targeting.model import Mention
+
+WINDOW = 300
+
+_PER_POPULATION = re.compile(
+    r"^\s*(?P<unit>người\s*(?:/|trên|trong)\s*(?:một\s+vạn|1\s*vạn|10\.000|vạn)\s+dân)", re.IGNORECASE
+)
+SHARE_OF_GRDP = re.compile(r"\b(?:trong|so voi|tren|cua)\s+(?:tong\s+)?(?:grdp|gdp)\b|/\s*grdp")
+
+
+def unit_after(tail: str) -> tuple[str | None, int, bool]:
+    """Unit right after a number: ("%/năm", consumed chars, is_growth_per_year) etc."""
+    match = re.match(r"^\s?%\s*/\s*năm", tail)
+    if match:
+        return "%/năm", match.end(), True
+    match = re.match(r"^\s?%(?:\s*(?P<base>GRDP|GDP))?", tail)
+    if match:
+        return ("% GRDP" if match.group("base") else "%"), match.end(), False
+    match = re.match(r"^\s*lần\b", tail)
+    if match:
+        return "lần", match.end(), False
+    match = _PER_POPULATION.match(tail)
+    if match:
+        return "người/10.000 dân", match.end(), False
+    match = UNIT_RE.match(tail)
+    if match:
+        unit = match.group("unit").lower()
+        per_year = re.match(r"^\s*/\s*năm", tail[match.end() :])
+        if per_year:
+            return f"{unit}/năm", match.end() + per_year.end(), False
+        return unit, match.end(), False
+    return None, 0, False
+
+
+def value_unit(line: str, m: Mention) -> tuple[str | None, int, bool]:
+    """Unit of a value and where the value ends: "%" / "%/năm" / "% GRDP" win over a noun after them."""
+    after = line[m.end : m.end + WINDOW]
+    if m.unit is not None and m.unit != "%":
+        return m.unit, m.end, False
+    raw = line[m.start : m.end]
+    if raw.rstrip().endswith("%") or m.unit == "%" or (m.is_range and re.match(r"^\s?%", after)):
+        has_percent = raw.rstrip().endswith("%") or m.unit == "%"
+        percent = 0 if has_percent else re.match(r"^\s?%", after).end()
+        per_year = re.match(r"^\s*/\s*năm\b", after[percent:])
+        if per_year:
+            return "%/năm", m.end + percent + per_year.end(), True
+        base = re.match(r"^\s*(?:GRDP|GDP)\b", after[percent:])
+        if base:
+            return "% GRDP", m.end + percent + base.end(), False
+        return "%", m.end + percent, False
+    unit, length, per_year = unit_after(after)
+    return unit, m.end + length, per_year
+
+
+_BOUNDS = (
+    (
+        "ge",
+        re.compile(r"\b(?:khong duoi|toi thieu(?: la)?|it nhat(?: la)?|khong thap hon|khong it hon|tu)\s*$"),
+    ),
+    ("le", re.compile(r"\b(?:khong qua|toi da(?: la)?|khong vuot qua|khong cao hon|khong nhieu hon)\s*$")),
+    ("lt", re.compile(r"\b(?:duoi|thap hon|it hon)\s*$")),
+    ("gt", re.compile(r"\b(?:tren|hon|vuot|cao hon|nhieu hon)\s*$")),
+    ("approx", re.compile(r"\b(?:khoang|xap xi|gan|du kien|chung)\s*$")),
+)
+
+
+def bound(prefix_folded: str, is_range: bool, tail_folded: str) -> str:
+    """eq / ge / le / lt / gt / approx / range from the words right before (or "trở lên" after)."""
+    if is_range:
+        return "range"
+    if re.match(r"^\s*tro len\b", tail_folded):
+        return "ge"
+    for name, pattern in _BOUNDS:
+        if pattern.search(prefix_folded[-30:]):
+            return name
+    return "eq"
+
+
+def target_type(prefix_folded: str, unit: str | None, per_year: bool) -> str:
+    """level, increase_by, multiply_by or annual_growth_pct, from the verb before the number."""
+    near = prefix_folded[-40:]
+    increase = re.search(r"\b(?:tang|tang them|them|nang|gap)\b(?!.*\b(?:dat|len|chiem)\b)", near)
+    if unit == "lần" and (increase or re.search(r"\bgap\b", near)):
+        return "multiply_by"
+    if per_year or (
+        unit == "%" and re.search(r"\b(?:binh quan|trung binh)\b[^,;]{0,20}$", near) and increase
+    ):
+        return "annual_growth_pct"
+    if re.search(r"\bgiam\b(?!.*\bdat\b)", near):
+        return "increase_by"
+    if increase and not re.search(r"\b(?:dat|len)\s*$", near):
+        return "increase_by"
+    return "level"
+
+
+YEAR_MENTION = re.compile(
+    r"(?:\b(?:den|toi|vao|trong|nam|cuoi)\s+(?:nam\s+)?|\bgiai doan\s+(?:19|20)\d{2}\s*-\s*)(?P<year>(?:19|20)\d{2})\b"
+)
+COMPARE_YEAR = re.compile(
+    r"so voi (?:nam |cuoi nam |cung ky nam |giai doan (?:(?:19|20)\d{2}\s*-\s*)?)?(?P<year>(?:19|20)\d{2})"
+)
+
+
+def year_before(folded: str, position: int) -> int | None:
+    """The last target year named before `position` ("đến năm 2030"), not a comparison year."""
+    best = None
+    for match in YEAR_MENTION.finditer(folded[:position]):
+        if COMPARE_YEAR.search(folded[max(0, match.start() - 12) : match.end()]):
+            continue
+        best = int(match.group("year"))
+    return best
+
+
+# "(năm 2024: 35 hồ sơ)", "(năm 2024 đã kiểm định 11.530)": the past value a target is set against.
+_PAREN_BASELINE = re.compile(
+    rf"^[^()]{{0,60}}?\(\s*(?:năm|so với năm|cùng kỳ năm)\s+(?P<year>(?:19|20)\d{{2}})[^()\d]{{0,40}}?(?P<value>{NUMBER})[^()]*\)",
+    re.IGNORECASE,
+)
+# "…, tăng 3 nhiệm vụ so với năm 2024" right after a level: the change, not another target.
+_DELTA_AFTER = re.compile(
+    rf"^[^,;()\d]{{0,80}}?,?\s*(?P<verb>tăng|giảm)\s+(?:thêm\s+)?(?P<delta>{NUMBER})(?![\d%])[^,;.()]{{0,30}}?\bso với\s+(?:năm\s+)?(?P<year>(?:19|20)\d{{2}})",
+    re.IGNORECASE,
+)
+
+
+def trailing_baseline(
+    line: str, value_end: int, phrase_end: int, clause_end: int, value: float, kind: str
+) -> tuple[float, int, int] | None:
+    """A past value written right after a target: "(năm 2024: 35 hồ sơ)", "(năm 2024 đạt 26)", or a level
+    followed by its change ", tăng 3 nhiệm vụ so với năm 2024" (baseline 18 − 3). Returns the baseline,
+    its year and where the aside ends (its numbers are not targets)."""
+    for start in (phrase_end, value_end):
+        match = _PAREN_BASELINE.match(line[start : min(clause_end, start + WINDOW)])
+        if match:
+            return parse_number(match.group("value")), int(match.group("year")), start + match.end()
+    match = _DELTA_AFTER.match(line[phrase_end : min(clause_end, phrase_end + WINDOW)])
+    if match and kind == "level":
+        delta = parse_number(match.group("delta"))
+        baseline = value - delta if match.group("verb").lower() == "tăng" else value + delta
+        return baseline, int(match.group("year")), phrase_end + match.end()
+    return None
+
+
+@dataclass(frozen=True)
+class Rises:
+    starting_values: set[int]  # positions of the "from" values
+    baselines: dict[int, tuple[float, int | None]]  # position of the "to" value → (from value, its year)
+
+
+_RISE = re.compile(
+    rf"\btừ\s+(?P<start>{NUMBER})(?P<between>[^;]{{0,60}}?)\b(?:lên|tới)\s+(?:mức\s+)?(?P<end>{NUMBER})",
+    re.IGNORECASE,
+)
+
+
+def rises(line: str, start: int, end: int) -> Rises:
+    """ "tăng từ 45 doanh nghiệp năm 2024 lên 52 doanh nghiệp": the target is 52, 45 (2024) its baseline."""
+    starting: set[int] = set()
+    baselines: dict[int, tuple[float, int | None]] = {}
+    for match in _RISE.finditer(line, start, end):
+        year = re.search(r"\bnăm\s+((?:19|20)\d{2})\b", match.group("between"))
+        starting.add(match.start("start"))
+        baselines[match.start("end")] = (
+            parse_number(match.group("start")),
+            int(year.group(1)) if year else None,
+        )
+    return Rises(starting, baselines)
+
+
+def components(line: str, position: int) -> tuple[list[dict] | None, int]:
+    """ "33 (trong đó 32 nhãn hiệu tập thể, 01 chỉ dẫn địa lý)": the parts of one target."""
+    match = re.match(
+        r"^\s*\(\s*(?:trong đó|gồm|bao gồm)\s*:?\s*(?P<body>[^()]*)\)",
+        line[position : position + WINDOW],
+        re.IGNORECASE,
+    )
+    if not match:
+        return None, position
+    parts = []
+    for part in re.split(r"[,;]|\bvà\b", match.group("body")):
+        number = re.match(rf"^\s*(?P<n>{NUMBER})\s+(?P<label>.+?)\s*$", part)
+        if number:
+            parts.append(
+                {"label": number.group("label"), "value": as_int_if_whole(parse_number(number.group("n")))}
+            )
+    return (parts or None), position + match.end()

@@ -1,0 +1,208 @@
+"""Stage 3, decisions: what one number is (a target, a date, a past result, a norm …) and why.
+
+Each function looks at a bounded window around the number (never the whole line), so the
+cost per number is constant. The reasons are short machine strings ("date:ngày",
+"past_cue:hien co", "policy_norm") that `khcn explain` prints and `khcn eval` counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.khcn.catalog import fold_phrase
+from pipelines.khcn.targeting.cues import ACTION_CUES, FORWARD, PAST, STRONG_CUES
+from pipelines.khcn.targeting.model import YEAR_MAX, YEAR_MIN, Mention, PlanContext
+
+# Words right before a number that make it something other than a quantity, by what it then is.
+# Matched on the lower-cased text WITH diacritics: folded, "tầng" (floor) and "tăng" (increase) collide.
+_NOT_QUANTITY_WORDS = {
+    "date": "ngày|tháng|năm|quý",
+    "document_number": "số|quyết định|nghị định|nghị quyết|kế hoạch|thông tư|chỉ thị|công văn|luật|mã số|mã",
+    "ordinal": "điều|khoản|điểm|chương|mục|phần|khóa|khoá|thứ|kỳ|nhiệm kỳ|phụ lục|biểu|mẫu|stt|trang|"
+    "trung ương|hội nghị|version|phiên bản",
+    "period": "giai đoạn",
+    "code": "iso|tcvn|iec|qcvn|covid|hotline|điện thoại|fax|tài khoản|hộp thư",
+    "name": "tầng|tòa|toà|đường|phố|phường|quận|tổ|ấp|thôn|lô|km|quốc lộ|tỉnh lộ|khu",
+}
+_NOT_QUANTITY_BEFORE = re.compile(
+    r"(?:\b(?:"
+    + "|".join(f"(?P<{kind}>{words})" for kind, words in _NOT_QUANTITY_WORDS.items())
+    + r")|(?P<sign>[#№])|(?P<clock>\d:))\s*$"
+)
+_NOT_QUANTITY_AFTER = re.compile(
+    r"^(?:\s+khóa\s+[IVXLC]+\b|\s+sao\b|\s*/\s*\d|/[^\W\d_]|[-–][A-ZĐ]|:\d|\.\d|[A-Za-zĐđ]|\s*(?:tháng|giờ|h\d))"
+)
+_CAPITAL_OK = {"đạt", "tăng", "trên", "khoảng", "có", "gồm", "với", "thêm", "tối", "thiểu", "ít", "nhất"}
+
+
+def not_a_quantity(line: str, mention: Mention, marker_end: int) -> tuple[str, str] | None:
+    """(kind, reason) for dates, document numbers, ordinals, years, codes, names and list numbering."""
+    if mention.word:
+        return None
+    raw = line[mention.start : mention.end]
+    before = line[max(0, mention.start - 30) : mention.start]
+    after = line[mention.end : mention.end + 12]
+    if mention.start < marker_end:
+        return "list_number", "list_marker"
+    if re.search(r"[\d/.\-–]$", before.rstrip(" ")) and not re.search(r"(?:%|\s)[-–]\s*$", before):
+        if re.search(r"[\d/]\s*$", before) or re.search(r"\d[-–.]$", before):
+            return "date", "after_digits"  # "28/12/2022", "2021-2025" (second half), "1.2.3"
+    per_period = re.match(r"^\s?%?\s*/\s*(?:năm|tháng)\b", after)
+    if _NOT_QUANTITY_AFTER.match(after) and not re.match(r"^\s?%", after) and not per_period:
+        return "code", "glued_after"
+    found = _NOT_QUANTITY_BEFORE.search(before.lower())
+    if found:
+        kind = next((k for k, v in found.groupdict().items() if v), "code")
+        kind = {"sign": "document_number", "clock": "date"}.get(kind, kind)
+        return kind, f"{kind}_word:{fold_phrase(found.group(0))}"
+    return _year_or_name(raw, before, after, mention)
+
+
+def _year_or_name(raw: str, before: str, after: str, mention: Mention) -> tuple[str, str] | None:
+    if not mention.is_range and not re.match(r"^\s?%", after):
+        value = mention.low
+        if value.is_integer() and YEAR_MIN <= value <= YEAR_MAX and re.fullmatch(r"\d{4}", raw.strip()):
+            return "year", "four_digit_year"
+    if mention.is_range and YEAR_MIN <= mention.low <= YEAR_MAX and YEAR_MIN <= mention.high <= YEAR_MAX:
+        if re.fullmatch(r"\d{4}\s*[-–—]\s*\d{4}", raw.strip()):
+            return "period", "year_range"
+    word_before = re.search(r"(\S+)\s+$", before)
+    if word_before:
+        token = word_before.group(1)
+        # "Quatest 3", "Covid 19": a capitalised name glued to its number (not a sentence-initial cue).
+        if (
+            re.fullmatch(r"[A-ZĐ][a-zà-ỹđ]*[A-Za-z]*", token)
+            and len(token) >= 4
+            and token.lower() not in _CAPITAL_OK
+        ):
+            folded = fold_phrase(token)
+            if not STRONG_CUES.search(folded) and not ACTION_CUES.search(folded):
+                return "name", "capitalised_name"
+    return None
+
+
+_RANK_BEFORE = re.compile(
+    r"(?:\bnhóm|\btop|\btốp|\bxếp(?: hạng)?(?: thứ)?|\bđứng(?: thứ)?|\bhạng)\s*$", re.IGNORECASE
+)
+_RANK_AFTER = re.compile(
+    r"^\s*(?:tỉnh|địa phương|thành phố|đơn vị)?[^;.]{0,30}(?:dẫn đầu|đứng đầu|cao nhất|tốt nhất|cả nước)"
+)
+
+
+def is_rank(line: str, mention: Mention) -> bool:
+    """ "top 15", "nằm trong nhóm 20/34", "nhóm 10 địa phương dẫn đầu": a rank, not a count."""
+    before = line[max(0, mention.start - 30) : mention.start]
+    found = _RANK_BEFORE.search(before)
+    if not found or mention.word:
+        return False
+    after = line[mention.end : mention.end + 60]
+    word = found.group(0).strip().lower()
+    if word in {"top", "tốp"}:
+        return True
+    if word == "nhóm" and re.match(r"^\s*/\s*\d{1,2}\b", after):
+        return True
+    return bool(_RANK_AFTER.match(after))
+
+
+_YEAR_MENTION = re.compile(
+    r"(?:\b(?:den|toi|vao|trong|nam|cuoi)\s+(?:nam\s+)?|\bgiai doan\s+(?:19|20)\d{2}\s*-\s*)(?P<year>(?:19|20)\d{2})\b"
+)
+_COMPARE_YEAR = re.compile(
+    r"so voi (?:nam |cuoi nam |cung ky nam |giai doan (?:(?:19|20)\d{2}\s*-\s*)?)?(?P<year>(?:19|20)\d{2})"
+)
+_PAST_TENSE = re.compile(
+    r"\bda\b"
+)  # "đã": past tense, or "đã được bảo hộ" (already protected) in a goal list
+
+
+def past_reason(
+    sentence_prefix: str, clause_prefix: str, context: PlanContext, in_goal_section: bool
+) -> tuple[str | None, int | None]:
+    """Is this a past result, not a commitment? (reason or None, year of the past figure).
+
+    A sentence that opens on a year before the plan ("Trong năm 2023, …", "Năm 2022, toàn tỉnh có
+    …") stays in the past for all its clauses until a forward cue ("phấn đấu", "đến năm") appears.
+    """
+    past_year, past_at = None, -1
+    for match in _YEAR_MENTION.finditer(sentence_prefix):
+        year = int(match.group("year"))
+        if re.search(r"\b(?:den|toi)\b", match.group(0)) or _COMPARE_YEAR.search(
+            sentence_prefix[max(0, match.start() - 12) : match.end()]
+        ):
+            continue
+        if context.start_year and year < context.start_year:
+            past_year, past_at = year, match.end()
+        else:
+            past_year, past_at = None, -1
+    forward = [m.end() for m in FORWARD.finditer(sentence_prefix)]
+    if past_year is not None and forward and max(forward) > past_at:
+        past_year = None
+    cue = PAST.search(clause_prefix)
+    tense = None if cue or in_goal_section else _PAST_TENSE.search(clause_prefix)
+    word = cue or tense
+    if word and not FORWARD.search(clause_prefix):
+        return f"past_cue:{word.group(0)}", past_year
+    if past_year is not None:
+        return f"past_year:{past_year}", past_year
+    return None, None
+
+
+_MONEY_UNITS = {"tỷ đồng", "triệu đồng", "nghìn đồng", "đồng"}
+_MONEY_NORM = re.compile(
+    r"\b(?:thuong|ho tro|muc ho tro|tong muc|muc chi|dinh muc|du kien kinh phi|kinh phi thuc hien|du toan|"
+    r"tong kinh phi|kinh phi du kien|ngan sach (?:tinh|trung uong|dia phuong) (?:khoang|du kien|bo tri)|"
+    r"khong qua|toi da)\b"
+)
+_POLICY_NORM = re.compile(
+    r"\b(?:ho tro|muc ho tro|kinh phi ho tro|chi phi|muc chi|dinh muc|khong qua|toi da)\b[^;]{0,40}$"
+)
+
+
+def policy_norm(
+    line: str, prefix_folded: str, tail_folded: str, value_end: int, unit: str | None
+) -> str | None:
+    """Support rates, caps and cost estimates of a policy ("hỗ trợ tối đa 50% kinh phí", "500 triệu
+    đồng/dự án", "thưởng 30 triệu đồng", "dự kiến kinh phí khoảng 120 tỷ đồng"): norms, not targets.
+    Returns "budget" or "norm" (the decision kind), or None."""
+    per_item = re.match(r"^\s*/\s*[^\W\d]", line[value_end : value_end + 8])
+    if unit in _MONEY_UNITS and (per_item or _MONEY_NORM.search(prefix_folded)):
+        return (
+            "budget" if not per_item and re.search(r"kinh phi|du toan|ngan sach", prefix_folded) else "norm"
+        )
+    if _POLICY_NORM.search(prefix_folded[-60:]) and (
+        per_item or re.match(r"^\s*(?:kinh phi|chi phi)", tail_folded)
+    ):
+        return "norm"
+    return None
+
+
+def commitment(
+    indicator_known: bool,
+    unit: str | None,
+    clause_folded: str,
+    prefix_folded: str,
+    opening: str,
+    in_goal: bool,
+) -> tuple[str | None, dict]:
+    """Why a quantity is a commitment (the decision reason), or None; and the cue signals."""
+    strong = STRONG_CUES.search(clause_folded)
+    governing_action = ACTION_CUES.search(prefix_folded[-80:])
+    any_action = governing_action or ACTION_CUES.search(clause_folded)
+    leads_clause = unit is not None and unit.startswith("%") and not opening
+    signals = {
+        "commitment_cue": strong.group(0) if strong else None,
+        "action_cue": any_action.group(0) if any_action else None,
+        "goal_section": in_goal,
+    }
+    if indicator_known:
+        reasons = [(strong, "commitment_cue"), (any_action, "action_cue"), (in_goal, "goal_section")]
+    else:
+        if unit is None:
+            return None, signals
+        reasons = [
+            (strong, "commitment_cue"),
+            (governing_action, "action_cue"),
+            (leads_clause, "share_leads_clause"),
+        ]
+    reason = next((name for present, name in reasons if present), None)
+    return reason, signals

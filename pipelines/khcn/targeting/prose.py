@@ -1,0 +1,281 @@
+"""Prose lines: every number of a line through the stages, one decision each, targets kept.
+
+Order per number: mention (mentions.py) → is it a quantity at all (decisions.not_a_quantity)
+→ unit → policy norm → indicator on its noun phrase → past result → unit required → commitment
+→ attributes → evidence. State carried along a line: how far numbers were consumed by an
+earlier target's aside, where the previous phrase ended, and past figures that become the
+baseline of a later target of the same indicator.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.khcn.catalog import OTHER, Catalog, fold_phrase
+from pipelines.khcn.targeting import attributes as attr
+from pipelines.khcn.targeting.cues import UNIT_RE
+from pipelines.khcn.targeting.decisions import commitment, is_rank, not_a_quantity, past_reason, policy_norm
+from pipelines.khcn.targeting.evidence import confidence, quote_span, signals_of
+from pipelines.khcn.targeting.indicator import (
+    IndicatorReading,
+    has_noun,
+    noun_phrase_end,
+    phrase_end,
+    read_indicator,
+    trim_label,
+)
+from pipelines.khcn.targeting.mentions import read_mentions
+from pipelines.khcn.targeting.model import Decision, Mention, PlanContext, SectionContext, Target
+from pipelines.khcn.targeting.qualitative import qualitative
+from pipelines.khcn.targeting.segments import (
+    Sentences,
+    clauses,
+    marker_end,
+    segment_kind,
+    without_parentheses,
+)
+
+# The value-only form "<indicator>: 05" / "<indicator> là 05" / "đạt 05": no unit needed after the number.
+_VALUE_WITHOUT_UNIT = re.compile(r"(?::|\blà|\bđạt|\bbằng|\btăng|\bgấp|\bchiếm)\s*$", re.IGNORECASE)
+_COUNTED = re.compile(r"^\s*(?:Số|số|Tổng số|tổng số)\s+(?:lượng\s+)?")
+_SENTENCE_WINDOW = 1500
+
+
+@dataclass(frozen=True)
+class Line:
+    """One prose line and everything the stages read about it, computed once."""
+
+    text: str
+    offset: int
+    section: str | None
+    where: SectionContext
+    context: PlanContext
+    catalog: Catalog
+    sentences: Sentences
+    marker_end: int
+    segment: str
+
+
+@dataclass
+class _State:
+    consumed_until: int = 0
+    previous_end: int = 0
+    baselines: dict[str, tuple[float, int | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Clause:
+    start: int
+    end: int
+    folded: str
+    rises: attr.Rises
+
+
+def prose_targets(
+    text: str, offset: int, section: str | None, catalog: Catalog, context: PlanContext, where: SectionContext
+) -> tuple[list[Target], list[Decision]]:
+    """Targets of one prose line, and a decision for every number in it."""
+    line = Line(
+        text,
+        offset,
+        section,
+        where,
+        context,
+        catalog,
+        Sentences.of(text),
+        marker_end(text),
+        segment_kind(text),
+    )
+    records: list[Target] = []
+    decisions: list[Decision] = []
+    state = _State()
+    for start, end in clauses(text):
+        clause = _Clause(start, end, fold_phrase(text[start:end]), attr.rises(text, start, end))
+        state.previous_end = start
+        for mention in read_mentions(text[start:end]):
+            target, decision = _read_number(line, clause, mention.shifted(start), state)
+            decisions.append(decision)
+            if target is not None:
+                records.append(target)
+        if not where.in_report and not any(offset + start <= r.char_start < offset + end for r in records):
+            found = qualitative(text, start, end, offset, section, catalog, context, where)
+            if found:
+                records.append(found)
+    return records, decisions
+
+
+def _decide(
+    line: Line, m: Mention, kind: str, reason: str, indicator: str | None = None
+) -> tuple[None, Decision]:
+    decision = Decision(
+        line.offset + m.start,
+        line.offset + m.end,
+        line.text[m.start : m.end],
+        kind,
+        reason,
+        indicator,
+        line.section,
+    )
+    return None, decision
+
+
+def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tuple[Target | None, Decision]:
+    """One number through the stages: a target, or the reason it is not one."""
+    text = line.text
+    rank = is_rank(text, m)
+    if m.start < state.consumed_until:
+        return _decide(line, m, "consumed", "aside_of_previous_target")
+    not_quantity = None if rank else not_a_quantity(text, m, line.marker_end)
+    if not_quantity:
+        return _decide(line, m, *not_quantity)
+    if m.start in clause.rises.starting_values:
+        return _decide(line, m, "baseline", "rise_start")
+    if line.where.in_report:
+        return _decide(line, m, "past_result", "report_section")
+    unit, value_end, per_year = ("hạng", m.end, False) if rank else attr.value_unit(text, m)
+    short_end = phrase_end(text, value_end)
+    prefix_folded = fold_phrase(text[clause.start : m.start])
+    tail_folded = fold_phrase(text[value_end:short_end])
+    norm = policy_norm(text, prefix_folded, tail_folded, value_end, unit)
+    if norm:
+        state.previous_end = short_end
+        return _decide(line, m, norm, "policy_norm")
+    label = trim_label(text, max(state.previous_end, clause.start), m.start)
+    ends = (short_end, noun_phrase_end(text, value_end, clause.end))
+    reading = read_indicator(line.catalog, text, label, unit, value_end, ends)
+    sentence_start = max(line.sentences.start_of(m.start), m.start - _SENTENCE_WINDOW)
+    sentence_prefix = fold_phrase(without_parentheses(text[sentence_start : m.start]))
+    past, past_year = (None, None)
+    if m.start not in clause.rises.baselines:
+        past, past_year = past_reason(sentence_prefix, prefix_folded, line.context, line.where.in_goal)
+    if past:
+        state.baselines[reading.code] = (m.low, past_year)
+        state.previous_end = short_end
+        return _decide(line, m, "past_result", past, reading.code)
+    if unit is None and not _VALUE_WITHOUT_UNIT.search(text[max(clause.start, m.start - 20) : m.start]):
+        state.previous_end = short_end
+        return _decide(line, m, "no_unit", "bare_number", reading.code)
+    unit, unit_source = _unit_fallback(line, text[label[0] : label[1]], unit, reading.code, rank)
+    opening = fold_phrase(text[clause.start : m.start]).strip(" -+•*")
+    reason, cues = commitment(
+        reading.code != OTHER, unit, clause.folded, prefix_folded, opening, line.where.in_goal
+    )
+    if reason is None:
+        state.previous_end = short_end
+        return _decide(line, m, "no_commitment", "no_commitment_cue", reading.code)
+    target = _build(line, clause, m, state, (unit, unit_source, value_end, per_year, rank), reading, label)
+    target.decision_reason = reason
+    target.signals = signals_of(line, m, reading, cues, target, sentence_prefix, unit_source)
+    target.confidence = confidence(
+        target.indicator, cues["commitment_cue"], target.target_year, line.where.in_goal, m.word
+    )
+    return target, Decision(
+        target.char_start,
+        target.char_end,
+        text[m.start : m.end],
+        "target",
+        reason,
+        target.indicator,
+        line.section,
+    )
+
+
+def _unit_fallback(
+    line: Line, label_text: str, unit: str | None, code: str, rank: bool
+) -> tuple[str | None, str]:
+    """A unit from the counted noun after "Số …", or the catalog's, when none follows the number."""
+    source = "rank" if rank else "after_number"
+    if unit is None:
+        counted = _COUNTED.match(label_text)
+        noun = UNIT_RE.match(label_text[counted.end() :]) if counted else None
+        unit, source = (noun.group("unit").lower(), "counted_noun") if noun else (None, "none")
+    if unit is None and code != OTHER:
+        catalog_unit = line.catalog.unit_of(code)
+        if catalog_unit and not catalog_unit.startswith("%"):
+            unit, source = catalog_unit, "catalog"
+    if unit == "%" and attr.SHARE_OF_GRDP.search(fold_phrase(label_text)):
+        unit = "% GRDP"
+    return unit, source
+
+
+def _build(
+    line: Line,
+    clause: _Clause,
+    m: Mention,
+    state: _State,
+    reading_unit: tuple,
+    reading: IndicatorReading,
+    label: tuple[int, int],
+) -> Target:
+    """The target record: attributes, baseline and the verbatim quote."""
+    text = line.text
+    unit, _, value_end, per_year, rank = reading_unit
+    prefix_folded = fold_phrase(text[clause.start : m.start])
+    short_end = phrase_end(text, value_end)
+    tail_folded = fold_phrase(text[value_end:short_end])
+    sentence_start = max(line.sentences.start_of(m.start), m.start - _SENTENCE_WINDOW)
+    sentence_prefix = fold_phrase(without_parentheses(text[sentence_start : m.start]))
+    if rank and re.search(r"(?:nhóm|top|tốp)\s*$", text[max(0, m.start - 12) : m.start], re.IGNORECASE):
+        bound = "le"
+    else:
+        bound = attr.bound(prefix_folded, m.is_range, tail_folded)
+    target_type = attr.target_type(prefix_folded, unit, per_year)
+    if m.form == "multiple":
+        target_type = "multiply_by"
+    low, high = m.low, m.high
+    if target_type == "increase_by" and re.search(r"\bgiam\b", prefix_folded[-40:]):
+        low, high = -high, -low
+    year = _year(line, sentence_prefix)
+    baseline_value, baseline_year = clause.rises.baselines.get(m.start) or state.baselines.get(
+        reading.code, (None, None)
+    )
+    compare = attr.COMPARE_YEAR.search(fold_phrase(text[m.start : min(clause.end, m.start + attr.WINDOW)]))
+    if compare:
+        baseline_year = int(compare.group("year"))
+    parts, comp_end = attr.components(text, reading.tail_end)
+    trailing = attr.trailing_baseline(text, value_end, reading.tail_end, clause.end, low, target_type)
+    if trailing is not None:
+        baseline_value, baseline_year, _ = trailing
+    consumed_end = max(comp_end if parts else value_end, trailing[2] if trailing else 0)
+    quote_start, quote_end = quote_span(
+        text, m, label, state.previous_end, clause.start, value_end, reading.tail_end
+    )
+    quote_end = max(quote_end, comp_end if parts else 0, trailing[2] if trailing else 0)
+    label_text = text[label[0] : label[1]]
+    tail = text[value_end : reading.tail_end]
+    if not has_noun(label_text) and tail.strip():
+        label_text = (label_text + " … " if label_text else "") + tail.strip()
+    state.consumed_until = consumed_end
+    state.previous_end = max(reading.tail_end, consumed_end)
+    return Target(
+        indicator=reading.code,
+        label=label_text.strip() or tail.strip(),
+        target_type=target_type,
+        bound=bound,
+        value_min=low,
+        value_max=high,
+        unit=unit,
+        target_year=year,
+        baseline_value=baseline_value,
+        baseline_year=baseline_year,
+        components=parts,
+        qualitative=False,
+        quote=text[quote_start:quote_end],
+        char_start=line.offset + quote_start,
+        char_end=line.offset + quote_end,
+        section=line.section,
+        confidence=0.0,
+    )
+
+
+def _year(line: Line, sentence_prefix: str) -> int | None:
+    """Target year: named in the sentence, else the heading's or lead-in's, else the plan's end."""
+    year = (
+        attr.year_before(sentence_prefix, len(sentence_prefix))
+        or line.where.year
+        or line.context.default_year
+    )
+    if year is not None and line.context.start_year and year < line.context.start_year:
+        year = line.context.default_year
+    return year

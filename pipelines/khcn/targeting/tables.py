@@ -1,0 +1,265 @@
+"""Tables of indicators: each target column gives a record with its own year.
+
+Layouts read: `STT | Chỉ tiêu | ĐVT | Thực hiện 2024 | Kế hoạch 2025`, several target columns
+(`Năm 2020 | Năm 2025 | Năm 2030`, `Ước TH 2024 | KH 2025 | Định hướng 2030`), and a merged
+"Mục tiêu" cell over "2025 | 2030" (two header rows; the merged cell is written once and
+followed by empty cells, as readers.py writes Word tables). Plan columns give targets, the
+latest actual or estimate column (or a year column before the plan) gives the baseline, the
+unit column the unit; group rows, empty, "-" and "x" cells have no value and give nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.khcn.catalog import Catalog, fold_phrase
+from pipelines.khcn.numerals import parse_cell
+from pipelines.khcn.targeting.attributes import SHARE_OF_GRDP
+from pipelines.khcn.targeting.cues import ACTUAL_COLUMN, CUMULATIVE, LABEL_COLUMN, PLAN_COLUMN, UNIT_COLUMN
+from pipelines.khcn.targeting.model import Decision, PlanContext, Target
+
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_SEPARATOR = re.compile(r":?-{2,}:?|")
+
+
+def cells(line: str) -> list[str]:
+    """The cells of a pipe row or a tab-separated row, stripped."""
+    if line.lstrip().startswith("|"):
+        body = line.strip()
+        body = body[1:] if body.startswith("|") else body
+        body = body[:-1] if body.endswith("|") else body
+        return [c.strip() for c in body.split("|")]
+    return [c.strip() for c in line.split("\t")]
+
+
+def cell_spans(line: str) -> list[tuple[int, int]]:
+    """Offsets of each cell's text within the line (for exact quotes)."""
+    separator = "|" if line.lstrip().startswith("|") else "\t"
+    spans, start = [], 0
+    parts = line.split(separator)
+    if separator == "|":
+        parts = parts[1:-1] if line.rstrip().endswith("|") else parts[1:]
+        start = line.index("|") + 1
+    for part in parts:
+        stripped_left = len(part) - len(part.lstrip())
+        spans.append((start + stripped_left, start + len(part.rstrip())))
+        start += len(part) + 1
+    return spans
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    year: int | None
+
+
+@dataclass(frozen=True)
+class Layout:
+    label: int
+    unit: int | None
+    stt: int | None
+    plans: tuple[Column, ...]
+    actual: Column | None
+
+
+def merge_headers(rows: list[list[str]]) -> list[str]:
+    """One header from one or two header rows: a merged cell ("Mục tiêu" over "2025 | 2030",
+    written once then empty) reaches right over the empty cells under which the second row has text."""
+    first = rows[0]
+    if len(rows) == 1:
+        return first
+    second = rows[1] + [""] * (len(first) - len(rows[1]))
+    merged, spanning = [], ""
+    for index, cell in enumerate(first):
+        spanning = cell or (spanning if second[index] else "")
+        merged.append(f"{spanning} {second[index]}".strip())
+    return merged
+
+
+def is_second_header(row: list[str], label: int) -> bool:
+    """A header continuation row: no label, every filled cell a year or a column word."""
+    filled = [c for i, c in enumerate(row) if c and i != label]
+    if (label < len(row) and row[label]) or not filled:
+        return False
+    return all(
+        _YEAR.search(c) or PLAN_COLUMN.search(fold_phrase(c)) or ACTUAL_COLUMN.search(fold_phrase(c))
+        for c in filled
+    )
+
+
+def layout(header: list[str], context: PlanContext) -> Layout | None:
+    """Column roles of a table of indicators, or None when the header is not one."""
+    folded = [fold_phrase(c) for c in header]
+    label = next((i for i, c in enumerate(folded) if LABEL_COLUMN.search(c)), None)
+    if label is None:
+        return None
+    unit = next((i for i, c in enumerate(folded) if i != label and UNIT_COLUMN.search(c)), None)
+    stt = next((i for i, c in enumerate(folded) if re.fullmatch(r"(?:stt|tt|so tt)", c)), None)
+    plans, actuals = [], []
+    for index, cell in enumerate(folded):
+        if index in (label, unit, stt):
+            continue
+        year_match = _YEAR.search(cell)
+        year = int(year_match.group(0)) if year_match else None
+        if ACTUAL_COLUMN.search(cell):
+            actuals.append(Column(index, year))
+        elif PLAN_COLUMN.search(cell):
+            plans.append(Column(index, year))
+        elif year is not None and re.fullmatch(r"(?:nam\s+)?(?:19|20)\d{2}", cell):
+            before_plan = context.start_year is not None and year < context.start_year
+            (actuals if before_plan else plans).append(Column(index, year))
+    if not plans:
+        return None
+    actual = max(actuals, key=lambda c: (c.year or 0, c.index)) if actuals else None
+    return Layout(label, unit, stt, tuple(plans), actual)
+
+
+def _header(rows: list[list[str]], context: PlanContext) -> tuple[Layout | None, int]:
+    """The layout and how many rows (separators included) the header takes, from the first rows."""
+    content = [(i, r) for i, r in enumerate(rows[:6]) if not all(_SEPARATOR.fullmatch(c) for c in r)]
+    for position, (index, row) in enumerate(content[:3]):
+        label = next((i for i, c in enumerate(row) if LABEL_COLUMN.search(fold_phrase(c))), None)
+        if label is None:
+            continue
+        header_rows, last = [row], index
+        following = content[position + 1] if position + 1 < len(content) else None
+        if following and is_second_header(following[1], label):
+            header_rows.append(following[1])
+            last = following[0]
+        found = layout(merge_headers(header_rows), context)
+        if found is not None:
+            return found, last + 1
+    return None, 0
+
+
+def table_targets(
+    rows: list[tuple[str, int]], catalog: Catalog, context: PlanContext, section_prefix: str
+) -> tuple[list[Target], list[Decision]] | None:
+    """Targets of a table of indicators, or None when the block is not one (read it as prose)."""
+    parsed = [cells(line) for line, _ in rows]
+    found, start = _header(parsed, context)
+    if found is None:
+        return None
+    records: list[Target] = []
+    decisions: list[Decision] = []
+    for (line, offset), row in zip(rows[start:], parsed[start:], strict=True):
+        if all(_SEPARATOR.fullmatch(c) for c in row) or len(row) <= found.label:
+            continue
+        for column in found.plans:
+            if column.index >= len(row):
+                continue
+            target, decision = _cell_target(
+                line, offset, row, column, found, catalog, context, section_prefix
+            )
+            decisions.append(decision)
+            if target is not None:
+                records.append(target)
+    return records, decisions
+
+
+def _cell_target(
+    line: str,
+    offset: int,
+    row: list[str],
+    column: Column,
+    found: Layout,
+    catalog: Catalog,
+    context: PlanContext,
+    section_prefix: str,
+) -> tuple[Target | None, Decision]:
+    """The record of one plan cell of one row (or the reason it gives none)."""
+    spans = cell_spans(line)
+    span = spans[column.index] if column.index < len(spans) else (0, len(line))
+    plan_cell = row[column.index]
+
+    def decision(kind: str, reason: str, indicator: str | None = None) -> Decision:
+        return Decision(
+            offset + span[0], offset + span[1], plan_cell, kind, reason, indicator, section_prefix
+        )
+
+    change = re.match(r"^\s*(?P<verb>tăng|giảm)\s+(?:thêm\s+)?", plan_cell, re.IGNORECASE)
+    value = parse_cell(plan_cell[change.end() :] if change else plan_cell)
+    if value is None:
+        return None, decision("table_cell", "no_value" if plan_cell.strip(" -x") else "empty_cell")
+    if context.start_year is not None and column.year is not None and column.year < context.start_year:
+        return None, decision("past_result", "past_plan_column")
+    label = row[found.label]
+    unit = row[found.unit] if found.unit is not None and found.unit < len(row) else None
+    unit, cumulative = _clean_unit(unit, label, plan_cell)
+    indicator = catalog.match(f"{label} {unit or ''}")
+    baseline = _baseline(row, found)
+    low, high, cell_bound = value
+    target_type = "level"
+    if change:  # "Tăng 10%": a change against the actual column, not a level
+        target_type = "increase_by"
+        unit = "%" if "%" in plan_cell else unit
+        if change.group("verb").lower() == "giảm":
+            low, high = -high, -low
+    quote_end = spans[-1][1] if len(found.plans) == 1 and spans else span[1]
+    quote_start = spans[0][0] if spans else 0
+    stt = row[found.stt] if found.stt is not None and found.stt < len(row) else None
+    target = Target(
+        indicator=indicator,
+        label=label,
+        target_type=target_type,
+        bound=cell_bound,
+        value_min=low,
+        value_max=high,
+        unit=unit or None,
+        target_year=column.year or context.default_year,
+        baseline_value=baseline,
+        baseline_year=found.actual.year if baseline is not None and found.actual else None,
+        components=None,
+        qualitative=False,
+        quote=line[quote_start:quote_end],
+        char_start=offset + quote_start,
+        char_end=offset + quote_end,
+        section=f"{section_prefix}.{stt}" if stt else section_prefix,
+        confidence=0.9,
+        source="table",
+        decision_reason="table_plan_column",
+        signals=_signals(indicator, column, baseline, cumulative, found),
+    )
+    return target, Decision(
+        target.char_start, target.char_end, plan_cell, "target", "table_plan_column", indicator
+    )
+
+
+def _clean_unit(unit: str | None, label: str, plan_cell: str) -> tuple[str | None, bool]:
+    """The unit cell without "(lũy kế)", "%" from the cell, "% GRDP" for shares of GRDP."""
+    cumulative = bool(CUMULATIVE.search(fold_phrase(f"{label} {unit or ''}")))
+    if unit:
+        unit = re.sub(r"\s*\((?:lũy kế|luỹ kế|cộng dồn)\)\s*", " ", unit, flags=re.IGNORECASE).strip() or None
+    if "%" in plan_cell and not unit:
+        unit = "%"
+    if unit == "%" and SHARE_OF_GRDP.search(fold_phrase(label)):
+        unit = "% GRDP"
+    return unit, cumulative
+
+
+def _baseline(row: list[str], found: Layout) -> float | None:
+    if found.actual is None or found.actual.index >= len(row):
+        return None
+    actual = parse_cell(row[found.actual.index])
+    return actual[0] if actual and actual[0] == actual[1] else None
+
+
+def _signals(indicator: str, column: Column, baseline: float | None, cumulative: bool, found: Layout) -> dict:
+    return {
+        "segment": "table_cell",
+        "indicator_matched": indicator != "other",
+        "indicator_source": "table_label",
+        "commitment_cue": None,
+        "action_cue": None,
+        "goal_section": False,
+        "year_source": "table_header" if column.year is not None else "plan_period",
+        "unit_source": "table_column" if found.unit is not None else "cell",
+        "table_row": True,
+        "table_plan_columns": len(found.plans),
+        "number_form": "digits",
+        "number_words": False,
+        "past_cue_nearby": False,
+        "baseline_found": baseline is not None,
+        "cumulative": cumulative,
+    }
