@@ -444,3 +444,38 @@ def test_khcn_eval_prints_metadata_accuracy(tmp_path: Path) -> None:
         [str(KHCN), "eval", str(label), "--plans", str(tmp_path)], capture_output=True, text=True, timeout=120
     )
     assert "metadata accuracy (1 plans)" in text.stdout and "issuer_level" in text.stdout
+
+
+# --------------------------------------------------------------------------- into the warehouse
+
+
+@pytest.mark.slow
+def test_horizon_and_dated_name_reach_the_marts(data_dir: Path) -> None:
+    """A real run: the raw table, its contract, stg_documents, dim_document and the province profile."""
+    import dagster as dg
+    import polars as pl
+
+    from pipelines.resources import Settings
+    from pipelines.run import run_pipeline
+
+    (data_dir / "raw" / "plans" / "ke_hoach_2019.txt").write_text(
+        "ỦY BAN NHÂN DÂN\nTỈNH THỪA THIÊN HUẾ\n\nSố: 101/KH-UBND\n\nThừa Thiên Huế, ngày 10 tháng 4 năm 2019\n\n"
+        "KẾ HOẠCH\nPhát triển thị trường khoa học và công nghệ giai đoạn 2019 - 2025, định hướng đến năm 2030\n\n"
+        "I. MỤC TIÊU\n\n1. Phấn đấu đến năm 2025 có 10 doanh nghiệp khoa học và công nghệ.\n\n"
+        "Nơi nhận:\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nPhan Ngọc Thọ\n",
+        encoding="utf-8",
+    )
+    assert run_pipeline(Settings(data_dir), dg.DagsterInstance.ephemeral()).success
+    marts = data_dir / "marts"
+    documents = pl.read_parquet(marts / "dim_document.parquet")
+    row = documents.filter(pl.col("doc_number") == "101/KH-UBND").row(0, named=True)
+    assert (row["province_code"], row["province_name"]) == ("46", "Thừa Thiên Huế")
+    assert (row["period_start"], row["period_end"], row["horizon_year"]) == (2019, 2025, 2030)
+    assert documents.filter(pl.col("doc_number") != "101/KH-UBND")["horizon_year"].is_null().all()
+    profile = pl.read_parquet(marts / "mart_province_profile.parquet").filter(pl.col("province_code") == "46")
+    assert profile.select("province_name", "period_from", "period_to", "horizon_year").row(0) == (
+        "Thừa Thiên Huế",
+        2019,
+        2025,
+        2030,
+    )

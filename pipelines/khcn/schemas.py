@@ -32,6 +32,9 @@ class DocumentSchema(pa.DataFrameModel):
         nullable=True, in_range={"min_value": YEAR_MIN, "max_value": YEAR_MAX}
     )
     period_end: int | None = pa.Field(nullable=True, in_range={"min_value": YEAR_MIN, "max_value": YEAR_MAX})
+    horizon_year: int | None = pa.Field(
+        nullable=True, in_range={"min_value": YEAR_MIN, "max_value": YEAR_MAX}
+    )
 
     @pa.dataframe_check(error="period_start must not be after period_end")
     def period_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -39,6 +42,14 @@ class DocumentSchema(pa.DataFrameModel):
             pl.col("period_start").is_null()
             | pl.col("period_end").is_null()
             | (pl.col("period_start") <= pl.col("period_end"))
+        )
+
+    @pa.dataframe_check(error="horizon_year must lie after period_end (a horizon looks beyond the period)")
+    def horizon_after_period(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("horizon_year").is_null()
+            | pl.col("period_end").is_null()
+            | (pl.col("horizon_year") > pl.col("period_end"))
         )
 
     class Config:

@@ -45,6 +45,7 @@ DOCUMENT_SCHEMA = {
     "title": pl.String,
     "period_start": pl.Int64,
     "period_end": pl.Int64,
+    "horizon_year": pl.Int64,
     "signer": pl.String,
     "flags": pl.List(pl.String),
 }

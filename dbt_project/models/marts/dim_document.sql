@@ -46,6 +46,7 @@ select
     coalesce(legacy.successor_name, cu.province_name) as successor_name,
     d.period_start,
     d.period_end,
+    d.horizon_year,
     d.flags,
     cited_as.cited_as_number,
     cited_as.cited_as_date,

@@ -8,12 +8,15 @@ plans as (
     select
         province_key,
         any_value(province_code) as province_code,
-        any_value(province_name) as province_name,
+        -- named as in its newest plan (a unit renamed in between shows its later name)
+        max_by(province_name, coalesce(issue_date, make_date(coalesce(issue_year, period_start, 1900), 1, 1)))
+            as province_name,
         any_value(successor_code) as successor_code,
         any_value(successor_name) as successor_name,
         count(*) as plans,
         min(period_start) as period_from,
         max(coalesce(period_end, period_start)) as period_to,
+        max(horizon_year) as horizon_year,
         string_agg(coalesce(doc_number, '(không số)'), ', ' order by issue_year, doc_number) as plan_numbers,
         string_agg(distinct nullif(flags, ''), '; ' order by nullif(flags, '')) as flags
     from documents
@@ -62,6 +65,7 @@ select
     p.plans::integer as plans,
     p.period_from,
     p.period_to,
+    p.horizon_year,
     p.plan_numbers,
     coalesce(t.targets, 0)::integer as targets,
     coalesce(t.indicators_stated, 0)::integer as indicators_stated,

@@ -19,6 +19,7 @@ select
     title,
     period_start::integer as period_start,
     period_end::integer as period_end,
+    horizon_year::integer as horizon_year,
     signer,
     array_to_string(list_sort(flags), ', ') as flags,
     extractor_version
