@@ -67,6 +67,34 @@ def test_signer_is_the_name_under_the_signing_title() -> None:
     assert read_signer("Nơi nhận:\n- Lưu: VT.\n**GIÁM ĐỐC**") is None
 
 
+@pytest.mark.parametrize(
+    "block",
+    [
+        "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n(Đã ký)\nTrần Anh Thư",
+        "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH PHÓ CHỦ TỊCH\n(Đã ký) Trần Anh Thư",
+        "T/M BAN THƯỜNG VỤ\nBÍ THƯ\nĐã ký: Trần Anh Thư",
+    ],
+)
+def test_signer_named_like_a_title_word_and_signature_marks(block: str) -> None:
+    # "Thư" is a given name as well as the second half of "Bí thư"
+    assert read_signer(f"Nơi nhận:\n- Như trên;\n- Lưu: VT.\n{block}") == "Trần Anh Thư"
+    assert read_signer("Nơi nhận:\n- Lưu: VT.\nTM. BAN THƯỜNG VỤ\nPhó Bí Thư") is None
+
+
+def test_title_in_a_capitals_line_joined_to_the_issuing_body(gazetteer) -> None:
+    # blank lines after every line: normalising joins the header lines in capitals into one
+    text = normalize_text(
+        "ỦY BAN NHÂN DÂN\n\nTỈNH YÊN BÁI\n\nĐỀ ÁN\n\nPHÁT TRIỂN KINH TẾ SỐ TỈNH YÊN BÁI ĐẾN NĂM 2025, "
+        "TẦM NHÌN ĐẾN NĂM 2030\n\nI. SỰ CẦN THIẾT\n\nKinh tế số là động lực.\n"
+    )
+    meta = extract_metadata(text, gazetteer)
+    assert (meta.doc_type, meta.title) == (
+        "Đề án",
+        "Phát triển kinh tế số tỉnh Yên Bái đến năm 2025, tầm nhìn đến năm 2030",
+    )
+    assert (meta.period_end, meta.horizon_year, meta.province_code) == (2025, 2030, "15")
+
+
 def test_sentence_case_keeps_province_names(gazetteer) -> None:
     assert (
         sentence_case("KẾ HOẠCH KH&CN TỈNH HÀ NAM NĂM 2024", gazetteer)

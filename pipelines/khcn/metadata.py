@@ -83,8 +83,12 @@ _BODY_START = re.compile(r"^(?:Thực hiện|Căn cứ|Triển khai|Để|Nhằm
 _SIGNATURE_TITLES = re.compile(
     r"\b(?:CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG BAN|THỦ TRƯỞNG|TỔNG GIÁM ĐỐC|VIỆN TRƯỞNG|CHÁNH VĂN PHÒNG|TM\.|KT\.)"
 )
+_SIGNED_MARK = re.compile(r"\(\s*(?:đã\s+)?ký\b[^)]*\)|^(?:đã\s+)?ký\b\s*:?", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
-_NOT_NAME_WORDS = {"nơi", "nhận", "lưu", "giám", "đốc", "chủ", "tịch", "phó", "bí", "thư", "trưởng"}
+# Title-case lines that are titles, not names. Phrases, not words: "Thư", "Lưu", "Trưởng" are names too.
+_NOT_A_NAME = re.compile(
+    r"\b(?:bí thư|chủ tịch|giám đốc|nơi nhận|trưởng ban|trưởng phòng|chánh văn phòng|viện trưởng)\b|^(?:phó|nơi)\b"
+)
 
 _APPENDIX_REFERENCE = re.compile(
     r"(?:chi tiết|cụ thể|danh mục|chỉ tiêu)[^.\n]{0,40}?(?:tại|theo|ở|trong)\s+(?:các\s+)?phụ lục",
@@ -233,11 +237,26 @@ def _is_upper_text(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
+def _title_after_issuing_body(line: str) -> re.Match[str] | None:
+    """The document type inside a line in capitals that opens on the issuing body.
+
+    A copy with a blank line after every line loses its line breaks in capitals, so
+    "ỦY BAN NHÂN DÂN / TỈNH … / ĐỀ ÁN / PHÁT TRIỂN …" arrives as one line.
+    """
+    cleaned = _clean_markup(line)
+    if not (_is_upper_text(cleaned) and _ISSUING_BODY.match(cleaned)):
+        return None
+    inner = re.search(
+        r"\s(?=(?:KẾ HOẠCH|QUYẾT ĐỊNH|NGHỊ QUYẾT|CHƯƠNG TRÌNH|ĐỀ ÁN|CHỈ THỊ|BÁO CÁO|HƯỚNG DẪN)\b)", cleaned
+    )
+    return _TITLE_HEAD.match(cleaned[inner.end() :]) if inner else None
+
+
 def read_title(text: str, gazetteer: Gazetteer | None = None) -> tuple[str | None, str | None, bool]:
     """Title (without the document type word) and document type. Returns (title, doc_type, from_header)."""
     lines = _header_lines(text)
     for i, line in enumerate(lines):
-        match = _TITLE_HEAD.match(line)
+        match = _TITLE_HEAD.match(line) or _title_after_issuing_body(line)
         if not match:
             continue
         kind = match.group("kind")
@@ -297,9 +316,11 @@ def read_signer(text: str) -> str | None:
             continue
         if not title_seen:
             continue
+        # "(Đã ký)", "(Ký, ghi rõ họ tên)" mark a signature in web copies and may share the name's line
+        cleaned = _SIGNED_MARK.sub(" ", cleaned).strip()
         words = cleaned.split(" ")
         if 2 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words):
-            if not any(w.lower() in _NOT_NAME_WORDS for w in words):
+            if not _NOT_A_NAME.search(cleaned.lower()):
                 signer = cleaned
     return signer
 
