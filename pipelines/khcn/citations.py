@@ -109,6 +109,12 @@ _TYPE_WORDS = re.compile(
 )
 
 
+# The header label of the plan's own number, right before it: "Số: 12/KH-UBND", "**Số:** 12/…",
+# "Số hiệu: …". Looked for just before each match (never from the line start: a plan laid out on one
+# line would otherwise lose every citation), so it costs the same wherever the number sits.
+_OWN_NUMBER_LABEL = re.compile(r"(?<!\w)Số\s*(?:hiệu)?\s*:[*_\s]*$")
+
+
 @dataclass
 class Citation:
     canonical: str
@@ -182,17 +188,16 @@ def _quote_start(text: str, start: int) -> int:
 def extract_citations(text: str, own_number: str | None = None) -> list[Citation]:
     """Every citation in a normalised text, in order; the plan's own number is not one."""
     found: list[Citation] = []
-    taken: list[tuple[int, int]] = []
+    taken_until = 0  # matches are visited by start, so one overlaps a kept one iff it starts before this
     own = _canonical_of_own(own_number)
     matches = [(m, "state") for m in _STATE.finditer(text)] + [(m, "party") for m in _PARTY.finditer(text)]
     matches += [(m, "law") for m in _NATIONAL_ASSEMBLY.finditer(text)]
     matches.sort(key=lambda pair: (pair[0].start(), -(pair[0].end() - pair[0].start())))
     for match, style in matches:
-        if any(s < match.end() and match.start() < e for s, e in taken):
+        if match.start() < taken_until:
             continue
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        if re.match(r"^[*_\s]*Số\s*(?:hiệu)?\s*:", text[line_start : match.start()]):
-            continue  # the plan's own number in its header
+        if _OWN_NUMBER_LABEL.search(text, max(0, match.start() - 40), match.start()):
+            continue  # the plan's own number in its header ("Số: 12/KH-UBND")
         issuer = normalize_issuer(match.group("issuer"))
         if style == "law":
             # National Assembly numbers carry no type code: "Luật … số 29/2013/QH13", "Nghị quyết số 202/2025/QH15"
@@ -221,7 +226,7 @@ def extract_citations(text: str, own_number: str | None = None) -> list[Citation
             except ValueError:
                 issue = None
         start = _quote_start(text, match.start())
-        taken.append((match.start(), match.end()))
+        taken_until = max(taken_until, match.end())
         found.append(
             Citation(
                 canonical=canonical,

@@ -32,11 +32,14 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
+
+from pipelines.khcn.containers import UnsafePackage, slim_docx_package
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -541,7 +544,9 @@ def _read_plain(data: bytes) -> ExtractedText:
     if kind in ("pdf", "zip", "ole"):
         raise UnreadableDocument("binary", f"the text file is really {_SNIFF_NAMES[kind]}")
     text, encoding, notes = _decode_text_bytes(data)
-    return _finish(text, encoding, notes, repair_legacy=encoding in ("utf-8", "utf-8-sig", "utf-16"))
+    return _finish(
+        text, encoding, notes, repair_legacy=encoding in ("utf-8", "utf-8-sig", "utf-16", "utf-8+cp1258")
+    )
 
 
 def _decode_text_bytes(data: bytes) -> tuple[str, str, list[str]]:
@@ -568,7 +573,7 @@ def _decode_text_bytes(data: bytes) -> tuple[str, str, list[str]]:
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as exc:
-        return _decode_vietnamese_8bit(data, exc)
+        return _decode_mixed_lines(data) or _decode_vietnamese_8bit(data, exc)
 
 
 def _strict_decode(data: bytes, codec: str, label: str) -> str:
@@ -590,6 +595,64 @@ _C1_TO_CP1252 = {
 def _decode_cp1252(data: bytes) -> str:
     """Windows-1252 that never fails: the five undefined bytes keep their Latin-1 code points."""
     return data.decode("latin-1").translate(_C1_TO_CP1252)
+
+
+def _decode_mixed_lines(data: bytes) -> tuple[str, str, list[str]] | None:
+    """A file assembled from UTF-8 and 8-bit pieces (lines pasted from an old Windows-1258 file).
+
+    Whole-file guesses fail on it: as UTF-8 some lines do not decode, as an 8-bit encoding the
+    UTF-8 lines turn to gibberish, and the gibberish can score like VNI. So when the lines that
+    are valid UTF-8 read as Vietnamese, each other line is decoded on its own, with the one
+    8-bit encoding (Windows-1258, TCVN3 or VNI) under which those lines, together, read as
+    Vietnamese and clearly better than under the others. Returns None when the file is not
+    such a mix (then the whole-file detection decides); refuses it (`mixed_encoding`, with
+    the line numbers) when the foreign lines read as none of them.
+    """
+    lines = data.split(b"\n")
+    decoded: list[str | None] = []
+    for raw in lines:
+        try:
+            decoded.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            decoded.append(None)
+    native = vietnamese_score(" ".join(t for t in decoded if t is not None and not t.isascii()))
+    if native.considered < 3 or native.share < 0.8:
+        return None  # the UTF-8 part is not Vietnamese text: not a mix, an 8-bit file
+    foreign = [i for i, text in enumerate(decoded) if text is None]
+    sample = b"\n".join(lines[i] for i in foreign)
+    ranked = sorted(_eight_bit_candidates(sample), key=lambda c: (c[2].net, c[2].share), reverse=True)
+    best, runner_up = ranked[0], ranked[1]
+    encoding, label, convert = best[0], best[1], best[3]
+    clear = best[2].share >= 0.8 and best[2].net > runner_up[2].net
+    if best[2].considered and clear:  # and each foreign line must read as Vietnamese on its own
+        scores = ((i, vietnamese_score(convert(lines[i]))) for i in foreign)
+        foreign_bad = [i for i, score in scores if score.considered and score.share < 0.5]
+    else:
+        foreign_bad = foreign if best[2].considered else []
+    if foreign_bad:
+        shown = ", ".join(str(i + 1) for i in foreign_bad[:10]) + (" …" if len(foreign_bad) > 10 else "")
+        raise UnreadableDocument(
+            "mixed_encoding",
+            f"the file mixes encodings: most of it is UTF-8, but {len(foreign_bad)} line(s) (line {shown}) "
+            "are not, and do not read as Vietnamese in Windows-1258, TCVN3 or VNI either; open it in a "
+            "text editor, retype or convert those lines (e.g. with Unikey's converter) and save it as UTF-8",
+        )
+    for i in foreign:
+        decoded[i] = convert(lines[i])
+    note = f"the file mixes encodings: {len(foreign)} line(s) read as {label}, the rest as UTF-8"
+    return "\n".join(t or "" for t in decoded), f"utf-8+{encoding}", [note]
+
+
+def _eight_bit_candidates(data: bytes) -> list[tuple[str, str, VietnameseScore, Callable[[bytes], str]]]:
+    """(encoding, label, score, decoder) for each Vietnamese 8-bit encoding, applied to `data`."""
+
+    def cp1258(raw: bytes) -> str:
+        return raw.decode("cp1258", errors="replace")
+
+    decoders: list[tuple[str, str, Callable[[bytes], str]]] = [("cp1258", "Windows-1258", cp1258)]
+    for key, label, convert in _LEGACY_CONVERTERS:
+        decoders.append((f"{key}→unicode", label, lambda raw, c=convert: c(_decode_cp1252(raw))))
+    return [(key, label, vietnamese_score(decode(data)), decode) for key, label, decode in decoders]
 
 
 def _decode_vietnamese_8bit(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str, list[str]]:
@@ -757,18 +820,12 @@ def _read_docx(data: bytes, max_bytes: int) -> ExtractedText:
         ) from exc
     if "word/document.xml" not in names:
         raise UnreadableDocument("not_a_docx", _not_docx_message(archive, names))
-    declared = archive.getinfo("word/document.xml").file_size
-    if declared > 20 * max_bytes:
-        raise UnreadableDocument(
-            "too_large",
-            f"the Word document's text part unpacks to {_human_size(declared)}; "
-            "split the plan into smaller files",
-        )
+    slim = _safe_docx_package(data)  # sizes checked and media left out before anything is unpacked
     import docx  # imported here: only Word files need python-docx and lxml
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(slim))
     except ValueError as exc:
         if "content type" not in str(exc):
             raise UnreadableDocument(
@@ -793,6 +850,22 @@ def _read_docx(data: bytes, max_bytes: int) -> ExtractedText:
 
 
 _REPAIR = "open it in Word (which can repair it) and save it again"
+
+
+def _safe_docx_package(data: bytes) -> bytes:
+    """The package with only its text parts, after checking every declared size (see `containers`).
+
+    Called before python-docx sees the file: a zip bomb is refused from the ZIP directory alone
+    and images or embedded objects are never decompressed, whatever they declare.
+    """
+    try:
+        return slim_docx_package(data)
+    except UnsafePackage as exc:
+        raise UnreadableDocument(exc.code, str(exc)) from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError) as exc:
+        raise UnreadableDocument(
+            "corrupt_docx", f"the Word file is damaged ({type(exc).__name__}: {exc}); {_REPAIR}"
+        ) from exc
 
 
 def _not_docx_message(archive: zipfile.ZipFile, names: set[str]) -> str:

@@ -14,6 +14,8 @@ import itertools
 import re
 import unicodedata
 
+from pipelines.khcn.targeting.flattened import rebuild_unseparated_tables
+
 # --------------------------------------------------------------------------- characters
 
 # Characters that look like Vietnamese letters or spaces but are not the standard ones.
@@ -132,41 +134,94 @@ def _starts_lower(line: str) -> bool:
     return first.islower() or first.isdigit() or first in "(“\"'"
 
 
-def _join_kind(prev: str, nxt: str, prev_is_marker_heading: bool) -> str | None:
-    """How to join two physical lines, or None to keep the break.
+_TAIL = 256  # characters of a paragraph's end that every end-of-line test looks at
+_RULE_CHARS = re.compile(r"[-=_*~.\s]*")
+
+
+class _Paragraph:
+    """A paragraph being joined from physical lines, with what `_join_kind` asks of it kept current.
+
+    Asking the joined paragraph each time (regexes anchored at its end, `isupper`, a tab
+    anywhere) made wrap repair quadratic in paragraph length: a 400 k-character paragraph
+    without a full stop took seconds. Each question is answered from the last `_TAIL` characters
+    (enough for every end test: the longest one ends in a run of closing quotes or brackets) or
+    from flags updated once per line, so repair is linear in the text.
+    """
+
+    def __init__(self, line: str) -> None:
+        self.parts = [line]
+        self.first = line
+        self.tail = line[-_TAIL:]
+        self.tab = "\t" in line
+        self.rule_chars = _RULE_CHARS.fullmatch(line) is not None
+        self.length = len(line)
+        self.no_lower = (line + "A").isupper()  # no lower-case (or title-case) letter
+        self.cased = line.isupper() or not self.no_lower
+        self.spaces = line.lstrip().count(" ")  # spaces after the first non-blank character
+        self.trailing_spaces = line[len(line.rstrip()) :].count(" ")
+
+    def add(self, joiner: str, line: str) -> None:
+        self.parts += [joiner, line]
+        self.tail = (self.tail + joiner + line)[-_TAIL:]
+        self.tab = self.tab or "\t" in line
+        self.rule_chars = self.rule_chars and _RULE_CHARS.fullmatch(joiner + line) is not None
+        self.length += len(joiner) + len(line)
+        line_no_lower = (line + "A").isupper()
+        self.cased = self.cased or line.isupper() or not line_no_lower
+        self.no_lower = self.no_lower and line_no_lower
+        self.spaces += joiner.count(" ") + line.count(" ")
+        self.trailing_spaces = line[len(line.rstrip()) :].count(" ")
+
+    @property
+    def is_rule(self) -> bool:
+        """Same as `_RULE.match(text)`: rule characters only, at least three."""
+        return self.rule_chars and self.length >= 3
+
+    @property
+    def is_upper_line(self) -> bool:
+        """Same as `_is_upper_line(text)`: capitals only, and a space inside."""
+        return self.cased and self.no_lower and self.spaces > self.trailing_spaces
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _join_kind(prev: _Paragraph, nxt: str, prev_is_marker_heading: bool) -> str | None:
+    """How to join the next physical line to the paragraph so far, or None to keep the break.
 
     Returns "" (join without space: a token cut in two, "196/KH-" + "UBND"),
     " " (a sentence wrapped by the page width) or None (a real break).
     """
-    if not prev or not nxt or nxt == "|" or prev == "|":
+    end = prev.tail
+    single = len(prev.parts) == 1
+    if not nxt or nxt == "|" or (single and prev.first == "|"):
         return None
-    if _MARKER.match(nxt) or prev.startswith(("|", "#")) or "\t" in prev or "\t" in nxt:
+    if _MARKER.match(nxt) or prev.first.startswith(("|", "#")) or prev.tab or "\t" in nxt:
         return None
-    if _RULE.match(prev) or (_BODY_OPENER.match(nxt) and not prev.endswith((",", "và", "của", "theo", "số"))):
+    if prev.is_rule or (_BODY_OPENER.match(nxt) and not end.endswith((",", "và", "của", "theo", "số"))):
         return None  # a separator rule, or the preamble "Căn cứ …"/"Thực hiện …" after a title
-    if _TOKEN_BREAK.search(prev) and _WORD_CHAR.match(nxt):
+    if _TOKEN_BREAK.search(end) and _WORD_CHAR.match(nxt):
         return ""
-    if prev.endswith((";", ",", ":")) and nxt[0].isalpha() and nxt[0].islower():
+    if end.endswith((";", ",", ":")) and nxt[0].isalpha() and nxt[0].islower():
         # A list clause continued on the next page line, not a new item.
         return " "
-    if _SENTENCE_END.search(prev):
+    if _SENTENCE_END.search(end):
         return None
-    if prev.endswith((",", "-", "–", "(", "và", "của", "các")):
+    if end.endswith((",", "-", "–", "(", "và", "của", "các")):
         return " "
-    if _is_upper_line(prev) != _is_upper_line(nxt):
+    prev_upper, next_upper = prev.is_upper_line, _is_upper_line(nxt)
+    if prev_upper != next_upper:
         # A heading in capitals followed by prose (or the reverse) is a real break.
         return None
     if _starts_lower(nxt):
         return " "
-    if _is_upper_line(prev) and _is_upper_line(nxt):
+    if prev_upper and next_upper:
         return " "  # a heading in capitals wrapped over two lines
     if prev_is_marker_heading:
         # "1. Mục tiêu tổng quát" followed by a capitalised paragraph.
         return None
-    if _is_upper_line(prev):
-        return " "
-    # Capitalised next line after an unfinished line: Vietnamese capitalises many
-    # proper nouns ("Quyết định", "Ủy ban"), so an unfinished line still wraps.
+    # Capitalised next line after an unfinished line (or a heading in capitals): Vietnamese
+    # capitalises many proper nouns ("Quyết định", "Ủy ban"), so an unfinished line still wraps.
     return " "
 
 
@@ -276,10 +331,10 @@ def repair_line_wraps(text: str) -> str:
     lines (table cells flattened by copy) and page numbers are dropped; a line
     holding two columns side by side is split into its columns.
     """
-    raw_lines = rebuild_flattened_tables(text.split("\n"))
+    raw_lines = rebuild_unseparated_tables(rebuild_flattened_tables(text.split("\n")))
     blank_breaks = _blank_lines_are_breaks(raw_lines)
     paragraphs: list[str] = []
-    current = ""
+    current: _Paragraph | None = None
     current_is_marker_heading = False
     hard_break = True
     for raw in raw_lines:
@@ -297,19 +352,21 @@ def repair_line_wraps(text: str) -> str:
             if index > 0:
                 hard_break = True
             joiner = (
-                None if hard_break or not current else _join_kind(current, line, current_is_marker_heading)
+                None
+                if hard_break or current is None or not current.length
+                else _join_kind(current, line, current_is_marker_heading)
             )
             hard_break = len(columns) > 1
             if joiner is None:
-                if current:
-                    paragraphs.append(current)
-                current = line
+                if current is not None and current.length:
+                    paragraphs.append(current.text())
+                current = _Paragraph(line)
                 current_is_marker_heading = bool(_MARKER.match(line)) and len(line) < 120
             else:
-                current = current + joiner + line
+                current.add(joiner, line)
                 current_is_marker_heading = False
-    if current:
-        paragraphs.append(current)
+    if current is not None and current.length:
+        paragraphs.append(current.text())
     return "\n".join(paragraphs)
 
 
