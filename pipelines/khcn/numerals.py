@@ -156,7 +156,10 @@ def words_value(words: list[str]) -> int | None:
     total, group, pending, previous = 0, 0, None, ""
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
-        if word in _DIGIT_WORDS and not (word == "năm" and following not in {"mươi", "trăm", *_SCALES}):
+        five_years = (
+            word == "năm" and following not in {"mươi", "trăm", *_SCALES} and previous not in {"linh", "lẻ"}
+        )
+        if word in _DIGIT_WORDS and not five_years:
             if word == "năm" and previous in {"mười", "mươi"}:
                 return None
             if pending is not None:

@@ -47,15 +47,28 @@ def not_a_quantity(line: str, mention: Mention, marker_end: int) -> tuple[str, s
     if re.search(r"[\d/.\-–]$", before.rstrip(" ")) and not re.search(r"(?:%|\s)[-–]\s*$", before):
         if re.search(r"[\d/]\s*$", before) or re.search(r"\d[-–.]$", before):
             return "date", "after_digits"  # "28/12/2022", "2021-2025" (second half), "1.2.3"
-    per_period = re.match(r"^\s?%?\s*/\s*(?:năm|tháng)\b", after)
-    if _NOT_QUANTITY_AFTER.match(after) and not re.match(r"^\s?%", after) and not per_period:
-        return "code", "glued_after"
     found = _NOT_QUANTITY_BEFORE.search(before.lower())
     if found:
         kind = next((k for k, v in found.groupdict().items() if v), "code")
         kind = {"sign": "document_number", "clock": "date"}.get(kind, kind)
+        if kind == "date" and re.fullmatch(r"(?:19|20)\d{2}", raw.strip()):
+            kind = "year"
         return kind, f"{kind}_word:{fold_phrase(found.group(0))}"
+    per_period = re.match(r"^\s?%?\s*/\s*(?:năm|tháng)\b", after)
+    glued = _NOT_QUANTITY_AFTER.match(after)
+    if glued and not re.match(r"^\s?%", after) and not per_period:
+        return _glued_kind(glued.group(0)), "glued_after"
     return _year_or_name(raw, before, after, mention)
+
+
+def _glued_kind(glued: str) -> str:
+    """What a number glued to the next characters is: "12/3" a date, "15/QĐ" a document number."""
+    text = glued.strip()
+    if re.match(r"^/\s*\d|^(?:tháng|giờ|h\d)", text):
+        return "date"
+    if re.match(r"^/|^[-–][A-ZĐ]", text):
+        return "document_number"
+    return "code"
 
 
 def _year_or_name(raw: str, before: str, after: str, mention: Mention) -> tuple[str, str] | None:

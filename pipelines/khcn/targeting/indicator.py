@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass
 
 from pipelines.khcn.catalog import OTHER, Catalog, fold_phrase
+from pipelines.khcn.targeting.vocab import VOCAB
 from pipelines.khcn.text import fold_diacritics
+
+ACTIVITY_NOUNS = frozenset(p.lower() for p in VOCAB.literal("activity_noun"))
 
 _SHORT_END = re.compile(r"[,;:.()]|\s(?:và|hoặc|để|nhằm|trong đó|với|theo|so với|phấn đấu)\s")
 # Where a noun phrase certainly ends: punctuation that closes a clause, or a word that opens a new one.
@@ -103,6 +106,8 @@ def read_indicator(
     before = line[label[0] : label[1]]
     unit_text = unit or ""
     code = catalog.match(f"{before} {unit_text} {line[value_end:short_end]} {unit_text}")
+    if code != OTHER and unit in ACTIVITY_NOUNS and not _same_head(unit, catalog.unit_of(code)):
+        return IndicatorReading(OTHER, "activity_count", short_end)  # "03 hội thảo về …" counts workshops
     if code != OTHER:
         extended = noun_end > short_end and _continues_noun(line, short_end)
         if extended and catalog.match(f"{before} {unit_text} {line[value_end:noun_end]} {unit_text}") == code:

@@ -34,6 +34,7 @@ LISTS = (
     "unit_column",
     "label_column",
     "cumulative_marker",
+    "activity_noun",
 )
 
 

@@ -1,0 +1,318 @@
+"""The target-extraction stages one by one, and the classes of issue 10, on sentences written here.
+
+Each sentence is composed for the test (not copied from a labelled plan): it states one rule of
+Vietnamese administrative writing, so a failure names the rule that broke.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.khcn.catalog import load_catalog
+from pipelines.khcn.numerals import read_number_words, words_value
+from pipelines.khcn.targeting.decisions import not_a_quantity
+from pipelines.khcn.targeting.mentions import read_mentions
+from pipelines.khcn.targeting.model import PlanContext
+from pipelines.khcn.targeting.pipeline import extract
+from pipelines.khcn.targeting.segments import Sentences, clauses
+from pipelines.khcn.targeting.tables import layout, merge_headers
+from pipelines.khcn.text import normalize_text
+
+PLAN = PlanContext(period_start=2026, period_end=2030, issue_year=2025)
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def targets(text: str, catalog, context: PlanContext = PLAN) -> list[dict]:
+    return [t.as_dict() for t in extract(normalize_text(text), catalog, context).targets]
+
+
+def summary(records: list[dict]) -> list[tuple]:
+    return [(r["indicator"], r["bound"], r["value_min"], r["value_max"], r["unit"]) for r in records]
+
+
+# --------------------------------------------------------------------------- stage: segments
+
+
+def test_clauses_split_at_semicolons_and_sentence_ends() -> None:
+    line = "Đạt 5 mô hình; tăng 10%. Hoàn thành 3 đề tài"
+    assert [line[a:b] for a, b in clauses(line)] == ["Đạt 5 mô hình", " tăng 10%", "Hoàn thành 3 đề tài"]
+
+
+def test_sentence_start_is_found_by_bisection() -> None:
+    line = "Năm 2024 có 5 tổ chức. Phấn đấu có 9 tổ chức."
+    sentences = Sentences.of(line)
+    assert sentences.start_of(line.index("9")) == line.index("Phấn")
+    assert sentences.start_of(line.index("5")) == 0
+
+
+# --------------------------------------------------------------------------- stage: mentions
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("mười lăm", 15),
+        ("ba mươi", 30),
+        ("một trăm hai mươi", 120),
+        ("hai mươi mốt", 21),
+        ("ba mươi tư", 34),
+        ("năm mươi lăm", 55),
+        ("một trăm linh năm", 105),
+        ("hai nghìn", 2000),
+    ],
+)
+def test_compound_number_words(words: str, value: int) -> None:
+    parsed = read_number_words(f"đạt {words} doanh nghiệp")
+    assert parsed is not None and parsed[0] == value
+
+
+def test_single_words_and_years_are_not_compounds() -> None:
+    assert read_number_words("một số doanh nghiệp năm 2025") is None
+    assert words_value(["lăm"]) is None and words_value(["mươi"]) is None
+    # "hai mươi năm" is twenty years: "năm" after "mươi" is never five
+    assert read_number_words("trong hai mươi năm qua")[0] == 20
+
+
+def test_mentions_read_digits_ranges_words_fractions_and_multiples() -> None:
+    clause = "từ 5 đến 10 mô hình, ít nhất hai sản phẩm, gấp đôi, một nửa số xã, 2/3 số huyện, mười lăm lượt"
+    found = [(m.low, m.high, m.form, m.unit) for m in read_mentions(clause)]
+    assert found == [
+        (5, 10, "digits", None),
+        (2, 2, "words", None),
+        (2, 2, "multiple", "lần"),
+        (50, 50, "fraction", "%"),
+        (66.67, 66.67, "fraction", "%"),
+        (15, 15, "words", None),
+    ]
+
+
+def test_a_number_in_words_with_its_digits_in_brackets_is_read_once() -> None:
+    clause = "đạt một trăm phần trăm (100%) xã"
+    assert [(m.low, m.form) for m in read_mentions(clause)] == [(100, "digits")]
+
+
+# --------------------------------------------------------------------------- stage: decisions
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "kind"),
+    [
+        ("ban hành ngày 12/3/2025", "12", "date"),
+        ("theo Quyết định số 15/QĐ-UBND", "15", "document_number"),
+        ("Điều 4 của Quy chế", "4", "ordinal"),
+        ("kế hoạch giai đoạn 2026-2030", "2026-2030", "period"),
+        ("áp dụng TCVN 9001", "9001", "code"),
+        ("trong năm 2027", "2027", "year"),
+        ("họp lúc 14:30", "30", "date"),
+    ],
+)
+def test_numbers_that_are_not_quantities_get_a_kind(line: str, number: str, kind: str) -> None:
+    mention = next(m for m in read_mentions(line) if line[m.start : m.end].startswith(number))
+    decided = not_a_quantity(line, mention, 0)
+    assert decided is not None and decided[0] == kind, decided
+
+
+def test_every_number_gets_a_decision_with_a_reason(catalog) -> None:
+    text = (
+        "II. MỤC TIÊU\n1. Phấn đấu đến năm 2030 có 40 doanh nghiệp khoa học và công nghệ.\n"
+        "2. Năm 2024, toàn tỉnh hiện có 27 tổ chức khoa học và công nghệ.\n"
+        "3. Hỗ trợ tối đa 50% kinh phí, không quá 300 triệu đồng/dự án."
+    )
+    result = extract(normalize_text(text), catalog, PLAN)
+    decided = {d.text: (d.kind, d.reason) for d in result.decisions}
+    assert decided["40"] == ("target", "commitment_cue")
+    assert decided["27"][0] == "past_result"
+    assert decided["300"][0] == "norm"
+    assert decided["2030"][0] == "year"
+    assert all(d.reason for d in result.decisions)
+
+
+# --------------------------------------------------------------------------- class 1: noun phrase
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Phấn đấu đến năm 2030 có 12 doanh nghiệp khoa học và công nghệ",
+            ("st_enterprises", "eq", 12, 12, "doanh nghiệp"),
+        ),
+        (
+            "Hình thành thêm ít nhất 04 tổ chức khoa học và công nghệ ngoài công lập",
+            ("st_organizations", "ge", 4, 4, "tổ chức"),
+        ),
+        (
+            "Hằng năm triển khai 25 nhiệm vụ khoa học và công nghệ cấp tỉnh",
+            ("st_tasks", "eq", 25, 25, "nhiệm vụ"),
+        ),
+        (
+            "Hỗ trợ 18 sản phẩm đặc sản, sản phẩm OCOP được đăng ký bảo hộ nhãn hiệu",
+            ("ocop_ip_products", "eq", 18, 18, "sản phẩm"),
+        ),
+    ],
+)
+def test_indicator_is_read_on_the_whole_noun_phrase(sentence: str, expected: tuple, catalog) -> None:
+    text = "II. MỤC TIÊU\n1. " + sentence + "."
+    (record,) = targets(text, catalog)
+    assert summary([record])[0] == expected
+    assert record["quote"].endswith(sentence.split()[-1]), record["quote"]
+    assert record["signals"]["indicator_matched"] is True
+
+
+def test_noun_phrase_stops_at_the_next_number(catalog) -> None:
+    text = "II. MỤC TIÊU\n1. Phấn đấu có 6 doanh nghiệp, 3 tổ chức khoa học và công nghệ."
+    records = targets(text, catalog)
+    assert [(r["value_min"], r["unit"]) for r in records] == [(6, "doanh nghiệp"), (3, "tổ chức")]
+    assert records[1]["indicator"] == "st_organizations"
+
+
+def test_a_workshop_count_is_not_the_indicator_named_later_in_its_phrase(catalog) -> None:
+    text = "II. NHIỆM VỤ\n1. Tổ chức 03 hội thảo giới thiệu doanh nghiệp khởi nghiệp đổi mới sáng tạo."
+    (record,) = targets(text, catalog)
+    assert (record["indicator"], record["unit"]) == ("other", "hội thảo")
+
+
+# --------------------------------------------------------------------------- class 2: tables
+
+
+def _table_summary(records: list[dict]) -> list[tuple]:
+    return [
+        (
+            r["indicator"],
+            r["value_min"],
+            r["value_max"],
+            r["unit"],
+            r["target_year"],
+            r["baseline_value"],
+            r["baseline_year"],
+        )
+        for r in records
+    ]
+
+
+def test_a_table_with_a_baseline_and_two_target_columns_gives_a_record_per_column(catalog) -> None:
+    text = (
+        "II. CHỈ TIÊU CỤ THỂ\n"
+        "| STT | Chỉ tiêu | ĐVT | Năm 2020 | Năm 2025 | Năm 2030 |\n|---|---|---|---|---|---|\n"
+        "| I | Nhóm chỉ tiêu về doanh nghiệp | | | | |\n"
+        "| 1 | Số doanh nghiệp khoa học và công nghệ (lũy kế) | Doanh nghiệp | 8 | 14 | 25 |\n"
+        "| 2 | Số đơn đăng ký sáng chế | Đơn | - | x | 40 |\n"
+    )
+    records = targets(text, catalog, PlanContext(2021, 2030, 2021))
+    assert _table_summary(records) == [
+        ("st_enterprises", 14, 14, "Doanh nghiệp", 2025, 8, 2020),
+        ("st_enterprises", 25, 25, "Doanh nghiệp", 2030, 8, 2020),
+        ("patent_applications", 40, 40, "Đơn", 2030, None, None),
+    ]
+    assert records[0]["signals"]["cumulative"] is True and records[0]["signals"]["table_row"] is True
+    assert len({(r["char_start"], r["char_end"]) for r in records}) == len(records)
+
+
+def test_estimate_plan_and_direction_columns(catalog) -> None:
+    text = (
+        "| TT | Chỉ tiêu | Đơn vị tính | Ước TH 2025 | KH 2026 | Định hướng 2030 |\n|---|---|---|---|---|---|\n"
+        "| 1 | Tỷ lệ doanh nghiệp có hoạt động đổi mới sáng tạo | % | 21 | 24 | 35 |\n"
+    )
+    records = targets(text, catalog)
+    assert _table_summary(records) == [
+        ("innovating_enterprise_share_pct", 24, 24, "%", 2026, 21, 2025),
+        ("innovating_enterprise_share_pct", 35, 35, "%", 2030, 21, 2025),
+    ]
+
+
+def test_a_merged_target_header_over_two_year_columns(catalog) -> None:
+    text = (
+        "| STT | Chỉ tiêu | ĐVT | Hiện trạng 2024 | Mục tiêu | |\n"
+        "| | | | | 2026 | 2030 |\n|---|---|---|---|---|---|\n"
+        "| 1 | Số mô hình ứng dụng tiến bộ khoa học kỹ thuật | Mô hình | 6 | 9 | 20 |\n"
+    )
+    records = targets(text, catalog)
+    assert [(r["value_min"], r["target_year"], r["baseline_value"], r["baseline_year"]) for r in records] == [
+        (9, 2026, 6, 2024),
+        (20, 2030, 6, 2024),
+    ]
+
+
+def test_merge_headers_reaches_over_the_cells_a_merged_header_spans() -> None:
+    merged = merge_headers([["STT", "Chỉ tiêu", "Mục tiêu", ""], ["", "", "2026", "2030"]])
+    assert merged == ["STT", "Chỉ tiêu", "Mục tiêu 2026", "Mục tiêu 2030"]
+    found = layout(merged, PLAN)
+    assert found is not None and [c.year for c in found.plans] == [2026, 2030]
+
+
+def test_a_plan_column_for_a_year_already_past_gives_no_target(catalog) -> None:
+    text = (
+        "| STT | Chỉ tiêu | ĐVT | Kế hoạch 2025 | Thực hiện 2025 |\n|---|---|---|---|---|\n"
+        "| 1 | Số đề tài khoa học cấp tỉnh | Đề tài | 12 | 13 |\n"
+    )
+    result = extract(normalize_text(text), catalog, PLAN)
+    assert result.targets == []
+    assert [(d.kind, d.reason) for d in result.decisions] == [("past_result", "past_plan_column")]
+
+
+def _docx_with_merged_header(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("II. CHỈ TIÊU")
+    table = document.add_table(rows=3, cols=5)
+    for index, text in enumerate(["STT", "Chỉ tiêu", "ĐVT", "Mục tiêu"]):
+        table.cell(0, index).text = text
+    table.cell(0, 3).merge(table.cell(0, 4))
+    table.cell(0, 0).merge(table.cell(1, 0))
+    table.cell(1, 3).text, table.cell(1, 4).text = "2026", "2030"
+    for index, text in enumerate(["1", "Số doanh nghiệp khoa học và công nghệ", "Doanh nghiệp", "30", "45"]):
+        table.cell(2, index).text = text
+    path = tmp_path / "plan.docx"
+    document.save(path)
+    return path
+
+
+def test_word_tables_are_read_as_tables_with_merged_cells(tmp_path, catalog) -> None:
+    from pipelines.khcn.readers import read_document_bytes
+
+    path = _docx_with_merged_header(tmp_path)
+    text = normalize_text(read_document_bytes(path.name, path.read_bytes()).text)
+    records = [t.as_dict() for t in extract(text, catalog, PLAN).targets]
+    assert [(r["indicator"], r["value_min"], r["target_year"]) for r in records] == [
+        ("st_enterprises", 30, 2026),
+        ("st_enterprises", 45, 2030),
+    ]
+    assert all(text[r["char_start"] : r["char_end"]] == r["quote"] for r in records)
+
+
+_FLAT = (
+    "II. CHỈ TIÊU CỤ THỂ\nSTT\nChỉ tiêu\nĐơn vị tính\nNăm 2024\nNăm 2027\nNăm 2030\n"
+    "I\nChỉ tiêu về doanh nghiệp\n1\nSố doanh nghiệp khoa học và công nghệ\nDoanh nghiệp\n11\n16\n24\n"
+    "2\nTỷ lệ doanh nghiệp có hoạt động đổi mới sáng tạo\n%\n-\n30\n45\nIII. NHIỆM VỤ\n1. Rà soát cơ chế."
+)
+
+
+def test_a_table_flattened_to_one_cell_per_line_is_rebuilt_into_rows() -> None:
+    from pipelines.khcn.targeting.flattened import rebuild_unseparated_tables
+
+    rows = rebuild_unseparated_tables(_FLAT.split("\n"))
+    assert rows[1] == "| STT | Chỉ tiêu | Đơn vị tính | Năm 2024 | Năm 2027 | Năm 2030 |"
+    assert rows[2] == "| I | Chỉ tiêu về doanh nghiệp |  |  |  |  |"
+    assert rows[4] == "| 2 | Tỷ lệ doanh nghiệp có hoạt động đổi mới sáng tạo | % | - | 30 | 45 |"
+    assert rows[5:] == ["III. NHIỆM VỤ", "1. Rà soát cơ chế."]
+
+
+def test_a_flattened_table_gives_its_targets(catalog) -> None:
+    records = targets(_FLAT, catalog)
+    assert _table_summary(records) == [
+        ("st_enterprises", 16, 16, "Doanh nghiệp", 2027, 11, 2024),
+        ("st_enterprises", 24, 24, "Doanh nghiệp", 2030, 11, 2024),
+        ("innovating_enterprise_share_pct", 30, 30, "%", 2027, None, None),
+        ("innovating_enterprise_share_pct", 45, 45, "%", 2030, None, None),
+    ]
+
+
+def test_short_lines_that_are_not_a_table_are_left_alone() -> None:
+    from pipelines.khcn.targeting.flattened import rebuild_unseparated_tables
+
+    lines = ["STT", "Họ và tên", "Chức vụ", "1", "Nguyễn Văn A", "Giám đốc"]
+    assert rebuild_unseparated_tables(lines) == lines
