@@ -507,3 +507,24 @@ def test_horizon_and_dated_name_reach_the_marts(data_dir: Path) -> None:
         2025,
         2030,
     )
+
+
+@pytest.mark.parametrize(
+    ("block", "issuer"),
+    [
+        ("UBND TỈNH BẠC LIÊU\nSỞ TÀI CHÍNH", "Sở Tài chính"),
+        (
+            "ỦY BAN NHÂN DÂN TỈNH BẠC LIÊU\nSỞ THÔNG TIN VÀ TRUYỀN THÔNG\n-------",
+            "Sở Thông tin và Truyền thông",
+        ),
+        ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI TỈNH BẠC LIÊU", "Sở Lao động - Thương binh và Xã hội"),
+        ("UBND TỈNH BẠC LIÊU\nSỞ KHOA HỌC VÀ CÔNG NGHỆ", "Sở Khoa học và Công nghệ"),
+    ],
+)
+def test_any_provincial_department_is_a_department_issuer(block: str, issuer: str, gazetteer) -> None:
+    text = normalize_text(
+        f"{block}\nSố: 45/KH-STC\nBạc Liêu, ngày 10 tháng 01 năm 2025\nKẾ HOẠCH\nChuyển đổi số năm 2025\n"
+        "Căn cứ Quyết định số 749/QĐ-TTg.\n"
+    )
+    meta = extract_metadata(text, gazetteer)
+    assert (meta.issuer, meta.issuer_level, meta.province_code) == (issuer, "department", "95")

@@ -355,6 +355,27 @@ def read_issuer(text: str, issuer_code: str | None) -> Issuer | None:
     return issuer
 
 
+_DEPARTMENT = re.compile(
+    r"(?:^|\s)SỞ\s+(?P<field>[^\W\d][^,;:()]*?)(?:\s+(?:TỈNH|THÀNH PHỐ|TP\.?)\s.*|\s*-{2,}.*|\s+CỘNG HÒA\b.*)?$"
+)
+
+
+def _department(block: list[str]) -> Issuer | None:
+    """Another provincial department ("SỞ TÀI CHÍNH" → "Sở Tài chính"), level department.
+
+    Official names capitalise the first word of each field they join ("Sở Kế hoạch và Đầu tư",
+    "Sở Lao động - Thương binh và Xã hội").
+    """
+    for line in block:
+        match = _DEPARTMENT.search(line)
+        if not match or not _is_upper_text(match.group("field")):
+            continue
+        words = match.group("field").lower().split()
+        named = [w.capitalize() if i == 0 or words[i - 1] in {"và", "-"} else w for i, w in enumerate(words)]
+        return Issuer("Sở " + " ".join(named), "department")
+    return None
+
+
 def _read_issuer(text: str, issuer_code: str | None) -> Issuer | None:
     header = fold_diacritics(" ".join(_agency_block(text)))
     if "so khoa hoc va cong nghe" in header:
@@ -366,6 +387,9 @@ def _read_issuer(text: str, issuer_code: str | None) -> Issuer | None:
         return ISSUER_PARTY
     if "hoi dong nhan dan" in header:
         return ISSUER_HDND
+    department = _department(_agency_block(text))
+    if department is not None:
+        return department
     if "uy ban nhan dan" in header:
         return ISSUER_UBND
     if issuer_code:
