@@ -316,3 +316,94 @@ def test_short_lines_that_are_not_a_table_are_left_alone() -> None:
 
     lines = ["STT", "Họ và tên", "Chức vụ", "1", "Nguyễn Văn A", "Giám đốc"]
     assert rebuild_unseparated_tables(lines) == lines
+
+
+# --------------------------------------------------------------------------- class 3: report and plan
+
+_REPORT_AND_PLAN = (
+    "BÁO CÁO\nKết quả thực hiện nhiệm vụ khoa học và công nghệ năm 2025 và phương hướng, nhiệm vụ năm 2026\n"
+    "PHẦN THỨ NHẤT\nKẾT QUẢ THỰC HIỆN NHIỆM VỤ NĂM 2025\n1. Công tác quản lý\n"
+    "Trong năm, Sở đã tham mưu triển khai 18 nhiệm vụ khoa học và công nghệ cấp tỉnh, đạt 100% kế hoạch.\n"
+    "2. Hỗ trợ doanh nghiệp\nHỗ trợ 6 doanh nghiệp đổi mới công nghệ, phấn đấu vượt kế hoạch.\n"
+    "PHẦN THỨ HAI\nPHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2026\n1. Chỉ tiêu chủ yếu\n"
+    "- Năm 2025, đã cấp giấy chứng nhận cho 03 doanh nghiệp KH&CN. Phấn đấu năm 2026 có thêm 02 doanh "
+    "nghiệp KH&CN.\n- Toàn tỉnh hiện có 21 tổ chức khoa học và công nghệ.\n"
+    "- Tỷ lệ giải ngân vốn đầu tư công đến 30/11/2025 đạt 76%.\n"
+    "- Triển khai 20 nhiệm vụ khoa học và công nghệ cấp tỉnh.\n"
+)
+
+
+def test_report_and_plan_results_are_past_and_plan_figures_are_targets(catalog) -> None:
+    context = PlanContext(period_start=2026, period_end=2026, issue_year=2025)
+    result = extract(normalize_text(_REPORT_AND_PLAN), catalog, context)
+    found = [(t.indicator, t.value_min, t.baseline_value, t.baseline_year) for t in result.targets]
+    assert found == [("st_enterprises", 2, 3, 2025), ("st_tasks", 20, None, None)]
+    decided = {d.text: (d.kind, d.reason) for d in result.decisions}
+    assert decided["18"] == ("past_result", "report_section")
+    assert decided["6"] == ("past_result", "report_section")
+    assert decided["03"][0] == "past_result" and decided["21"][0] == "past_result"
+    assert decided["76%"][0] == "past_result"
+
+
+# --------------------------------------------------------------------------- class 4: numbers in other forms
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Phấn đấu có mười lăm doanh nghiệp khoa học và công nghệ",
+            ("st_enterprises", "eq", 15, 15, "doanh nghiệp"),
+        ),
+        ("Triển khai ba mươi nhiệm vụ khoa học và công nghệ", ("st_tasks", "eq", 30, 30, "nhiệm vụ")),
+        (
+            "Tỷ lệ doanh nghiệp có hoạt động đổi mới sáng tạo không thấp hơn 20%",
+            ("innovating_enterprise_share_pct", "ge", 20, 20, "%"),
+        ),
+        ("Số đơn đăng ký sáng chế không ít hơn 30 đơn", ("patent_applications", "ge", 30, 30, "đơn")),
+        ("Rút ngắn thời gian thẩm định hồ sơ xuống tối đa 15 ngày", ("other", "le", 15, 15, "ngày")),
+        (
+            "Hằng năm hỗ trợ từ 2 đến 4 doanh nghiệp đổi mới công nghệ",
+            ("enterprises_tech_supported", "range", 2, 4, "doanh nghiệp"),
+        ),
+        ("Chỉ số PII của tỉnh nằm trong nhóm 20/34 tỉnh, thành phố", ("pii_rank", "le", 20, 20, "hạng")),
+        (
+            "Thuộc nhóm 10 địa phương dẫn đầu cả nước về Chỉ số đổi mới sáng tạo cấp tỉnh",
+            ("pii_rank", "le", 10, 10, "hạng"),
+        ),
+        ("Chỉ số PII của tỉnh thuộc top 15 cả nước", ("pii_rank", "le", 15, 15, "hạng")),
+        ("Phấn đấu một phần tư số xã có mô hình ứng dụng khoa học", (None, "eq", 25, 25, "%")),
+    ],
+)
+def test_numbers_in_words_bounds_and_ranks(sentence: str, expected: tuple, catalog) -> None:
+    records = targets("II. MỤC TIÊU\n1. " + sentence + ".", catalog)
+    assert len(records) == 1, records
+    got = summary(records)[0]
+    assert got[1:] == expected[1:] and (expected[0] is None or got[0] == expected[0]), got
+
+
+def test_multiples_in_words_and_increases_against_a_year(catalog) -> None:
+    (double,) = targets(
+        "II. MỤC TIÊU\n1. Số doanh nghiệp khởi nghiệp đổi mới sáng tạo tăng gấp đôi so với năm 2025.", catalog
+    )
+    assert (double["target_type"], double["value_min"], double["unit"], double["baseline_year"]) == (
+        "multiply_by",
+        2,
+        "lần",
+        2025,
+    )
+    assert double["signals"]["number_form"] == "multiple"
+    (rise,) = targets("II. MỤC TIÊU\n1. Giá trị giao dịch công nghệ tăng 30% so với năm 2020.", catalog)
+    assert (
+        rise["indicator"],
+        rise["target_type"],
+        rise["value_min"],
+        rise["unit"],
+        rise["baseline_year"],
+    ) == (
+        "tech_market_value",
+        "increase_by",
+        30,
+        "%",
+        2020,
+    )

@@ -44,6 +44,8 @@ def not_a_quantity(line: str, mention: Mention, marker_end: int) -> tuple[str, s
     after = line[mention.end : mention.end + 12]
     if mention.start < marker_end:
         return "list_number", "list_marker"
+    if before[-1:].isalpha():
+        return "code", "glued_before"  # "QH15", "CO2", "Covid19": part of a code or a name
     if re.search(r"[\d/.\-–]$", before.rstrip(" ")) and not re.search(r"(?:%|\s)[-–]\s*$", before):
         if re.search(r"[\d/]\s*$", before) or re.search(r"\d[-–.]$", before):
             return "date", "after_digits"  # "28/12/2022", "2021-2025" (second half), "1.2.3"
@@ -150,6 +152,9 @@ def past_reason(
     forward = [m.end() for m in FORWARD.finditer(sentence_prefix)]
     if past_year is not None and forward and max(forward) > past_at:
         past_year = None
+    dated = _past_date(clause_prefix, context)
+    if dated is not None:
+        return f"past_date:{dated}", dated
     cue = PAST.search(clause_prefix)
     tense = None if cue or in_goal_section else _PAST_TENSE.search(clause_prefix)
     word = cue or tense
@@ -158,6 +163,22 @@ def past_reason(
     if past_year is not None:
         return f"past_year:{past_year}", past_year
     return None, None
+
+
+_DATE = re.compile(
+    r"\b(?:\d{1,2}/)?\d{1,2}/(?P<year>(?:19|20)\d{2})\b|\bthang \d{1,2} nam (?P<year2>(?:19|20)\d{2})\b"
+)
+
+
+def _past_date(clause_prefix: str, context: PlanContext) -> int | None:
+    """ "tỷ lệ giải ngân đến 15/12/2025 đạt 88%": a figure as at a date before the plan is a result."""
+    if context.start_year is None:
+        return None
+    found = None
+    for match in _DATE.finditer(clause_prefix[-80:]):
+        year = int(match.group("year") or match.group("year2"))
+        found = year if year < context.start_year else None
+    return found
 
 
 _MONEY_UNITS = {"tỷ đồng", "triệu đồng", "nghìn đồng", "đồng"}

@@ -72,7 +72,8 @@ def part_heading(line: str, context: PlanContext) -> str | None:
         return None
     folded = fold_phrase(bare)
     names_report = bool(REPORT_HEADING.search(folded))
-    names_plan = bool(FORWARD_HEADING.search(folded) or _PLAN_PART.search(folded))
+    tasks_ahead = _TASKS_OF_YEAR.search(folded) and not _reports_on_past(folded, context)
+    names_plan = bool(FORWARD_HEADING.search(folded) or _PLAN_PART.search(folded) or tasks_ahead)
     if names_report and names_plan:
         return None  # "kết quả năm 2024 và phương hướng năm 2025": a title naming both parts
     if names_plan:
@@ -82,7 +83,8 @@ def part_heading(line: str, context: PlanContext) -> str | None:
     return None
 
 
-_PLAN_PART = re.compile(r"\b(?:ke hoach|nhiem vu nam|phuong huong)\b")
+_PLAN_PART = re.compile(r"\b(?:ke hoach|phuong huong)\b")
+_TASKS_OF_YEAR = re.compile(r"\bnhiem vu\b[^.]{0,40}\b(?:19|20)\d{2}\b")
 
 
 def lead_in_year(line: str, context: PlanContext) -> int | None:
