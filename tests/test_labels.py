@@ -18,9 +18,60 @@ BOUNDS = {"eq", "ge", "gt", "le", "lt", "range", "approx"}
 LEVELS = {"party_central", "national", "ministry", "province", "party_province"}
 
 
+def _docx_text(path: Path) -> str:
+    """Paragraphs and table cells, each on its own line in document order; a merged cell once."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(path))
+    lines: list[str] = []
+    for element in document.element.body.iterchildren():
+        if element.tag.endswith("}p"):
+            lines.append(Paragraph(element, document).text)
+        elif element.tag.endswith("}tbl"):
+            seen: set = set()
+            for row in Table(element, document).rows:
+                for cell in row.cells:
+                    if cell._tc not in seen:
+                        seen.add(cell._tc)
+                        lines.append(cell.text)
+    return "\n".join(lines)
+
+
+def _html_text(raw: str) -> str:
+    """Visible text: tags stripped, entities unescaped, script/style/head dropped."""
+    from html.parser import HTMLParser
+
+    class Visible(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.hidden = 0
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            self.hidden += tag in ("script", "style", "head")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.hidden -= tag in ("script", "style", "head") and self.hidden > 0
+
+        def handle_data(self, data: str) -> None:
+            if not self.hidden:
+                self.parts.append(data)
+
+    parser = Visible()
+    parser.feed(raw)
+    parser.close()
+    return "".join(parser.parts)
+
+
 def plan_text(label_file: Path, label: dict) -> str:
     path = label_file.parent / label["file"]
-    return (path if path.exists() else PLANS / label["file"]).read_bytes().decode("utf-8-sig")
+    path = path if path.exists() else PLANS / label["file"]
+    if path.suffix == ".docx":
+        return _docx_text(path)
+    text = path.read_bytes().decode("utf-8-sig")
+    return _html_text(text) if path.suffix in (".html", ".htm") else text
 
 
 @pytest.fixture(scope="module")
