@@ -16,7 +16,9 @@ from plotly.offline import get_plotlyjs
 from dashboards.data import load_marts
 from dashboards.pages import render_site
 
-GEO_ASSET = Path(__file__).parent / "assets" / "asia_50m.json"
+ASSETS = Path(__file__).parent / "assets"
+GEO_ASSET = ASSETS / "asia_50m.json"
+STATIC = ("site.css", "site.js")
 
 
 def geo_script() -> str:
@@ -31,13 +33,14 @@ def geo_script() -> str:
 def build_site(marts_dir: Path, out_dir: Path) -> list[Path]:
     """Write `out_dir/index.html`, the analysis pages and one page per province; returns the pages.
 
-    plotly.js (`plotly.min.js`) and the map's base layer (`geo-asia.js`) are written once beside
-    the pages, which load them by relative path: the folder works offline as it is.
+    plotly.js (`plotly.min.js`), the map's base layer (`geo-asia.js`), the style sheet and the
+    script are written once beside the pages, which load them by relative path; every chart's
+    data is in `data/<chart>.csv`. The folder works offline as it is.
     """
-    pages = render_site(load_marts(Path(marts_dir)))
-    files = {**pages, "plotly.min.js": get_plotlyjs(), "geo-asia.js": geo_script()}
-    swap_in(files, Path(out_dir))
-    return [Path(out_dir) / name for name in pages]
+    files = render_site(load_marts(Path(marts_dir)))
+    static = {name: (ASSETS / name).read_text(encoding="utf-8") for name in STATIC}
+    swap_in({**files, **static, "plotly.min.js": get_plotlyjs(), "geo-asia.js": geo_script()}, Path(out_dir))
+    return [Path(out_dir) / name for name in files if name.endswith(".html")]
 
 
 def swap_in(files: dict[str, str], out_dir: Path) -> None:
@@ -50,7 +53,9 @@ def swap_in(files: dict[str, str], out_dir: Path) -> None:
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; the site is for a file share
         for name, content in files.items():
-            (staging / name).write_text(content, encoding="utf-8")
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
         if out_dir.exists():
             os.replace(out_dir, old / out_dir.name)
         try:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import polars as pl
 
+from dashboards.text import vi_key
+
 S, INT, F, B, D = pl.String, pl.Int64, pl.Float64, pl.Boolean, pl.Date
 
 # province_key is the code qualified by its scheme ("24" before July 2025, "24/2025" after): codes were
@@ -49,6 +51,8 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "quote": S,
         "section": S,
         "is_newest": B,
+        "target_text_vi": S,
+        "review_status": S,
     },
     "mart_indicator_comparison": {
         **PROVINCE,
@@ -73,6 +77,8 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "money_min_bn_vnd": F,
         "money_max_bn_vnd": F,
         "quote": S,
+        "target_text_vi": S,
+        "review_status": S,
     },
     "mart_policy_alignment": {
         **PROVINCE,
@@ -148,6 +154,8 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "quote": S,
         "section": S,
         "confidence": F,
+        "target_text_vi": S,
+        "review_status": S,
     },
     "fct_citation": {
         **PROVINCE,
@@ -164,7 +172,21 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
     "dim_province_2025": {"province_code": S, "province_name": S, "latitude": F, "longitude": F},
     "dim_indicator": {"indicator_code": S, "name_vi": S, "name_en": S, "unit": S, "pillar": S},
     "mart_rejected_documents": {"file_name": S, "reason_code": S, "reason": S},
+    "dim_national_target": {
+        "indicator_code": S,
+        "target_type": S,
+        "unit": S,
+        "target_year": INT,
+        "bound": S,
+        "value_min": F,
+        "value_max": F,
+        "source_doc": S,
+        "issue_date": S,
+        "national_text_vi": S,
+    },
 }
+# The national targets are a dbt seed; until a mart exports them, the seed file itself is read.
+NATIONAL_SEED = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "national_targets.csv"
 
 
 @dataclass(frozen=True)
@@ -183,6 +205,7 @@ class Marts:
     provinces_2025: pl.DataFrame
     indicators: pl.DataFrame
     rejected: pl.DataFrame
+    national: pl.DataFrame
     built_at: dt.datetime
 
 
@@ -190,7 +213,12 @@ def read_mart(marts_dir: Path, name: str) -> pl.DataFrame:
     """One mart with at least the expected columns; an empty frame if the file is missing."""
     columns = COLUMNS[name]
     path = marts_dir / f"{name}.parquet"
-    frame = pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=columns)
+    if path.exists():
+        frame = pl.read_parquet(path)
+    elif name == "dim_national_target" and NATIONAL_SEED.exists():
+        frame = read_national_seed(NATIONAL_SEED)
+    else:
+        frame = pl.DataFrame(schema=columns)
     missing = [pl.lit(None, dtype=dtype).alias(col) for col, dtype in columns.items() if col not in frame]
     frame = frame.with_columns(missing)
     if "province_key" in columns:
@@ -211,12 +239,24 @@ FIELDS = {
     "provinces_2025": "dim_province_2025",
     "indicators": "dim_indicator",
     "rejected": "mart_rejected_documents",
+    "national": "dim_national_target",
 }
 
 
+def read_national_seed(path: Path) -> pl.DataFrame:
+    """The seed of national targets, typed as the mart would be (codes as text)."""
+    return pl.read_csv(path, infer_schema_length=0).with_columns(
+        pl.col("target_year").cast(pl.Int64),
+        pl.col("value_min").cast(pl.Float64),
+        pl.col("value_max").cast(pl.Float64),
+    )
+
+
 def load_marts(marts_dir: Path, built_at: dt.datetime | None = None) -> Marts:
+    """Every mart the pages read, with the national targets newest document first."""
     frames = {field: read_mart(marts_dir, name) for field, name in FIELDS.items()}
-    return Marts(**frames, built_at=built_at or dt.datetime.now().astimezone())
+    frames["national"] = frames["national"].sort("issue_date", descending=True, nulls_last=True)
+    return Marts(**frames, built_at=built_at or dt.datetime.now(dt.UTC))
 
 
 def province_label(key: str, name: str | None) -> str:
@@ -231,13 +271,30 @@ def plan_provinces(marts: Marts) -> list[tuple[str, str]]:
     pairs = pl.concat([f.select("province_key", "province_name") for f in frames])
     pairs = pairs.drop_nulls("province_key").unique("province_key", keep="first", maintain_order=True)
     labelled = [(key, province_label(key, name)) for key, name in pairs.iter_rows()]
-    return sorted(labelled, key=lambda row: (row[1], row[0]))
+    return sorted(labelled, key=lambda row: (vi_key(row[1]), row[0]))
 
 
 def page_name(key: str) -> str:
     """province-33.html, province-80-2025.html: one page per province key."""
     safe = "".join(c if c.isalnum() else "-" for c in key)
     return f"province-{safe}.html"
+
+
+def has_column(frame: pl.DataFrame, name: str) -> bool:
+    """True when the mart carries the column with at least one value (not only our null filler)."""
+    return name in frame.columns and frame[name].null_count() < frame.height
+
+
+def national_for(
+    marts: Marts, indicator: str | None, target_type: str | None, unit: str | None
+) -> list[dict]:
+    """National targets for an indicator of the same type and unit, one per year (newest document)."""
+    rows = marts.national.filter(
+        (pl.col("indicator_code") == indicator)
+        & (pl.col("target_type") == (target_type or "level"))
+        & (pl.col("unit") == unit)
+    )
+    return rows.unique("target_year", keep="first", maintain_order=True).sort("target_year").to_dicts()
 
 
 def matrix_cells(marts: Marts) -> pl.DataFrame:

@@ -296,6 +296,7 @@ def test_sparse_or_missing_marts_still_build(tmp_path: Path) -> None:
         written = build_site(marts, out)
         assert {p.name for p in written} == {
             "index.html",
+            "benchmark.html",
             "spending.html",
             "ip-enterprises.html",
             "alignment.html",
