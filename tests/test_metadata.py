@@ -528,3 +528,33 @@ def test_any_provincial_department_is_a_department_issuer(block: str, issuer: st
     )
     meta = extract_metadata(text, gazetteer)
     assert (meta.issuer, meta.issuer_level, meta.province_code) == (issuer, "department", "95")
+
+
+HEADER_AS_TABLE = {
+    "pipe": (
+        "| ỦY BAN NHÂN DÂN TỈNH LONG AN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc |\n|---|---|\n"
+        "| Số: 88/KH-UBND | Long An, ngày 12 tháng 3 năm 2024 |\n\n"
+    ),
+    "tabs": (
+        "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH LONG AN\tĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 88/KH-UBND\tLong An, ngày 12 tháng 3 năm 2024\n"
+    ),
+    "motto_between": (
+        "ỦY BAN NHÂN DÂN\nĐộc lập - Tự do - Hạnh phúc\nTỈNH LONG AN\nSố: 88/KH-UBND\nLong An, ngày 12 tháng 3 năm 2024\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", sorted(HEADER_AS_TABLE))
+def test_header_laid_out_as_a_table(layout: str, gazetteer) -> None:
+    text = normalize_text(
+        HEADER_AS_TABLE[layout]
+        + "KẾ HOẠCH\nPhát triển khoa học và công nghệ năm 2024\nCăn cứ Luật Khoa học và Công nghệ.\n"
+    )
+    meta = extract_metadata(text, gazetteer)
+    assert (meta.doc_number, meta.issue_date, meta.doc_type) == ("88/KH-UBND", "2024-03-12", "Kế hoạch")
+    assert (meta.province_code, meta.issuer, meta.title) == (
+        "80",
+        "UBND tỉnh",
+        "Phát triển khoa học và công nghệ năm 2024",
+    )

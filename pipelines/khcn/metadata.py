@@ -143,7 +143,20 @@ def _clean_markup(line: str) -> str:
 
 
 def _header_lines(text: str) -> list[str]:
-    return text.split("\n")[:HEADER_LINES]
+    """The first lines, with a header laid out as a table read cell by cell.
+
+    Word and web copies put the two-column header in a table ("| Số: 12/KH-UBND | Long An,
+    ngày … |", or cells joined by tabs); each cell is a header line of its own.
+    """
+    lines: list[str] = []
+    for line in text.split("\n", HEADER_LINES)[:HEADER_LINES]:
+        if line.lstrip().startswith("|") or "\t" in line:
+            lines += [
+                c.strip() for c in re.split(r"[\t|]", line) if c.strip() and not re.fullmatch(r"[-:=\s]+", c)
+            ]
+        else:
+            lines.append(line)
+    return lines
 
 
 def read_doc_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
@@ -325,6 +338,9 @@ def read_signer(text: str) -> str | None:
     return signer
 
 
+_MOTTO = re.compile(r"\W*doc lap\W+tu do\W+hanh phuc\W*")
+
+
 def _agency_block(text: str) -> list[str]:
     """The capitalised issuing-body lines at the very top ("ỦY BAN NHÂN DÂN / TỈNH HẢI DƯƠNG").
 
@@ -336,6 +352,8 @@ def _agency_block(text: str) -> list[str]:
         cleaned = _clean_markup(line)
         if _NUMBER_LINE.match(line) or _PLACE_DATE.search(cleaned) or _TITLE_HEAD.match(line):
             break
+        if _MOTTO.fullmatch(fold_diacritics(cleaned)):
+            continue  # "Độc lập - Tự do - Hạnh phúc", the other column of the header
         if cleaned and not _is_upper_text(cleaned) and not re.fullmatch(r"[-=_.\s|]+", cleaned):
             break
         block.append(cleaned)
