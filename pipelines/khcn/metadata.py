@@ -19,6 +19,7 @@ from datetime import date
 from typing import TypeVar
 
 from pipelines.khcn.gazetteer import Gazetteer
+from pipelines.khcn.issuers import Issuer, read_issuer_from
 from pipelines.khcn.periods import read_goal_horizon, read_horizon, read_period
 from pipelines.khcn.text import fold_diacritics
 
@@ -95,19 +96,6 @@ _APPENDIX_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _APPENDIX_PRESENT = re.compile(r"^[#*_\s]*PHỤ LỤC\b|^\|.*\|\s*$|\t.*\t", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class Issuer:
-    name: str
-    level: str  # province | department | party
-
-
-ISSUER_UBND = Issuer("UBND tỉnh", "province")
-ISSUER_HDND = Issuer("HĐND tỉnh", "province")
-ISSUER_PARTY = Issuer("Tỉnh ủy", "party")
-ISSUER_PARTY_COMMITTEE = Issuer("Đảng ủy", "party")  # a Đảng ủy below the Tỉnh ủy ("-NQ/ĐU")
-ISSUER_DOST = Issuer("Sở Khoa học và Công nghệ", "department")
 
 
 @dataclass
@@ -361,78 +349,8 @@ def _agency_block(text: str) -> list[str]:
 
 
 def read_issuer(text: str, issuer_code: str | None) -> Issuer | None:
-    """Who issues the plan: header block, then number code, then body and signature.
-
-    A centrally governed city's bodies are "UBND thành phố", "HĐND thành phố", "Thành ủy".
-    """
-    issuer = _read_issuer(text, issuer_code)
-    block = fold_diacritics(" ".join(_agency_block(text)))
-    if issuer is not None and re.search(r"\bthanh pho\b|\bthanh uy\b", block) and "tinh" not in block.split():
-        city = {"UBND tỉnh": "UBND thành phố", "HĐND tỉnh": "HĐND thành phố", "Tỉnh ủy": "Thành ủy"}
-        return Issuer(city.get(issuer.name, issuer.name), issuer.level)
-    return issuer
-
-
-_DEPARTMENT = re.compile(
-    r"(?:^|\s)SỞ\s+(?P<field>[^\W\d][^,;:()]*?)(?:\s+(?:TỈNH|THÀNH PHỐ|TP\.?)\s.*|\s*-{2,}.*|\s+CỘNG HÒA\b.*)?$"
-)
-
-
-def _department(block: list[str]) -> Issuer | None:
-    """Another provincial department ("SỞ TÀI CHÍNH" → "Sở Tài chính"), level department.
-
-    Official names capitalise the first word of each field they join ("Sở Kế hoạch và Đầu tư",
-    "Sở Lao động - Thương binh và Xã hội").
-    """
-    for line in block:
-        match = _DEPARTMENT.search(line)
-        if not match or not _is_upper_text(match.group("field")):
-            continue
-        words = match.group("field").lower().split()
-        named = [w.capitalize() if i == 0 or words[i - 1] in {"và", "-"} else w for i, w in enumerate(words)]
-        return Issuer("Sở " + " ".join(named), "department")
-    return None
-
-
-def _read_issuer(text: str, issuer_code: str | None) -> Issuer | None:
-    header = fold_diacritics(" ".join(_agency_block(text)))
-    if "so khoa hoc va cong nghe" in header:
-        return ISSUER_DOST
-    if re.search(r"\bdang uy\b", header):
-        return ISSUER_PARTY_COMMITTEE
-    # the provincial Party committee: "TỈNH ỦY", "BAN THƯỜNG VỤ TỈNH ỦY", "BAN CHẤP HÀNH ĐẢNG BỘ TỈNH"
-    if re.search(r"\b(?:tinh|thanh) uy\b|\bban thuong vu\b|\bdang bo (?:tinh|thanh pho)\b", header):
-        return ISSUER_PARTY
-    if "hoi dong nhan dan" in header:
-        return ISSUER_HDND
-    department = _department(_agency_block(text))
-    if department is not None:
-        return department
-    if "uy ban nhan dan" in header:
-        return ISSUER_UBND
-    if issuer_code:
-        code = fold_diacritics(issuer_code).upper()
-        if code in {"UBND", "UB"}:
-            return ISSUER_UBND
-        if code in {"TU", "TUTW", "BTV", "BCH"}:
-            return ISSUER_PARTY
-        if code == "DU":
-            return ISSUER_PARTY_COMMITTEE
-        if code == "HDND":
-            return ISSUER_HDND
-        if code in {"KHCN", "SKHCN", "SKH&CN", "KH&CN", "SKHVCN"}:
-            return ISSUER_DOST
-    body = fold_diacritics(text[:6000])
-    if re.search(r"(?:uy ban nhan dan|ubnd) (?:tinh|thanh pho)(?: [a-z]+){0,3} ban hanh", body):
-        return ISSUER_UBND
-    if re.search(r"so khoa hoc va cong nghe[^.]{0,80}(?:xay dung|ban hanh)", body):
-        return ISSUER_DOST
-    tail = fold_diacritics(text[-1500:])
-    if "tm. uy ban nhan dan" in tail or "tm. ubnd" in tail:
-        return ISSUER_UBND
-    if re.search(r"t/?m\.? (?:ban thuong vu|ban chap hanh|tinh uy|thanh uy)", tail):
-        return ISSUER_PARTY
-    return None
+    """Who issues the plan: header block, then number code, then body and signature (see `issuers`)."""
+    return read_issuer_from(text, issuer_code, _agency_block(text))
 
 
 def read_province(
