@@ -407,3 +407,133 @@ def test_multiples_in_words_and_increases_against_a_year(catalog) -> None:
         "%",
         2020,
     )
+
+
+# --------------------------------------------------------------------------- explain and eval reasons
+
+
+def test_explain_lists_every_number_of_a_word_file_with_its_decision(
+    tmp_path, gazetteer, catalog, capsys
+) -> None:
+    import argparse
+
+    from pipelines.khcn.explain import add_explain_command
+
+    path = _docx_with_merged_header(tmp_path)
+    parser = argparse.ArgumentParser()
+    add_explain_command(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["explain", "--json", str(path)])
+    assert args.handler(args) == 0
+    import json
+
+    rows = json.loads(capsys.readouterr().out)["numbers"]
+    targets_found = [r for r in rows if r["decision"] == "target"]
+    assert [(r["number"], r["reason"], r["indicator"]) for r in targets_found] == [
+        ("30", "table_plan_column", "st_enterprises"),
+        ("45", "table_plan_column", "st_enterprises"),
+    ]
+    assert all(r["reason"] for r in rows)
+
+
+def test_eval_counts_misses_and_extras_by_reason(catalog) -> None:
+    from pipelines.khcn.evaluate import score_plan
+
+    text = normalize_text(
+        "II. MỤC TIÊU\n1. Năm 2024, toàn tỉnh hiện có 27 tổ chức khoa học và công nghệ.\n"
+        "2. Phấn đấu có 9 doanh nghiệp khoa học và công nghệ."
+    )
+    result = extract(text, catalog, PLAN)
+    labels = [
+        {"quote": "hiện có 27 tổ chức", "value_min": 27, "value_max": 27, "indicator": "st_organizations"}
+    ]
+    score = score_plan("plan.txt", text, labels, [t.as_dict() for t in result.targets], result.decisions)
+    assert [m["reason"] for m in score.misses] == ["past_result:past_cue"]
+    assert [e["reason"] for e in score.extras] == ["target:commitment_cue"]
+
+
+# --------------------------------------------------------------------------- linear time, record layout
+
+_SENTENCES = [
+    "Phấn đấu đến năm 2030 có 40 doanh nghiệp khoa học và công nghệ.",
+    "Năm 2024, toàn tỉnh hiện có 27 tổ chức khoa học và công nghệ.",
+    "Hằng năm triển khai ít nhất 12 nhiệm vụ khoa học và công nghệ cấp tỉnh.",
+    "Tỷ lệ doanh nghiệp có hoạt động đổi mới sáng tạo đạt trên 30% vào năm 2030.",
+    "Thực hiện Quyết định số 1131/QĐ-TTg ngày 12/10/2024 của Thủ tướng Chính phủ.",
+]
+
+
+def test_a_plan_on_one_long_line_gives_the_same_targets_as_with_line_breaks(catalog) -> None:
+    """A 100k-character single line must read like the same text with line breaks (no per-number rescans
+    of the whole line: the stages look at bounded windows, so this runs in linear time)."""
+    repeats = 100_000 // len(" ".join(_SENTENCES)) + 1
+    broken = "\n".join(_SENTENCES * repeats)
+    one_line = " ".join(_SENTENCES * repeats)
+    assert len(one_line) > 100_000
+    context = PlanContext(2026, 2030, 2025)
+
+    def read(text: str) -> list[tuple]:
+        return [
+            (t.indicator, t.value_min, t.bound, t.target_year)
+            for t in extract(text, catalog, context).targets
+        ]
+
+    by_line = read(broken)
+    assert len(by_line) == 3 * repeats
+    assert read(one_line) == by_line
+
+
+_LAYOUT = {
+    "indicator",
+    "label",
+    "target_type",
+    "bound",
+    "value_min",
+    "value_max",
+    "unit",
+    "target_year",
+    "baseline_value",
+    "baseline_year",
+    "components",
+    "qualitative",
+    "quote",
+    "char_start",
+    "char_end",
+    "section",
+    "confidence",
+    "source",
+}
+_SIGNALS = {
+    "segment",
+    "indicator_matched",
+    "indicator_source",
+    "commitment_cue",
+    "action_cue",
+    "goal_section",
+    "year_source",
+    "unit_source",
+    "table_row",
+    "number_form",
+    "number_words",
+    "past_cue_nearby",
+    "baseline_found",
+}
+
+
+def test_records_keep_every_field_and_gain_a_reason_and_signals(catalog) -> None:
+    text = (
+        "II. MỤC TIÊU\n1. Phấn đấu có mười hai doanh nghiệp khoa học và công nghệ.\n"
+        "| STT | Chỉ tiêu | ĐVT | Năm 2024 | Năm 2030 |\n|---|---|---|---|---|\n"
+        "| 1 | Số đơn đăng ký sáng chế | Đơn | 10 | 25 |\n"
+    )
+    prose, table = targets(text, catalog)
+    for record in (prose, table):
+        assert _LAYOUT | {"decision_reason", "signals"} <= set(record)
+        assert _SIGNALS <= set(record["signals"])
+        assert 0 <= record["confidence"] <= 1
+    assert prose["decision_reason"] == "commitment_cue"
+    assert prose["signals"]["number_words"] is True and prose["signals"]["goal_section"] is True
+    assert (table["decision_reason"], table["signals"]["table_row"], table["signals"]["year_source"]) == (
+        "table_plan_column",
+        True,
+        "table_header",
+    )

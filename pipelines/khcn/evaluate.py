@@ -69,6 +69,16 @@ class Score:
     def recall(self) -> float:
         return self.matched / self.expected if self.expected else 1.0
 
+    def reasons(self) -> dict[str, dict[str, int]]:
+        """Misses and extras counted by the extractor's reason: where to look first."""
+        counts: dict[str, dict[str, int]] = {"misses": {}, "extras": {}}
+        for plan in self.plans:
+            for kind, rows in (("misses", plan.misses), ("extras", plan.extras)):
+                for row in rows:
+                    reason = row.get("reason") or "not_explained"
+                    counts[kind][reason] = counts[kind].get(reason, 0) + 1
+        return {k: dict(sorted(v.items(), key=lambda item: (-item[1], item[0]))) for k, v in counts.items()}
+
     def attribute_accuracy(self) -> dict[str, float]:
         if not self.matched:
             return {a: 1.0 for a in ATTRIBUTES}
@@ -82,6 +92,7 @@ class Score:
             "precision": round(self.precision, 4),
             "recall": round(self.recall, 4),
             "attribute_accuracy": {k: round(v, 4) for k, v in self.attribute_accuracy().items()},
+            "reasons": self.reasons(),
             "plans": [p.__dict__ for p in self.plans],
         }
 
@@ -116,8 +127,34 @@ def _same_attribute(name: str, expected, actual) -> bool:
     return expected == actual
 
 
-def score_plan(file: str, text: str, expected: list[dict], extracted: list[dict]) -> PlanScore:
-    """Greedy one-to-one matching on overlapping quotes and equal values."""
+def _field(decision, name: str):
+    return decision.get(name) if isinstance(decision, dict) else getattr(decision, name, None)
+
+
+def miss_reason(span: tuple[int, int] | None, value, decisions: list | None) -> str:
+    """Why a labelled target was not extracted: the decision on its number inside the labelled quote
+    ("past_result:report_section", "no_unit:bare_number" …), or where reading it failed."""
+    if decisions is None:
+        return "not_explained"
+    if span is None:
+        return "quote_not_found"
+    inside = [d for d in decisions if _field(d, "char_start") < span[1] and span[0] < _field(d, "char_end")]
+    if not inside:
+        return "no_number_read"
+    same = [d for d in inside if value is not None and _same_value(value, _field(d, "value_min"))]
+    if not same:
+        return "value_not_read"
+    decision = next((d for d in same if _field(d, "kind") != "target"), same[0])
+    if _field(decision, "kind") == "target":
+        return "target_elsewhere"
+    return f"{_field(decision, 'kind')}:{_field(decision, 'reason').split(':')[0]}"
+
+
+def score_plan(
+    file: str, text: str, expected: list[dict], extracted: list[dict], decisions: list | None = None
+) -> PlanScore:
+    """Greedy one-to-one matching on overlapping quotes and equal values; misses and extras carry a
+    `reason` (the extractor's decision on that number) when `decisions` are given."""
     result = PlanScore(file=file, expected=len(expected), extracted=len(extracted), matched=0)
     unmatched = list(range(len(extracted)))
     for label in expected:
@@ -134,9 +171,9 @@ def score_plan(file: str, text: str, expected: list[dict], extracted: list[dict]
                 best = index
                 break
         if best is None:
-            result.misses.append(
-                {k: label.get(k) for k in ("indicator", "value_min", "value_max", "unit", "quote")}
-            )
+            miss = {k: label.get(k) for k in ("indicator", "value_min", "value_max", "unit", "quote")}
+            miss["reason"] = miss_reason(span, label.get("value_min"), decisions)
+            result.misses.append(miss)
             continue
         unmatched.remove(best)
         result.matched += 1
@@ -155,9 +192,9 @@ def score_plan(file: str, text: str, expected: list[dict], extracted: list[dict]
                 )
     for index in unmatched:
         candidate = extracted[index]
-        result.extras.append(
-            {k: candidate.get(k) for k in ("indicator", "value_min", "value_max", "unit", "quote")}
-        )
+        extra = {k: candidate.get(k) for k in ("indicator", "value_min", "value_max", "unit", "quote")}
+        extra["reason"] = f"target:{candidate.get('decision_reason') or 'unknown'}"
+        result.extras.append(extra)
     return result
 
 
@@ -172,8 +209,9 @@ def evaluate(
         plan = next((p for p in candidates if p.exists()), None)
         if plan is None:
             raise FileNotFoundError(f"{label_file}: plan file {labels['file']} not found")
-        text, targets = extract(plan)
-        plans.append(score_plan(labels["file"], text, labels.get("targets", []), targets))
+        text, targets, *decisions = extract(plan)
+        expected = labels.get("targets", [])
+        plans.append(score_plan(labels["file"], text, expected, targets, decisions[0] if decisions else None))
     return Score(plans)
 
 
@@ -185,16 +223,21 @@ def format_report(score: Score) -> str:
         "attribute accuracy (on matched targets):",
     ]
     lines += [f"  {name:<15} {value:.3f}" for name, value in score.attribute_accuracy().items()]
+    reasons = score.reasons()
+    for kind in ("misses", "extras"):
+        total = sum(reasons[kind].values())
+        lines.append(f"{kind} by reason ({total}):" + ("" if reasons[kind] else " none"))
+        lines += [f"  {count:>4}  {reason}" for reason, count in reasons[kind].items()]
     for plan in score.plans:
         if not (plan.misses or plan.extras or plan.attribute_diffs):
             continue
         lines.append(f"\n{plan.file}: {plan.matched}/{plan.expected} found, {len(plan.extras)} extra")
         lines += [
-            f"  MISS  {m['indicator']} {m['value_min']}..{m['value_max']} {m['unit']}  «{m['quote']}»"
+            f"  MISS  {m['indicator']} {m['value_min']}..{m['value_max']} {m['unit']}  [{m.get('reason')}]  «{m['quote']}»"
             for m in plan.misses
         ]
         lines += [
-            f"  EXTRA {e['indicator']} {e['value_min']}..{e['value_max']} {e['unit']}  «{e['quote']}»"
+            f"  EXTRA {e['indicator']} {e['value_min']}..{e['value_max']} {e['unit']}  [{e.get('reason')}]  «{e['quote']}»"
             for e in plan.extras
         ]
         lines += [

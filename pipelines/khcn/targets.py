@@ -28,6 +28,7 @@ __all__ = [
     "explain_document",
     "extract_targets",
     "section_context",
+    "targets_and_decisions",
     "targets_for_document",
 ]
 
@@ -48,6 +49,13 @@ def targets_for_document(document: dict, catalog: Catalog) -> list[dict]:
 def extract_targets(text: str, catalog: Catalog, context: PlanContext) -> list[Target]:
     """Every target in a normalised plan text, in document order."""
     return extract(text, catalog, context).targets
+
+
+def targets_and_decisions(document: dict, catalog: Catalog) -> tuple[list[dict], list[Decision]]:
+    """Target records as `targets_for_document` gives them, and a decision for every number read."""
+    found = explain_document(document, catalog)
+    records = [{"document_id": document["document_id"], **t.as_dict()} for t in found.targets]
+    return records, found.decisions
 
 
 def explain_document(document: dict, catalog: Catalog) -> Extraction:

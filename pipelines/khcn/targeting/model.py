@@ -87,6 +87,9 @@ class Decision:
     reason: str
     indicator: str | None = None
     section: str | None = None
+    value_min: float | None = None
+    value_max: float | None = None
+    target: Target | None = None  # the record, when the decision is `target`
 
 
 @dataclass

@@ -102,6 +102,18 @@ def prose_targets(
             found = qualitative(text, start, end, offset, section, catalog, context, where)
             if found:
                 records.append(found)
+                decisions.append(
+                    Decision(
+                        found.char_start,
+                        found.char_end,
+                        found.quote[:40],
+                        "target",
+                        "qualitative_bound",
+                        found.indicator,
+                        section,
+                        target=found,
+                    )
+                )
     return records, decisions
 
 
@@ -116,6 +128,8 @@ def _decide(
         reason,
         indicator,
         line.section,
+        m.low,
+        m.high,
     )
     return None, decision
 
@@ -171,13 +185,16 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
         target.indicator, cues["commitment_cue"], target.target_year, line.where.in_goal, m.word
     )
     return target, Decision(
-        target.char_start,
-        target.char_end,
+        line.offset + m.start,
+        line.offset + m.end,
         text[m.start : m.end],
         "target",
         reason,
         target.indicator,
         line.section,
+        target.value_min,
+        target.value_max,
+        target,
     )
 
 

@@ -11,7 +11,7 @@ unit column the unit; group rows, empty, "-" and "x" cells have no value and giv
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.khcn.catalog import Catalog, fold_phrase
 from pipelines.khcn.numerals import parse_cell
@@ -158,6 +158,14 @@ def table_targets(
     return records, decisions
 
 
+@dataclass(frozen=True)
+class _Row:
+    line: str
+    offset: int
+    cells: list[str]
+    spans: list[tuple[int, int]]
+
+
 def _cell_target(
     line: str,
     offset: int,
@@ -172,23 +180,42 @@ def _cell_target(
     spans = cell_spans(line)
     span = spans[column.index] if column.index < len(spans) else (0, len(line))
     plan_cell = row[column.index]
-
-    def decision(kind: str, reason: str, indicator: str | None = None) -> Decision:
-        return Decision(
-            offset + span[0], offset + span[1], plan_cell, kind, reason, indicator, section_prefix
-        )
-
     change = re.match(r"^\s*(?P<verb>tăng|giảm)\s+(?:thêm\s+)?", plan_cell, re.IGNORECASE)
     value = parse_cell(plan_cell[change.end() :] if change else plan_cell)
+    kind, reason = "target", "table_plan_column"
     if value is None:
-        return None, decision("table_cell", "no_value" if plan_cell.strip(" -x") else "empty_cell")
-    if context.start_year is not None and column.year is not None and column.year < context.start_year:
-        return None, decision("past_result", "past_plan_column")
-    label = row[found.label]
-    unit = row[found.unit] if found.unit is not None and found.unit < len(row) else None
+        kind, reason = "table_cell", ("no_value" if plan_cell.strip(" -x") else "empty_cell")
+    elif context.start_year is not None and column.year is not None and column.year < context.start_year:
+        kind, reason = "past_result", "past_plan_column"
+    low, high = (value[0], value[1]) if value else (None, None)
+    decision = Decision(
+        offset + span[0], offset + span[1], plan_cell, kind, reason, None, section_prefix, low, high
+    )
+    if kind != "target":
+        return None, decision
+    target = _record(
+        _Row(line, offset, row, spans), column, found, catalog, context, section_prefix, change, value
+    )
+    return target, replace(decision, indicator=target.indicator, section=target.section, target=target)
+
+
+def _record(
+    row: _Row,
+    column: Column,
+    found: Layout,
+    catalog: Catalog,
+    context: PlanContext,
+    section_prefix: str,
+    change: re.Match[str] | None,
+    value: tuple[float, float, str],
+) -> Target:
+    """The target of one plan cell: label, unit and baseline from their columns, quote of the row."""
+    cells, spans, plan_cell = row.cells, row.spans, row.cells[column.index]
+    label = cells[found.label]
+    unit = cells[found.unit] if found.unit is not None and found.unit < len(cells) else None
     unit, cumulative = _clean_unit(unit, label, plan_cell)
     indicator = catalog.match(f"{label} {unit or ''}")
-    baseline = _baseline(row, found)
+    baseline = _baseline(cells, found)
     low, high, cell_bound = value
     target_type = "level"
     if change:  # "Tăng 10%": a change against the actual column, not a level
@@ -196,10 +223,11 @@ def _cell_target(
         unit = "%" if "%" in plan_cell else unit
         if change.group("verb").lower() == "giảm":
             low, high = -high, -low
-    quote_end = spans[-1][1] if len(found.plans) == 1 and spans else span[1]
+    own = spans[column.index] if column.index < len(spans) else (0, len(row.line))
     quote_start = spans[0][0] if spans else 0
-    stt = row[found.stt] if found.stt is not None and found.stt < len(row) else None
-    target = Target(
+    quote_end = spans[-1][1] if len(found.plans) == 1 and spans else own[1]
+    stt = cells[found.stt] if found.stt is not None and found.stt < len(cells) else None
+    return Target(
         indicator=indicator,
         label=label,
         target_type=target_type,
@@ -212,17 +240,14 @@ def _cell_target(
         baseline_year=found.actual.year if baseline is not None and found.actual else None,
         components=None,
         qualitative=False,
-        quote=line[quote_start:quote_end],
-        char_start=offset + quote_start,
-        char_end=offset + quote_end,
+        quote=row.line[quote_start:quote_end],
+        char_start=row.offset + quote_start,
+        char_end=row.offset + quote_end,
         section=f"{section_prefix}.{stt}" if stt else section_prefix,
         confidence=0.9,
         source="table",
         decision_reason="table_plan_column",
         signals=_signals(indicator, column, baseline, cumulative, found),
-    )
-    return target, Decision(
-        target.char_start, target.char_end, plan_cell, "target", "table_plan_column", indicator
     )
 
 
