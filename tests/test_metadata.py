@@ -335,6 +335,21 @@ def test_party_number_without_header_body_gives_the_issuer(gazetteer) -> None:
         ("Sơ kết 3 năm thực hiện Nghị quyết số 05-NQ/TU và kế hoạch năm 2026", 2025, (2026, 2026), None),
         ("Kết quả hoạt động khoa học và công nghệ năm 2024", 2024, (2024, 2024), None),
         ("Tổng kết giai đoạn 2021 - 2025; nhiệm vụ giai đoạn 2026 - 2030", 2025, (2026, 2030), None),
+        # an annual plan of a longer programme: its own year, before or after the programme's name
+        (
+            "Năm 2024 thực hiện Chương trình phát triển tài sản trí tuệ giai đoạn 2021 - 2030",
+            2024,
+            (2024, 2024),
+            None,
+        ),
+        (
+            "Triển khai thực hiện Đề án khởi nghiệp giai đoạn 2021 - 2025 trong năm 2023",
+            2023,
+            (2023, 2023),
+            None,
+        ),
+        # … but a plan that implements a programme over its period takes that period
+        ("Thực hiện Chương trình phát triển tài sản trí tuệ giai đoạn 2025 - 2030", 2025, (2025, 2030), None),
     ],
 )
 def test_period_and_horizon_from_title(
@@ -558,3 +573,17 @@ def test_header_laid_out_as_a_table(layout: str, gazetteer) -> None:
         "UBND tỉnh",
         "Phát triển khoa học và công nghệ năm 2024",
     )
+
+
+def test_action_plan_type_as_printed(gazetteer) -> None:
+    text = normalize_text(
+        "ỦY BAN NHÂN DÂN\nTỈNH CÀ MAU\nSố: 19/KH-UBND\nCà Mau, ngày 02 tháng 02 năm 2024\n"
+        "KẾ HOẠCH HÀNH ĐỘNG\nThực hiện Chiến lược phát triển khoa học, công nghệ và đổi mới sáng tạo đến năm 2030\n"
+        "Căn cứ Quyết định số 569/QĐ-TTg.\n"
+    )
+    meta = extract_metadata(text, gazetteer)
+    assert meta.doc_type == "Kế hoạch hành động"
+    assert (
+        meta.title == "Thực hiện Chiến lược phát triển khoa học, công nghệ và đổi mới sáng tạo đến năm 2030"
+    )
+    assert (meta.period_start, meta.period_end) == (2024, 2030)

@@ -49,7 +49,8 @@ DOC_TYPE_BY_CODE = {
     "CV": "Công văn",
 }
 _DOC_TYPE_WORDS = {
-    fold_diacritics(name): name for name in [*DOC_TYPE_BY_CODE.values(), "Chương trình hành động"]
+    fold_diacritics(name): name
+    for name in [*DOC_TYPE_BY_CODE.values(), "Chương trình hành động", "Kế hoạch hành động"]
 }
 
 _NUMBER_LINE = re.compile(
@@ -69,7 +70,7 @@ _PLACE_DATE = re.compile(
     re.IGNORECASE,
 )
 _TITLE_HEAD = re.compile(
-    r"^[#*_\s]*(?P<kind>KẾ HOẠCH|QUYẾT ĐỊNH|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|ĐỀ ÁN|CHỈ THỊ|BÁO CÁO|HƯỚNG DẪN)"
+    r"^[#*_\s]*(?P<kind>KẾ HOẠCH(?: HÀNH ĐỘNG)?|QUYẾT ĐỊNH|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|ĐỀ ÁN|CHỈ THỊ|BÁO CÁO|HƯỚNG DẪN)"
     r"\b(?P<rest>.*)$"
 )
 _BODY_TITLE = re.compile(

@@ -97,10 +97,38 @@ def read_period(title: str | None, issue_year: int | None) -> tuple[int | None, 
         start, end = _period_in(_HORIZON.sub(" ", planned), issue_year)
         if end is not None:
             return start, end
-    start, end = _period_in(_HORIZON.sub(" ", lowered), issue_year)
+    plain = _HORIZON.sub(" ", lowered)
+    own = _IMPLEMENTS.split(plain, maxsplit=1)
+    if len(own) == 2:  # "năm 2024 thực hiện Chương trình … giai đoạn 2021 - 2030": the plan's own year
+        start, end = _period_in(own[0], issue_year)
+        if end is not None:
+            return start, end
+    start, end = _period_in(plain, issue_year)
     if end is None:  # only a horizon is named ("… định hướng đến năm 2030"): it is all there is
-        start, end = _period_in(lowered, issue_year)
-    return start, end
+        return _period_in(lowered, issue_year)
+    return _year_within(plain, start, end) or (start, end)
+
+
+# "thực hiện / triển khai (thực hiện) <a document>": what follows names that document, and its period.
+_IMPLEMENTS = re.compile(
+    r"\b(?:thực hiện|triển khai(?:\s+thực hiện)?)\s+(?=(?:chương trình|đề án|kế hoạch|nghị quyết|chiến lược|"
+    r"quyết định|kết luận|chỉ thị|quy hoạch|luật)\b)"
+)
+# A year closing the title: "… giai đoạn 2021 - 2025 (trong) năm 2023 (của tỉnh …)".
+_CLOSING_YEAR = re.compile(rf"(?<!đến )(?<!tới )\bnăm\s+(?P<year>{_YEAR})(?P<rest>[^\d]*)$")
+
+
+def _year_within(text: str, start: int | None, end: int) -> tuple[int, int] | None:
+    """One year of a multi-year period named after it ("… Đề án … giai đoạn 2021 - 2025 năm 2023"):
+    an annual plan of a longer programme covers that year."""
+    period = _PERIOD_PATTERNS[0].search(text) or _PERIOD_PATTERNS[1].search(text)
+    if start is None or period is None:
+        return None
+    match = _CLOSING_YEAR.search(text, period.end())
+    if match is None or len(match.group("rest").split()) > 6:
+        return None
+    year = int(match.group("year"))
+    return (year, year) if start <= year <= end else None
 
 
 _GOAL_HORIZON = re.compile(rf"(?:đến|tới)\s+năm\s+(?P<year>{_YEAR})", re.IGNORECASE)
