@@ -587,3 +587,20 @@ def test_action_plan_type_as_printed(gazetteer) -> None:
         meta.title == "Thực hiện Chiến lược phát triển khoa học, công nghệ và đổi mới sáng tạo đến năm 2030"
     )
     assert (meta.period_start, meta.period_end) == (2024, 2030)
+
+
+def test_date_line_without_a_place(gazetteer) -> None:
+    text = normalize_text(
+        "TỈNH ỦY SÓC TRĂNG\n*\nSố 07-CTr/TU\nngày 05 tháng 3 năm 2024\nCHƯƠNG TRÌNH\n"
+        "về phát triển khoa học, công nghệ năm 2024\nCăn cứ Nghị quyết số 57-NQ/TW.\n"
+    )
+    meta = extract_metadata(text, gazetteer)
+    assert (meta.issue_date, meta.province_code, meta.doc_number) == ("2024-03-05", "94", "07-CTr/TU")
+    assert "no_header" not in meta.flags
+    # a date further down, after the title, is not the issue date
+    assert read_place_date("KẾ HOẠCH\nHoạt động năm 2024\nngày 05 tháng 3 năm 2024") == (
+        None,
+        None,
+        None,
+        None,
+    )

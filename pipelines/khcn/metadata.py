@@ -69,6 +69,10 @@ _PLACE_DATE = re.compile(
     r"\s*(?:năm|/)\s*(?P<year>(?:19|20)\d{2})",
     re.IGNORECASE,
 )
+_DATE_ONLY = re.compile(
+    r"^\(?\s*ngày\s*(?P<day>\d{1,2})?\s*(?:tháng|/)\s*(?P<month>\d{1,2})?\s*(?:năm|/)\s*(?P<year>(?:19|20)\d{2})\s*\)?$",
+    re.IGNORECASE,
+)
 _TITLE_HEAD = re.compile(
     r"^[#*_\s]*(?P<kind>KẾ HOẠCH(?: HÀNH ĐỘNG)?|QUYẾT ĐỊNH|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|ĐỀ ÁN|CHỈ THỊ|BÁO CÁO|HƯỚNG DẪN)"
     r"\b(?P<rest>.*)$"
@@ -196,6 +200,13 @@ def read_place_date(text: str) -> tuple[str | None, int | None, int | None, int 
             day = int(match.group("day")) if match.group("day") else None
             month = int(match.group("month")) if match.group("month") else None
             return match.group("place").strip(), day, month, int(match.group("year"))
+    for line in lines:  # a copy that lost the place keeps "ngày 05 tháng 3 năm 2024" on its own line
+        if _TITLE_HEAD.match(line):
+            break
+        match = _DATE_ONLY.match(_clean_markup(line))
+        if match:
+            day, month = (int(match.group(k)) if match.group(k) else None for k in ("day", "month"))
+            return None, day, month, int(match.group("year"))
     return None, None, None, None
 
 
@@ -452,7 +463,7 @@ def extract_metadata(text: str, gazetteer: Gazetteer) -> DocumentMetadata:
     title, title_type, from_header = _guarded(meta, "title", lambda: read_title(text, gazetteer), (None,) * 3)
     meta.title = title
     meta.doc_type = title_type or (DOC_TYPE_BY_CODE.get(type_code.upper()) if type_code else None)
-    if not from_header and number is None and type_code is None and place is None:
+    if not from_header and number is None and type_code is None and place is None and year is None:
         meta.flags.append("no_header")
     if type_code and number is None:
         meta.flags.append("doc_number_blank")
