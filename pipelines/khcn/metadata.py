@@ -70,7 +70,7 @@ _PLACE_DATE = re.compile(
     re.IGNORECASE,
 )
 _DATE_ONLY = re.compile(
-    r"^\(?\s*ngày\s*(?P<day>\d{1,2})?\s*(?:tháng|/)\s*(?P<month>\d{1,2})?\s*(?:năm|/)\s*(?P<year>(?:19|20)\d{2})\s*\)?$",
+    r"(?:^|(?<=\s))\(?\s*ngày\s*(?P<day>\d{1,2})?\s*(?:tháng|/)\s*(?P<month>\d{1,2})?\s*(?:năm|/)\s*(?P<year>(?:19|20)\d{2})\s*\)?$",
     re.IGNORECASE,
 )
 _TITLE_HEAD = re.compile(
@@ -203,8 +203,11 @@ def read_place_date(text: str) -> tuple[str | None, int | None, int | None, int 
     for line in lines:  # a copy that lost the place keeps "ngày 05 tháng 3 năm 2024" on its own line
         if _TITLE_HEAD.match(line):
             break
-        match = _DATE_ONLY.match(_clean_markup(line))
-        if match:
+        cleaned = _clean_markup(line)
+        match = _DATE_ONLY.search(cleaned)
+        # the date alone, or after the number it was printed beside ("Số 07-CTr/TU ngày 05 tháng 3 năm 2024")
+        before = cleaned[: match.start()].strip() if match else ""
+        if match and (not before or _NUMBER_LINE.match(before) or _PARTY_NUMBER_LINE.match(before)):
             day, month = (int(match.group(k)) if match.group(k) else None for k in ("day", "month"))
             return None, day, month, int(match.group("year"))
     return None, None, None, None
