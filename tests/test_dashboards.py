@@ -111,16 +111,30 @@ def test_site_from_a_pipeline_run_is_complete_offline_and_escaped(pipeline_run: 
     documents = pl.read_parquet(pipeline_run / "marts" / "dim_document.parquet")
     keys = set(documents["province_key"])
     assert {"33", "30", "72", "35", "27"} <= keys  # the seeds and Bắc Ninh
-    expected = {"index.html", "spending.html", "ip-enterprises.html", "alignment.html", "themes.html"}
+    expected = {
+        "index.html",
+        "benchmark.html",
+        "spending.html",
+        "ip-enterprises.html",
+        "alignment.html",
+        "themes.html",
+    }
     expected |= {f"province-{key.replace('/', '-')}.html" for key in keys}
     assert set(pages) == expected
 
-    # plotly.js and the map's base layer sit beside the pages; nothing is loaded from the network
+    # plotly.js, the map's base layer, the style sheet and script sit beside the pages; nothing
+    # is loaded from the network
     assert (site / "plotly.min.js").stat().st_size > 1_000_000
     assert "asia_50m" in (site / "geo-asia.js").read_text(encoding="utf-8")
+    assert (site / "site.css").stat().st_size and (site / "site.js").stat().st_size
+    for name, text in pages.items():  # every chart's data is downloadable beside its page
+        for href in re.findall(r'href="(data/[^"]+\.csv)"', text):
+            assert (site / href).read_text(encoding="utf-8-sig").count("\n") >= 2, (name, href)
+        assert text.count('class="chart"') <= len(re.findall(r'class="downloads"><a href="data/', text)), name
+    assert 'href="../khcn_benchmark.xlsx"' in pages["index.html"]
     for name, text in pages.items():
         sources = re.findall(r"<script[^>]*\bsrc=\"([^\"]*)\"", text)
-        assert "plotly.min.js" in sources, name
+        assert "plotly.min.js" in sources and "site.js" in sources, name
         assert not [s for s in sources if re.match(r"(https?:)?//", s)], (name, sources)
         assert not re.search(r"<link[^>]+href=\"(https?:)?//", text), name
     assert 'src="geo-asia.js"' in pages["index.html"]
@@ -137,6 +151,32 @@ def test_site_from_a_pipeline_run_is_complete_offline_and_escaped(pipeline_run: 
 
     assert_escaped(pages)
     assert "&lt;script&gt;alert(1).txt" in pages["province-27.html"]  # the file name, as text
+
+
+@pytest.mark.slow
+def test_every_page_shows_the_national_reference_where_the_catalog_has_one(pipeline_run: Path) -> None:
+    site = pipeline_run / "marts" / "dashboard"
+    pages = pages_of(site)
+    national = pl.read_csv(REPO / "dbt_project" / "seeds" / "national_targets.csv", infer_schema_length=0)
+    with_national = set(national["indicator_code"])
+    matrix = pl.read_parquet(pipeline_run / "marts" / "mart_indicator_matrix.parquet")
+    stated = matrix.filter(pl.col("status") == "stated")
+    # the overview matrix has a national column, the analysis pages a national row
+    assert "Chỉ tiêu quốc gia" in pages["index.html"].split('id="matrix"')[1].split('id="map"')[0]
+    for name in ("spending.html", "ip-enterprises.html", "benchmark.html"):
+        assert '<tr class="national">' in pages[name], name
+        assert re.search(r"quốc gia 20\d\d: ", pages[name]), name
+    # a province page shows "quốc gia <year>: …" exactly when it states an indicator the catalog has
+    for key in set(stated["province_key"]):
+        page = pages[f"province-{key.replace('/', '-')}.html"]
+        mine = set(stated.filter(pl.col("province_key") == key)["indicator_code"])
+        assert bool(re.search(r"quốc gia 20\d\d: ", page)) == bool(mine & with_national), key
+    # a provincial 2025 target beside a national 2030 one is context with both years, not a verdict
+    other_year = stated.filter(pl.col("indicator_code").is_in(list(with_national)))
+    years = {(r["indicator_code"], r["target_year"]) for r in other_year.iter_rows(named=True)}
+    national_years = {(r["indicator_code"], int(r["target_year"])) for r in national.iter_rows(named=True)}
+    if any(code_year not in national_years for code_year in years):
+        assert "khác năm" in "".join(pages.values())
 
 
 # ---------------------------------------------------------------- synthetic marts
@@ -364,17 +404,85 @@ def test_every_page_renders_in_chromium_without_errors(pipeline_run: Path, tmp_p
     for page in sorted(site.glob("*.html")):
         dom = chromium(tmp_path / "profile", "--dump-dom", page.as_uri()).stdout
         assert js_errors(dom) == [], (page.name, js_errors(dom))
-        charts = page.read_text(encoding="utf-8").count('<div class="chart">')
+        charts = page.read_text(encoding="utf-8").count('class="chart"')
         assert dom.count('class="plot-container') == charts, page.name  # every chart drew
         assert charts or not page.name.endswith(("index.html", "spending.html", "themes.html")), page.name
         if page.name.startswith("province-"):
             assert "<table>" in dom and "Kế hoạch" in dom
-        shot = SCREENSHOTS / f"{page.stem}.png"
-        shot.unlink(missing_ok=True)
-        chromium(tmp_path / "profile", "--window-size=1400,1000", f"--screenshot={shot}", page.as_uri())
-        assert shot.exists() and shot.stat().st_size > 20_000, page.name
+        screenshot(tmp_path, page.as_uri(), SCREENSHOTS / f"{page.stem}.png")
     index = chromium(tmp_path / "profile", "--dump-dom", (site / "index.html").as_uri()).stdout
     assert index.count('class="plot-container') == 2  # matrix and map
     assert 'class="layer land"' in index, "the map's base layer drew offline"
     for name in ("Hưng Yên", "Hải Dương", "Tây Ninh", "Hà Nam", "Bắc Ninh"):
         assert name in index
+    # English: the toggle also translates chart axes and titles
+    screenshot(tmp_path, (site / "index.html").as_uri() + "#lang-en", SCREENSHOTS / "index-en.png")
+    screenshot(tmp_path, (site / "index.html").as_uri() + "#map-34", SCREENSHOTS / "index-map-34.png", 2600)
+
+
+def screenshot(tmp_path: Path, uri: str, shot: Path, height: int = 2000) -> None:
+    shot.unlink(missing_ok=True)
+    chromium(tmp_path / "profile", f"--window-size=1400,{height}", f"--screenshot={shot}", uri)
+    assert shot.exists() and shot.stat().st_size > 20_000, shot.name
+
+
+ARCHIPELAGOS = ("Quần đảo Hoàng Sa", "Quần đảo Trường Sa")
+
+
+def drawn_units(dom: str) -> int:
+    return dom.count('class="choroplethlocation"')
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed")
+def test_the_map_draws_both_archipelagos_and_both_unit_schemes(pipeline_run: Path, tmp_path: Path) -> None:
+    site = pipeline_run / "marts" / "dashboard"
+    documents = pl.read_parquet(pipeline_run / "marts" / "dim_document.parquet")
+    legacy = documents.filter(~pl.col("province_key").str.ends_with("/2025"))
+    islands = json.loads(
+        (REPO / "dashboards" / "assets" / "vn_archipelagos.geojson").read_text(encoding="utf-8")
+    )
+    island_parts = sum(len(f["geometry"]["coordinates"]) for f in islands["features"])
+    for view, units, with_plans in (
+        ("#map-63", 63, legacy["province_code"].n_unique()),
+        ("#map-34", 34, documents["successor_code"].n_unique()),
+    ):
+        dom = chromium(tmp_path / "profile", "--dump-dom", (site / "index.html").as_uri() + view).stdout
+        assert js_errors(dom) == [], (view, js_errors(dom))
+        # every unit's shape in grey, and over it the units with plans in colour
+        assert drawn_units(dom) == units + with_plans, view
+        for name in ARCHIPELAGOS:  # drawn as Vietnamese territory and labelled, in both views
+            assert f'<tspan style="font-weight:bold">{name}</tspan></text>' in dom, (view, name)
+        points = dom.split('class="trace scattergeo"')[-1]
+        assert points.count('class="point"') >= island_parts + 2, view
+    # the vendored shapes join the marts by code: every 2025 unit code, every pre-2025 code
+    provinces = pl.read_parquet(pipeline_run / "marts" / "dim_province.parquet")
+    units_2025 = pl.read_parquet(pipeline_run / "marts" / "dim_province_2025.parquet")
+    for file, codes in (("vn_provinces_63.geojson", provinces), ("vn_provinces_34.geojson", units_2025)):
+        shapes = json.loads((REPO / "dashboards" / "assets" / file).read_text(encoding="utf-8"))
+        assert {f["properties"]["code"] for f in shapes["features"]} == set(codes["province_code"]), file
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed")
+def test_a_province_profile_prints_on_one_page(pipeline_run: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    site = pipeline_run / "marts" / "dashboard"
+    targets = pl.read_parquet(pipeline_run / "marts" / "fct_indicator_target.parquet")
+    busiest = (
+        targets.group_by("province_key")
+        .len()
+        .sort(["len", "province_key"], descending=True)["province_key"][0]
+    )
+    page = site / f"province-{busiest.replace('/', '-')}.html"
+    pdf = SCREENSHOTS.parent / f"profile-{page.stem}.pdf"
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.unlink(missing_ok=True)
+    chromium(tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1, f"{pdf.name}: {len(reader.pages)} pages"
+    text = reader.pages[0].extract_text()
+    assert "quốc gia" in text and "Các tỉnh cùng vùng" in text  # national targets and region peers
