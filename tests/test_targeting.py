@@ -537,3 +537,46 @@ def test_records_keep_every_field_and_gain_a_reason_and_signals(catalog) -> None
         True,
         "table_header",
     )
+
+
+def test_a_fall_to_a_level_is_a_level(catalog) -> None:
+    (record,) = targets(
+        "II. MỤC TIÊU\n1. Thời gian giải quyết hồ sơ giảm xuống còn 12 ngày làm việc.", catalog
+    )
+    assert (record["target_type"], record["value_min"], record["unit"]) == ("level", 12, "ngày làm việc")
+
+
+def test_past_tense_in_a_goal_list_is_a_result_unless_it_is_already_protected(catalog) -> None:
+    text = (
+        "II. MỤC TIÊU\n1. Năm qua đã hỗ trợ 14 doanh nghiệp đổi mới công nghệ.\n"
+        "2. Hỗ trợ phát triển các nhãn hiệu tập thể đã được bảo hộ: 06 nhãn hiệu."
+    )
+    assert [r["value_min"] for r in targets(text, catalog)] == [6]
+
+
+def test_a_share_that_opens_a_list_item_of_a_goal_is_kept(catalog) -> None:
+    (record,) = targets("II. MỤC TIÊU\nc) 100% trường trung học phổ thông có phòng học STEM.", catalog)
+    assert (record["value_min"], record["unit"], record["decision_reason"]) == (
+        100,
+        "%",
+        "share_leads_clause",
+    )
+
+
+def test_table_cells_with_their_unit_and_period_headers(catalog) -> None:
+    text = (
+        "| STT | Chỉ tiêu | Thực hiện giai đoạn 2021-2025 | Mục tiêu giai đoạn 2026-2030 |\n|---|---|---|---|\n"
+        "| 1 | Số mô hình ứng dụng tiến bộ kỹ thuật | 12 mô hình | 20 mô hình |\n"
+    )
+    (record,) = targets(text, catalog)
+    assert (
+        record["value_min"],
+        record["target_year"],
+        record["baseline_value"],
+        record["baseline_year"],
+    ) == (
+        20,
+        2030,
+        12,
+        2025,
+    )

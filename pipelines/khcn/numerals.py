@@ -82,6 +82,12 @@ def parse_cell(text: str) -> tuple[float, float, str] | None:
         bound, cleaned = "ge", re.sub(r"\s*trở lên\s*$", "", cleaned)
     values = parse_range(cleaned)
     if values is None:
+        # "25 doanh nghiệp", "2,5 lần": a value followed by its unit word
+        unit_word = re.match(
+            rf"^((?:từ\s+)?{NUMBER}(?:\s*[-–÷]\s*{NUMBER})?\s*%?)\s+[^\W\d][^\d]{{0,30}}$", cleaned
+        )
+        values = parse_range(unit_word.group(1)) if unit_word else None
+    if values is None:
         return None
     low, high = values
     if bound is None:

@@ -99,6 +99,8 @@ def target_type(prefix_folded: str, unit: str | None, per_year: bool) -> str:
         unit == "%" and re.search(r"\b(?:binh quan|trung binh)\b[^,;]{0,20}$", near) and increase
     ):
         return "annual_growth_pct"
+    if re.search(r"\b(?:xuong con|xuong|con|xuong muc|len muc)\s*$", near):
+        return "level"  # "giảm xuống còn 15 ngày", "nâng lên mức 30": the level reached
     if re.search(r"\bgiam\b(?!.*\bdat\b)", near):
         return "increase_by"
     if increase and not re.search(r"\b(?:dat|len)\s*$", near):

@@ -125,13 +125,18 @@ _YEAR_MENTION = re.compile(
 _COMPARE_YEAR = re.compile(
     r"so voi (?:nam |cuoi nam |cung ky nam |giai doan (?:(?:19|20)\d{2}\s*-\s*)?)?(?P<year>(?:19|20)\d{2})"
 )
-_PAST_TENSE = re.compile(
-    r"\bda\b"
-)  # "đã": past tense, or "đã được bảo hộ" (already protected) in a goal list
+# "đã" (past tense, or "đã được bảo hộ": already protected), read WITH diacritics: folded, it is the
+# "đa" of "tối đa", "đa dạng", "đa ngành".
+_PAST_TENSE = re.compile(r"(?<!\w)đã(?!\w)", re.IGNORECASE)
+_ALREADY = re.compile(r"đã\s+(?:được|bị)(?!\w)", re.IGNORECASE)
 
 
 def past_reason(
-    sentence_prefix: str, clause_prefix: str, context: PlanContext, in_goal_section: bool
+    sentence_prefix: str,
+    clause_prefix: str,
+    context: PlanContext,
+    in_goal_section: bool,
+    raw_prefix: str = "",
 ) -> tuple[str | None, int | None]:
     """Is this a past result, not a commitment? (reason or None, year of the past figure).
 
@@ -156,10 +161,12 @@ def past_reason(
     if dated is not None:
         return f"past_date:{dated}", dated
     cue = PAST.search(clause_prefix)
-    tense = None if cue or in_goal_section else _PAST_TENSE.search(clause_prefix)
+    tense = None if cue else _PAST_TENSE.search(raw_prefix)
+    if tense and in_goal_section and _ALREADY.match(raw_prefix, tense.start()):
+        tense = None  # "nhãn hiệu đã được bảo hộ" in a goal list: already protected, not past tense
     word = cue or tense
     if word and not FORWARD.search(clause_prefix):
-        return f"past_cue:{word.group(0)}", past_year
+        return f"past_cue:{fold_phrase(word.group(0))}", past_year
     if past_year is not None:
         return f"past_year:{past_year}", past_year
     return None, None
@@ -203,11 +210,20 @@ def policy_norm(
         return (
             "budget" if not per_item and re.search(r"kinh phi|du toan|ngan sach", prefix_folded) else "norm"
         )
-    if _POLICY_NORM.search(prefix_folded[-60:]) and (
-        per_item or re.match(r"^\s*(?:kinh phi|chi phi)", tail_folded)
-    ):
+    if _POLICY_NORM.search(prefix_folded[-60:]) and (per_item or _COST_BASE.match(tail_folded)):
         return "norm"
+    if _SUPPORT_RATE.search(prefix_folded[-60:]):
+        return "norm"  # "mức hỗ trợ tối đa 30%", "hỗ trợ không quá 50%": a rate or cap of a policy
     return None
+
+
+_COST_BASE = re.compile(
+    r"^\s*(?:kinh phi|chi phi|tong (?:von|kinh phi|chi phi|muc dau tu)|von|gia tri hop dong)\b"
+)
+_SUPPORT_RATE = re.compile(r"\bmuc (?:ho tro|chi|thuong)\b[^;,]{0,30}$|\bho tro\s+(?:toi da|khong qua)\s*$")
+
+
+_MARKER_ONLY = re.compile(r"^(?:[ivxlc]{1,6}[.)]|\d{1,2}(?:\.\d{1,2}){0,3}[.)]|[a-z][)]|[-+*•–])?\s*")
 
 
 def commitment(
@@ -222,7 +238,7 @@ def commitment(
     strong = STRONG_CUES.search(clause_folded)
     governing_action = ACTION_CUES.search(prefix_folded[-80:])
     any_action = governing_action or ACTION_CUES.search(clause_folded)
-    leads_clause = unit is not None and unit.startswith("%") and not opening
+    leads_clause = unit is not None and unit.startswith("%") and not _MARKER_ONLY.sub("", opening)
     signals = {
         "commitment_cue": strong.group(0) if strong else None,
         "action_cue": any_action.group(0) if any_action else None,

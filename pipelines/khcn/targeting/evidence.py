@@ -8,6 +8,7 @@ names and value types are stable.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from pipelines.khcn.catalog import OTHER
@@ -15,6 +16,8 @@ from pipelines.khcn.targeting.attributes import year_before
 from pipelines.khcn.targeting.cues import PAST
 from pipelines.khcn.targeting.indicator import has_noun
 from pipelines.khcn.targeting.model import Mention, Target
+
+_PER_YEAR = re.compile(r"\b(?:hang nam|moi nam|binh quan nam|trung binh nam|nam nao cung)\b")
 
 if TYPE_CHECKING:
     from pipelines.khcn.targeting.indicator import IndicatorReading
@@ -72,6 +75,7 @@ def signals_of(
         "number_words": m.word,
         "past_cue_nearby": bool(PAST.search(sentence_prefix[-120:])),
         "baseline_found": target.baseline_value is not None,
+        "per_year": bool(_PER_YEAR.search(sentence_prefix[-80:])) or (target.unit or "").endswith("/năm"),
     }
 
 

@@ -162,7 +162,10 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
     sentence_prefix = fold_phrase(without_parentheses(text[sentence_start : m.start]))
     past, past_year = (None, None)
     if m.start not in clause.rises.baselines:
-        past, past_year = past_reason(sentence_prefix, prefix_folded, line.context, line.where.in_goal)
+        raw_prefix = text[max(clause.start, m.start - attr.WINDOW) : m.start]
+        past, past_year = past_reason(
+            sentence_prefix, prefix_folded, line.context, line.where.in_goal, raw_prefix
+        )
     if past:
         state.baselines[reading.code] = (m.low, past_year)
         state.previous_end = short_end

@@ -100,8 +100,8 @@ def layout(header: list[str], context: PlanContext) -> Layout | None:
     for index, cell in enumerate(folded):
         if index in (label, unit, stt):
             continue
-        year_match = _YEAR.search(cell)
-        year = int(year_match.group(0)) if year_match else None
+        years = _YEAR.findall(cell)
+        year = int(years[-1]) if years else None  # "Mục tiêu giai đoạn 2026-2030": its end
         if ACTUAL_COLUMN.search(cell):
             actuals.append(Column(index, year))
         elif PLAN_COLUMN.search(cell):
