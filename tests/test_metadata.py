@@ -14,8 +14,10 @@ from pipelines.khcn.documents import build_document, discover_plan_files
 from pipelines.khcn.evaluate_metadata import evaluate_metadata, format_metadata_report
 from pipelines.khcn.extraction import extract_plan, key_plans
 from pipelines.khcn.metadata import (
+    HEADER_LINES,
     DocumentMetadata,
     _guarded,
+    _header_lines,
     checked_date,
     extract_metadata,
     read_doc_number,
@@ -604,3 +606,10 @@ def test_date_line_without_a_place(gazetteer) -> None:
         None,
         None,
     )
+
+
+def test_a_huge_table_line_gives_only_a_header_worth_of_cells() -> None:
+    # one line of 100 000 cells (a flattened export): only the first cells can be the header
+    lines = _header_lines("| Số: 12/KH-UBND | Hà Nội, ngày 05 tháng 3 năm 2024 |" + " x |" * 100_000)
+    assert lines[:2] == ["Số: 12/KH-UBND", "Hà Nội, ngày 05 tháng 3 năm 2024"]
+    assert len(lines) == 2 * HEADER_LINES

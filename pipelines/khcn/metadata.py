@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import islice
 from typing import TypeVar
 
 from pipelines.khcn.gazetteer import Gazetteer
@@ -135,20 +136,27 @@ def _clean_markup(line: str) -> str:
     return re.sub(r"\s+", " ", line.replace("*", " ").replace("#", " ").replace("_", " ")).strip()
 
 
+_CELL = re.compile(r"[^\t|]+")
+_CELL_RULE = re.compile(r"[-:=\s]+")
+
+
 def _header_lines(text: str) -> list[str]:
     """The first lines, with a header laid out as a table read cell by cell.
 
     Word and web copies put the two-column header in a table ("| Số: 12/KH-UBND | Long An,
-    ngày … |", or cells joined by tabs); each cell is a header line of its own.
+    ngày … |", or cells joined by tabs); each cell is a header line of its own. A long table
+    line gives many cells: only the first ones can be header, and only those are read.
     """
+    limit = 2 * HEADER_LINES
     lines: list[str] = []
     for line in text.split("\n", HEADER_LINES)[:HEADER_LINES]:
         if line.lstrip().startswith("|") or "\t" in line:
-            lines += [
-                c.strip() for c in re.split(r"[\t|]", line) if c.strip() and not re.fullmatch(r"[-:=\s]+", c)
-            ]
+            cells = (m.group().strip() for m in _CELL.finditer(line))
+            lines += islice((c for c in cells if c and not _CELL_RULE.fullmatch(c)), limit - len(lines))
         else:
             lines.append(line)
+        if len(lines) >= limit:
+            break
     return lines
 
 
