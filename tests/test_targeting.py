@@ -580,3 +580,24 @@ def test_table_cells_with_their_unit_and_period_headers(catalog) -> None:
         12,
         2025,
     )
+
+
+def test_an_undated_plan_reads_its_first_year_column_as_the_baseline() -> None:
+    found = layout(["STT", "Chỉ tiêu", "ĐVT", "Năm 2020", "Năm 2025", "Năm 2030"], PlanContext())
+    assert found is not None
+    assert (found.actual.year, [c.year for c in found.plans]) == (2020, [2025, 2030])
+
+
+def test_a_rank_of_how_many_reads_the_whole_group_phrase(catalog) -> None:
+    text = (
+        "I. MỤC TIÊU\n1. Phấn đấu đến năm 2030, tỉnh nằm trong nhóm 25/34 tỉnh, thành phố có chỉ số đổi mới "
+        "sáng tạo cấp tỉnh cao nhất cả nước."
+    )
+    (record,) = targets(text, catalog)
+    assert (record["indicator"], record["bound"], record["value_min"], record["unit"]) == (
+        "pii_rank",
+        "le",
+        25,
+        "hạng",
+    )
+    assert "25/34" in record["quote"]

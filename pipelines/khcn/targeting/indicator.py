@@ -21,7 +21,7 @@ ACTIVITY_NOUNS = frozenset(p.lower() for p in VOCAB.literal("activity_noun"))
 _SHORT_END = re.compile(r"[,;:.()]|\s(?:và|hoặc|để|nhằm|trong đó|với|theo|so với|phấn đấu)\s")
 # Where a noun phrase certainly ends: punctuation that closes a clause, or a word that opens a new one.
 _PHRASE_BREAK = re.compile(
-    r"[;:.()]|\s(?:hoặc|để|nhằm|trong đó|với|theo|so với|phấn đấu|đồng thời|góp phần|tạo|giúp|qua đó)\s|\d"
+    r"[;:.()]|\s(?:hoặc|để|nhằm|trong đó|với|theo|so với|phấn đấu|đồng thời|góp phần|qua đó)\s|\d"
 )
 NOUN_PHRASE_LIMIT = 160
 

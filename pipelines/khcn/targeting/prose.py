@@ -10,7 +10,7 @@ baseline of a later target of the same indicator.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipelines.khcn.catalog import OTHER, Catalog, fold_phrase
 from pipelines.khcn.targeting import attributes as attr
@@ -134,28 +134,35 @@ def _decide(
     return None, decision
 
 
+def _screen(line: Line, clause: _Clause, m: Mention, state: _State, rank: bool) -> tuple[str, str] | None:
+    """The decisions taken before the number's phrase is read: consumed, not a quantity, a report."""
+    if m.start < state.consumed_until:
+        return "consumed", "aside_of_previous_target"
+    not_quantity = None if rank else not_a_quantity(line.text, m, line.marker_end)
+    if not_quantity:
+        return not_quantity
+    if m.start in clause.rises.starting_values:
+        return "baseline", "rise_start"
+    if line.where.in_report:
+        return "past_result", "report_section"
+    return None
+
+
 def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tuple[Target | None, Decision]:
     """One number through the stages: a target, or the reason it is not one."""
     text = line.text
     rank = is_rank(text, m)
-    if m.start < state.consumed_until:
-        return _decide(line, m, "consumed", "aside_of_previous_target")
-    not_quantity = None if rank else not_a_quantity(text, m, line.marker_end)
-    if not_quantity:
-        return _decide(line, m, *not_quantity)
-    if m.start in clause.rises.starting_values:
-        return _decide(line, m, "baseline", "rise_start")
-    if line.where.in_report:
-        return _decide(line, m, "past_result", "report_section")
-    unit, value_end, per_year = ("hạng", m.end, False) if rank else attr.value_unit(text, m)
+    screened = _screen(line, clause, m, state, rank)
+    if screened:
+        return _decide(line, m, *screened)
+    unit, value_end, per_year = ("hạng", _rank_end(text, m), False) if rank else attr.value_unit(text, m)
     short_end = phrase_end(text, value_end)
     prefix_folded = fold_phrase(text[clause.start : m.start])
-    tail_folded = fold_phrase(text[value_end:short_end])
-    norm = policy_norm(text, prefix_folded, tail_folded, value_end, unit)
+    norm = policy_norm(text, prefix_folded, fold_phrase(text[value_end:short_end]), value_end, unit)
+    state_end, state.previous_end = state.previous_end, short_end  # unless it becomes a target
     if norm:
-        state.previous_end = short_end
         return _decide(line, m, norm, "policy_norm")
-    label = trim_label(text, max(state.previous_end, clause.start), m.start)
+    label = trim_label(text, max(state_end, clause.start), m.start)
     ends = (short_end, noun_phrase_end(text, value_end, clause.end))
     reading = read_indicator(line.catalog, text, label, unit, value_end, ends)
     sentence_start = max(line.sentences.start_of(m.start), m.start - _SENTENCE_WINDOW)
@@ -168,10 +175,8 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
         )
     if past:
         state.baselines[reading.code] = (m.low, past_year)
-        state.previous_end = short_end
         return _decide(line, m, "past_result", past, reading.code)
     if unit is None and not _VALUE_WITHOUT_UNIT.search(text[max(clause.start, m.start - 20) : m.start]):
-        state.previous_end = short_end
         return _decide(line, m, "no_unit", "bare_number", reading.code)
     unit, unit_source = _unit_fallback(line, text[label[0] : label[1]], unit, reading.code, rank)
     opening = fold_phrase(text[clause.start : m.start]).strip(" -+•*")
@@ -179,26 +184,29 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
         reading.code != OTHER, unit, clause.folded, prefix_folded, opening, line.where.in_goal
     )
     if reason is None:
-        state.previous_end = short_end
         return _decide(line, m, "no_commitment", "no_commitment_cue", reading.code)
+    state.previous_end = state_end
     target = _build(line, clause, m, state, (unit, unit_source, value_end, per_year, rank), reading, label)
     target.decision_reason = reason
     target.signals = signals_of(line, m, reading, cues, target, sentence_prefix, unit_source)
     target.confidence = confidence(
         target.indicator, cues["commitment_cue"], target.target_year, line.where.in_goal, m.word
     )
-    return target, Decision(
-        line.offset + m.start,
-        line.offset + m.end,
-        text[m.start : m.end],
-        "target",
-        reason,
-        target.indicator,
-        line.section,
-        target.value_min,
-        target.value_max,
-        target,
+    decision = Decision(line.offset + m.start, line.offset + m.end, text[m.start : m.end], "target", reason)
+    return target, replace(
+        decision,
+        indicator=target.indicator,
+        section=line.section,
+        value_min=m.low,
+        value_max=m.high,
+        target=target,
     )
+
+
+def _rank_end(text: str, m: Mention) -> int:
+    """End of a rank: "nhóm 20/34" includes "/34" (of how many), which is not a number of its own."""
+    of = re.match(r"\s*/\s*\d{1,3}\b", text[m.end : m.end + 8])
+    return m.end + (of.end() if of else 0)
 
 
 def _unit_fallback(
@@ -219,6 +227,49 @@ def _unit_fallback(
     return unit, source
 
 
+def _kind(
+    text: str, clause: _Clause, m: Mention, unit: str | None, value_end: int, per_year: bool, rank: bool
+):
+    """(bound, target type, low, high) of a target from the words around its number."""
+    prefix_folded = fold_phrase(text[clause.start : m.start])
+    tail_folded = fold_phrase(text[value_end : phrase_end(text, value_end)])
+    if rank and re.search(r"(?:nhóm|top|tốp)\s*$", text[max(0, m.start - 12) : m.start], re.IGNORECASE):
+        bound = "le"
+    else:
+        bound = attr.bound(prefix_folded, m.is_range, tail_folded)
+    target_type = "multiply_by" if m.form == "multiple" else attr.target_type(prefix_folded, unit, per_year)
+    low, high = m.low, m.high
+    if target_type == "increase_by" and re.search(r"\bgiam\b", prefix_folded[-40:]):
+        low, high = -high, -low
+    return bound, target_type, low, high
+
+
+def _baseline(
+    text: str,
+    clause: _Clause,
+    m: Mention,
+    state: _State,
+    reading: IndicatorReading,
+    value_end: int,
+    level: tuple,
+) -> tuple[float | None, int | None, int, list[dict] | None, int]:
+    """Baseline value and year (a rise, an earlier past figure, a comparison year, an aside after the
+    target), where the consumed aside ends, the components and where they end."""
+    low, target_type = level
+    baseline_value, baseline_year = clause.rises.baselines.get(m.start) or state.baselines.get(
+        reading.code, (None, None)
+    )
+    compare = attr.COMPARE_YEAR.search(fold_phrase(text[m.start : min(clause.end, m.start + attr.WINDOW)]))
+    if compare:
+        baseline_year = int(compare.group("year"))
+    parts, comp_end = attr.components(text, reading.tail_end)
+    trailing = attr.trailing_baseline(text, value_end, reading.tail_end, clause.end, low, target_type)
+    if trailing is not None:
+        baseline_value, baseline_year, _ = trailing
+    aside_end = max(comp_end if parts else value_end, trailing[2] if trailing else 0)
+    return baseline_value, baseline_year, aside_end, parts, comp_end if parts else 0
+
+
 def _build(
     line: Line,
     clause: _Clause,
@@ -231,43 +282,22 @@ def _build(
     """The target record: attributes, baseline and the verbatim quote."""
     text = line.text
     unit, _, value_end, per_year, rank = reading_unit
-    prefix_folded = fold_phrase(text[clause.start : m.start])
-    short_end = phrase_end(text, value_end)
-    tail_folded = fold_phrase(text[value_end:short_end])
     sentence_start = max(line.sentences.start_of(m.start), m.start - _SENTENCE_WINDOW)
     sentence_prefix = fold_phrase(without_parentheses(text[sentence_start : m.start]))
-    if rank and re.search(r"(?:nhóm|top|tốp)\s*$", text[max(0, m.start - 12) : m.start], re.IGNORECASE):
-        bound = "le"
-    else:
-        bound = attr.bound(prefix_folded, m.is_range, tail_folded)
-    target_type = attr.target_type(prefix_folded, unit, per_year)
-    if m.form == "multiple":
-        target_type = "multiply_by"
-    low, high = m.low, m.high
-    if target_type == "increase_by" and re.search(r"\bgiam\b", prefix_folded[-40:]):
-        low, high = -high, -low
-    year = _year(line, sentence_prefix)
-    baseline_value, baseline_year = clause.rises.baselines.get(m.start) or state.baselines.get(
-        reading.code, (None, None)
+    bound, target_type, low, high = _kind(text, clause, m, unit, value_end, per_year, rank)
+    baseline_value, baseline_year, aside_end, parts, comp_end = _baseline(
+        text, clause, m, state, reading, value_end, (low, target_type)
     )
-    compare = attr.COMPARE_YEAR.search(fold_phrase(text[m.start : min(clause.end, m.start + attr.WINDOW)]))
-    if compare:
-        baseline_year = int(compare.group("year"))
-    parts, comp_end = attr.components(text, reading.tail_end)
-    trailing = attr.trailing_baseline(text, value_end, reading.tail_end, clause.end, low, target_type)
-    if trailing is not None:
-        baseline_value, baseline_year, _ = trailing
-    consumed_end = max(comp_end if parts else value_end, trailing[2] if trailing else 0)
     quote_start, quote_end = quote_span(
         text, m, label, state.previous_end, clause.start, value_end, reading.tail_end
     )
-    quote_end = max(quote_end, comp_end if parts else 0, trailing[2] if trailing else 0)
+    quote_end = max(quote_end, comp_end, aside_end if aside_end > value_end else 0)
     label_text = text[label[0] : label[1]]
     tail = text[value_end : reading.tail_end]
     if not has_noun(label_text) and tail.strip():
         label_text = (label_text + " … " if label_text else "") + tail.strip()
-    state.consumed_until = consumed_end
-    state.previous_end = max(reading.tail_end, consumed_end)
+    state.consumed_until = aside_end
+    state.previous_end = max(reading.tail_end, aside_end)
     return Target(
         indicator=reading.code,
         label=label_text.strip() or tail.strip(),
@@ -276,7 +306,7 @@ def _build(
         value_min=low,
         value_max=high,
         unit=unit,
-        target_year=year,
+        target_year=_year(line, sentence_prefix),
         baseline_value=baseline_value,
         baseline_year=baseline_year,
         components=parts,

@@ -109,6 +109,10 @@ def layout(header: list[str], context: PlanContext) -> Layout | None:
         elif year is not None and re.fullmatch(r"(?:nam\s+)?(?:19|20)\d{2}", cell):
             before_plan = context.start_year is not None and year < context.start_year
             (actuals if before_plan else plans).append(Column(index, year))
+    bare = [c for c in plans if re.fullmatch(r"(?:nam\s+)?(?:19|20)\d{2}", folded[c.index])]
+    if context.start_year is None and not actuals and len(bare) >= 2:
+        actuals.append(bare[0])  # "Năm 2020 | Năm 2025 | Năm 2030" of an undated plan: the first is the base
+        plans.remove(bare[0])
     if not plans:
         return None
     actual = max(actuals, key=lambda c: (c.year or 0, c.index)) if actuals else None
