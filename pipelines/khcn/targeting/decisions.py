@@ -206,7 +206,8 @@ def policy_norm(
     đồng/dự án", "thưởng 30 triệu đồng", "dự kiến kinh phí khoảng 120 tỷ đồng"): norms, not targets.
     Returns "budget" or "norm" (the decision kind), or None."""
     per_item = re.match(r"^\s*/\s*[^\W\d]", line[value_end : value_end + 8])
-    if unit in _MONEY_UNITS and (per_item or _MONEY_NORM.search(prefix_folded)):
+    money = (unit or "").split("/")[0] in _MONEY_UNITS  # "triệu đồng/năm" is money too
+    if money and (per_item or _MONEY_NORM.search(prefix_folded)):
         return (
             "budget" if not per_item and re.search(r"kinh phi|du toan|ngan sach", prefix_folded) else "norm"
         )
@@ -218,7 +219,7 @@ def policy_norm(
 
 
 _COST_BASE = re.compile(
-    r"^\s*(?:kinh phi|chi phi|tong (?:von|kinh phi|chi phi|muc dau tu)|von|gia tri hop dong)\b"
+    r"^\s*(?:kinh phi|chi phi|tong (?:von|kinh phi|chi phi|muc dau tu)|von|gia tri hop dong|lai suat|tien thue|phi)\b"
 )
 _SUPPORT_RATE = re.compile(r"\bmuc (?:ho tro|chi|thuong)\b[^;,]{0,30}$|\bho tro\s+(?:toi da|khong qua)\s*$")
 
