@@ -1,9 +1,10 @@
 """Benchmarking: rankings of comparable targets, region averages, the 2025 roll-up, actual figures.
 
-Targets are comparable only within one indicator, target type, unit and target year. The marts
-have no ranking mart yet, so the ranking and the region averages are computed here from
-mart_indicator_comparison (the newest plan's target per province) and dim_province (the six
-regions of NQ81/2023/QH15). A range counts by its midpoint; the rank is "higher first".
+Targets are comparable only within one indicator, target type, unit and target year. The
+rankings, region averages and the 2025 roll-up come from the marts mart_indicator_ranking,
+mart_region_benchmark and mart_unit_2025_rollup (with PII and GRDP beside the commitments).
+For marts built before those existed, the same figures are computed here from
+mart_indicator_comparison and dim_province (a range counts by its midpoint; rank 1 is highest).
 """
 
 from __future__ import annotations
@@ -21,7 +22,16 @@ GROUP = ["indicator_code", "target_type", "unit", "target_year"]
 
 
 def comparable(marts: Marts) -> pl.DataFrame:
-    """One numeric target per province and comparable group (the newest plan's), with its region."""
+    """One numeric target per province and comparable group, with its rank and region."""
+    if not marts.ranking.is_empty():
+        return marts.ranking.rename(
+            {"provinces_compared": "provinces_in_group", "rank_value": "value"}
+        ).with_columns(pl.col("target_type").fill_null("level"), pl.col("region").fill_null("không rõ"))
+    return computed_ranking(marts)
+
+
+def computed_ranking(marts: Marts) -> pl.DataFrame:
+    """The fallback ranking: the newest plan's target per province and group, ranked here."""
     regions = marts.provinces.select("province_code", "region")
     names = marts.indicators.select("indicator_code", pl.col("name_vi").alias("indicator_name_vi"))
     rows = (
@@ -48,8 +58,12 @@ def comparable(marts: Marts) -> pl.DataFrame:
     )
 
 
-def region_averages(rows: pl.DataFrame) -> pl.DataFrame:
+def region_averages(marts: Marts, rows: pl.DataFrame) -> pl.DataFrame:
     """Mean target (by midpoint) per comparable group and region, with how many provinces."""
+    if not marts.region_benchmark.is_empty():
+        return marts.region_benchmark.rename(
+            {"region_avg": "region_mean", "provinces_stating": "provinces"}
+        ).with_columns(pl.col("target_type").fill_null("level"))
     return (
         rows.group_by([*GROUP, "region"])
         .agg(
@@ -156,7 +170,7 @@ def ranking_table(marts: Marts, group: pl.DataFrame, averages: pl.DataFrame) -> 
                     "",
                     t("Bình quân vùng", "Region average"),
                     a["region"],
-                    f"{fmt_num(a['region_mean'])} {first['unit'] or ''} ({a['provinces']} tỉnh)",
+                    f"{value_text({**first, 'value_text_vi': None, 'bound': None, 'value_min': a['region_mean'], 'value_max': a['region_mean']})} ({a['provinces']} tỉnh)",
                     "",
                 ]
             )
@@ -172,7 +186,47 @@ def ranking_table(marts: Marts, group: pl.DataFrame, averages: pl.DataFrame) -> 
 
 
 def rollup_table(marts: Marts) -> str:
-    """Per 2025 unit: the targets of every old province (or the unit's own plans) it is made of."""
+    """Per 2025 unit: the targets of every old province it is made of (the roll-up mart's text)."""
+    if marts.rollup.is_empty():
+        return computed_rollup(marts)
+    rows = [
+        [
+            r["successor_name"],
+            r["indicator_name_vi"],
+            f"{r['provinces_stating']}/{r['members_total']}",
+            r["member_targets_vi"],
+            r["national_same_year_vi"] or indicator_reference(marts, r["indicator_code"]),
+            pii_text(r.get("unit_pii_edition"), r.get("unit_pii_rank"), r.get("unit_pii_score")),
+        ]
+        for r in sorted(
+            marts.rollup.iter_rows(named=True),
+            key=lambda r: (vi_key(r["successor_name"]), r["indicator_code"] or ""),
+        )
+    ]
+    headers = [
+        t("Đơn vị từ 7/2025", "Unit from 7/2025"),
+        t("Chỉ tiêu", "Indicator"),
+        t("Tỉnh cũ có nêu / số tỉnh cũ", "Former provinces stating / members"),
+        t("Chỉ tiêu của từng tỉnh cũ", "Each former province's target"),
+        t("Chỉ tiêu quốc gia", "National target"),
+        t("PII của đơn vị", "Unit's PII"),
+    ]
+    return table(headers, rows, optional=[5])
+
+
+def pii_text(edition: int | None, rank: int | None, score: float | None) -> str:
+    """'PII 2025: hạng 4, 58,09 điểm' where the reference data has it, '' otherwise."""
+    if edition is None or (rank is None and score is None):
+        return ""
+    parts = [
+        f"hạng {rank}" if rank is not None else "",
+        f"{fmt_num(score)} điểm" if score is not None else "",
+    ]
+    return f"PII {edition}: " + ", ".join(p for p in parts if p)
+
+
+def computed_rollup(marts: Marts) -> str:
+    """The fallback roll-up table, from the matrix mart."""
     cells = marts.matrix.filter((pl.col("status") == "stated") & (pl.col("indicator_code") != "other"))
     units = marts.provinces_2025.select(
         pl.col("province_code").alias("successor_code"), pl.col("province_name").alias("unit_name")
@@ -211,31 +265,34 @@ def rollup_table(marts: Marts) -> str:
 
 
 def actuals_table(marts: Marts) -> str:
-    """Sourced statistics beside the commitments: GRDP where the reference data has it."""
-    grdp = (
-        marts.comparison.drop_nulls("grdp_bn_vnd").unique("province_key", keep="first").sort("province_name")
+    """Sourced statistics beside the commitments: PII score and rank, GRDP, where the data has them."""
+    source = marts.ranking if not marts.ranking.is_empty() else marts.comparison
+    cols = [c for c in ("pii_edition", "pii_rank", "pii_score", "pii_source_url") if c in source.columns]
+    facts = source.unique("province_key", keep="first").with_columns(
+        [pl.lit(None).alias(c) for c in ("pii_edition", "pii_rank", "pii_score") if c not in cols]
     )
     rows = [
         [
             link(page_name(r["province_key"]), province_label(r["province_key"], r["province_name"])),
-            r["grdp_year"],
-            fmt_num(r["grdp_bn_vnd"], 0),
-            r.get("grdp_source") or "",
+            pii_text(r["pii_edition"], r["pii_rank"], r["pii_score"]),
+            f"{fmt_num(r['grdp_bn_vnd'], 0)} ({r['grdp_year']})" if r.get("grdp_bn_vnd") is not None else "",
+            "; ".join(x for x in (r.get("pii_source_url"), r.get("grdp_source")) if x),
         ]
-        for r in grdp.iter_rows(named=True)
+        for r in sorted(facts.iter_rows(named=True), key=lambda r: vi_key(r["province_name"]))
+        if r.get("grdp_bn_vnd") is not None or r.get("pii_edition") is not None
     ]
     headers = [
         t("Tỉnh", "Province"),
-        t("Năm", "Year"),
-        t("GRDP (tỷ đồng, giá hiện hành)", "GRDP (bn VND, current prices)"),
+        t("Chỉ số đổi mới sáng tạo cấp tỉnh (PII)", "Provincial Innovation Index (PII)"),
+        t("GRDP, tỷ đồng giá hiện hành (năm)", "GRDP, bn VND current prices (year)"),
         t("Nguồn", "Source"),
     ]
-    return table(headers, rows, numeric=[1, 2])
+    return table(headers, rows, numeric=[2])
 
 
 def benchmark_page(marts: Marts, files: dict[str, str]) -> str:
     rows = comparable(marts)
-    averages = region_averages(rows)
+    averages = region_averages(marts, rows)
     sections = []
     groups = sorted(
         rows.partition_by(GROUP, as_dict=True).values(),

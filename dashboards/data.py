@@ -51,7 +51,7 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "quote": S,
         "section": S,
         "is_newest": B,
-        "target_text_vi": S,
+        "value_text_vi": S,
         "review_status": S,
     },
     "mart_indicator_comparison": {
@@ -77,7 +77,7 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "money_min_bn_vnd": F,
         "money_max_bn_vnd": F,
         "quote": S,
-        "target_text_vi": S,
+        "value_text_vi": S,
         "review_status": S,
     },
     "mart_policy_alignment": {
@@ -154,7 +154,7 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "quote": S,
         "section": S,
         "confidence": F,
-        "target_text_vi": S,
+        "value_text_vi": S,
         "review_status": S,
     },
     "fct_citation": {
@@ -182,7 +182,56 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "value_max": F,
         "source_doc": S,
         "issue_date": S,
+        "value_text_vi": S,
         "national_text_vi": S,
+    },
+    "mart_indicator_ranking": {
+        **PROVINCE,
+        "indicator_code": S,
+        "indicator_name_vi": S,
+        "target_type": S,
+        "unit": S,
+        "target_year": INT,
+        "provinces_compared": INT,
+        "rank": INT,
+        "region": S,
+        "value_min": F,
+        "value_max": F,
+        "rank_value": F,
+        "value_text_vi": S,
+        "national_context_vi": S,
+        "national_comparison": S,
+        "pii_edition": INT,
+        "pii_rank": INT,
+        "pii_score": F,
+        "pii_source_url": S,
+        "grdp_year": INT,
+        "grdp_bn_vnd": F,
+        "grdp_source": S,
+        "doc_number": S,
+    },
+    "mart_region_benchmark": {
+        "indicator_code": S,
+        "target_type": S,
+        "unit": S,
+        "target_year": INT,
+        "region": S,
+        "provinces_stating": INT,
+        "region_avg": F,
+    },
+    "mart_unit_2025_rollup": {
+        "successor_code": S,
+        "successor_name": S,
+        "indicator_code": S,
+        "indicator_name_vi": S,
+        "target_year": INT,
+        "provinces_stating": INT,
+        "members_total": INT,
+        "member_targets_vi": S,
+        "national_same_year_vi": S,
+        "unit_pii_edition": INT,
+        "unit_pii_rank": INT,
+        "unit_pii_score": F,
     },
 }
 # The national targets are a dbt seed; until a mart exports them, the seed file itself is read.
@@ -206,6 +255,9 @@ class Marts:
     indicators: pl.DataFrame
     rejected: pl.DataFrame
     national: pl.DataFrame
+    ranking: pl.DataFrame
+    region_benchmark: pl.DataFrame
+    rollup: pl.DataFrame
     built_at: dt.datetime
 
 
@@ -240,12 +292,29 @@ FIELDS = {
     "indicators": "dim_indicator",
     "rejected": "mart_rejected_documents",
     "national": "dim_national_target",
+    "ranking": "mart_indicator_ranking",
+    "region_benchmark": "mart_region_benchmark",
+    "rollup": "mart_unit_2025_rollup",
 }
 
 
 def read_national_seed(path: Path) -> pl.DataFrame:
     """The seed of national targets, typed as the mart would be (codes as text)."""
-    return pl.read_csv(path, infer_schema_length=0).with_columns(
+    return pl.read_csv(
+        path,
+        infer_schema_length=0,
+        columns=[
+            "indicator_code",
+            "target_type",
+            "unit",
+            "target_year",
+            "bound",
+            "value_min",
+            "value_max",
+            "source_doc",
+            "issue_date",
+        ],
+    ).with_columns(
         pl.col("target_year").cast(pl.Int64),
         pl.col("value_min").cast(pl.Float64),
         pl.col("value_max").cast(pl.Float64),
@@ -255,7 +324,8 @@ def read_national_seed(path: Path) -> pl.DataFrame:
 def load_marts(marts_dir: Path, built_at: dt.datetime | None = None) -> Marts:
     """Every mart the pages read, with the national targets newest document first."""
     frames = {field: read_mart(marts_dir, name) for field, name in FIELDS.items()}
-    frames["national"] = frames["national"].sort("issue_date", descending=True, nulls_last=True)
+    national = frames["national"].with_columns(pl.col("issue_date").cast(pl.String))
+    frames["national"] = national.sort("issue_date", descending=True, nulls_last=True)
     return Marts(**frames, built_at=built_at or dt.datetime.now(dt.UTC))
 
 

@@ -31,6 +31,9 @@ def national_rows(marts: Marts, indicator: str | None) -> list[dict[str, Any]]:
 
 
 def national_line(row: dict[str, Any]) -> str:
+    """'quốc gia 2030: 1,5–2 % GRDP (569/QĐ-TTg)': dbt's national_text_vi when the mart has it."""
+    if row.get("national_text_vi"):
+        return str(row["national_text_vi"])
     return f"quốc gia {row.get('target_year')}: {national_value_text(row)} ({row.get('source_doc')})"
 
 

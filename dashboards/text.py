@@ -95,7 +95,7 @@ TARGET_TYPE = with_seed("target_type", TARGET_TYPE)
 ISSUER_LEVEL = with_seed("issuer_level", ISSUER_LEVEL)
 FLAGS = with_seed("flags", FLAGS)
 COMPARISON = with_seed("national_comparison", COMPARISON)
-BOUND_SIGN = {"ge": "≥ ", "gt": "> ", "le": "≤ ", "lt": "< ", "approx": "~"}
+BOUND_SIGN = {"ge": "≥ ", "gt": "> ", "le": "≤ ", "lt": "< ", "approx": "≈ "}
 
 # ---------------------------------------------------------------- escaping and wrapping
 
@@ -120,7 +120,7 @@ def short(value: Any, width: int = 48) -> str:
 # ---------------------------------------------------------------- numbers and targets
 
 
-def fmt_num(value: float | None, digits: int = 2) -> str:
+def fmt_num(value: float | None, digits: int = 4) -> str:
     """Vietnamese number format: 45.000; 1,5; 1.755,8 (dot for thousands, comma for decimals)."""
     if value is None:
         return ""
@@ -131,29 +131,34 @@ def fmt_num(value: float | None, digits: int = 2) -> str:
 
 
 def value_text(row: dict[str, Any]) -> str:
-    """A target as analysts write it: '1,2–1,5 % GRDP', '≥ +2 doanh nghiệp', '×2 lần'.
+    """A target's value without its year: '1,2–1,5% GRDP', '≥ +2 doanh nghiệp', '×1,5 lần'.
 
-    The mart's `target_text_vi` (computed once in dbt) wins when it is there; this formatter is
-    the fallback for marts built before that column existed.
+    The mart's `value_text_vi` (computed once in dbt, macros/vietnamese.sql) wins when it is
+    there; otherwise this formatter, which writes exactly what that macro writes (marts built
+    before the column existed, or a mart that does not carry it). The caller shows the year.
     """
-    if row.get("target_text_vi"):
-        return str(row["target_text_vi"])
-    low, high, bound = row.get("value_min"), row.get("value_max"), row.get("bound")
+    if row.get("value_text_vi"):
+        return str(row["value_text_vi"])
+    low, high, bound, unit = (
+        row.get("value_min"),
+        row.get("value_max"),
+        row.get("bound"),
+        row.get("unit") or "",
+    )
     if row.get("qualitative") or (low is None and high is None):
-        return "định tính"
-    if bound == "range" and low is not None and high is not None and low != high:
-        number = f"{fmt_num(low)}–{fmt_num(high)}"
-    else:
-        number = fmt_num(high if bound in ("le", "lt") or low is None else low)
+        return "định tính" + (f": {row['label']}" if row.get("label") else "")
+    low, high = (low if low is not None else high), (high if high is not None else low)
+    number = fmt_num(low) if low == high else f"{fmt_num(low)}–{fmt_num(high)}"
     prefix = {"increase_by": "+", "multiply_by": "×"}.get(row.get("target_type") or "", "")
-    return f"{BOUND_SIGN.get(bound or '', '')}{prefix}{number} {row.get('unit') or ''}".strip()
+    suffix = unit if unit.startswith("%") or not unit else f" {unit}"
+    return f"{BOUND_SIGN.get(bound or '', '')}{prefix}{number}{suffix}"
 
 
 def national_value_text(row: dict[str, Any]) -> str:
     """A national target (seed row) in the same words as a provincial one."""
     return value_text(
         {
-            "target_text_vi": row.get("national_text_vi"),
+            "value_text_vi": row.get("value_text_vi"),
             "value_min": row.get("value_min"),
             "value_max": row.get("value_max"),
             "bound": row.get("bound"),
