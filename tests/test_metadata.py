@@ -248,6 +248,7 @@ def test_checked_date(parts: tuple, expected: tuple) -> None:
         "KẾ HOẠCH\n" * 40,
         "Nơi nhận:\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n" + "Nguyễn Văn A\n" * 50,
         "giai đoạn 2030 - 2020, định hướng đến năm 2010",
+        "Hà Nội, ngày 05 tháng 3 năm 2027\nKẾ HOẠCH\nChuyển đổi số\nI. MỤC TIÊU\nMục tiêu đến năm 2025: 10 doanh nghiệp.",
     ],
 )
 def test_metadata_never_raises_on_odd_text(text: str, gazetteer) -> None:

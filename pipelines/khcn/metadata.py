@@ -500,5 +500,7 @@ def _read_periods(meta: DocumentMetadata, text: str, title: str | None, year: in
     if period_start is None and period_end is None:
         period_start, period_end = year, _guarded(meta, "period", lambda: read_goal_horizon(text), None)
         meta.flags.append("period_from_goals" if period_end else "period_not_stated")
+    if period_start is not None and period_end is not None and period_start > period_end:
+        period_start = None  # issued after the horizon its goals name (a late copy): the start is unknown
     meta.period_start, meta.period_end = period_start, period_end
     meta.horizon_year = _guarded(meta, "horizon", lambda: read_horizon(title, text, period_end), None)
