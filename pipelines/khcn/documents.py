@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,46 +41,112 @@ class PlanFile:
     modified_at: float
 
 
+# Files the operating system or Office drops into any folder: never plans, never reported.
+# Everything else in the plan folder is either read or refused with a reason.
+SYSTEM_FILE_NAMES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", ".localized"})
+SYSTEM_DIR_NAMES = frozenset(
+    {
+        ".spotlight-v100",
+        ".trashes",
+        ".fseventsd",
+        ".temporaryitems",
+        "$recycle.bin",
+        "system volume information",
+    }
+)
+
+
+def is_system_file(name: str) -> bool:
+    """Finder/Explorer metadata and Office lock files ("~$Kế hoạch.docx") are not plans."""
+    return name.lower() in SYSTEM_FILE_NAMES or name.startswith("~$")
+
+
 def discover_plan_files(root: Path) -> tuple[list[PlanFile], list[dict[str, Any]]]:
     """Every candidate file under `root`, plus rejections for files we will not read.
 
-    Symbolic links are not followed (a link could point outside the plan folder)
-    and unsupported formats are reported instead of being ignored, so an analyst
-    who drops a file always sees what became of it.
+    Nothing vanishes: hidden files and files in hidden folders are candidates like any other
+    (an analyst who names a plan ".ke-hoach.txt" still sees what became of it); only the
+    system files above are skipped. Symbolic links are not followed (a link could point
+    outside the plan folder), and folders named like plan files, FIFOs, devices, unreadable
+    folders and unsupported formats are reported instead of being ignored.
     """
     files: list[PlanFile] = []
     rejected: list[dict[str, Any]] = []
     if not root.exists():
         return files, rejected
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(root).parts):
+    for path, relative in _walk(root, rejected):
+        refusal = _refusal(path, relative)
+        if refusal is not None:
+            rejected.append(refusal)
             continue
-        if path.is_symlink():
-            rejected.append(
-                rejection(
-                    relative,
-                    "discover",
-                    "symlink",
-                    "symbolic link not followed; copy the file itself into the plan folder",
-                )
-            )
-            continue
-        if not path.is_file():
-            continue
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            rejected.append(
-                rejection(
-                    relative,
-                    "discover",
-                    "unsupported_format",
-                    f"unsupported file type '{path.suffix or '(none)'}'; supported: {', '.join(SUPPORTED_SUFFIXES)}",
-                )
-            )
-            continue
-        stat = path.stat()
-        files.append(PlanFile(path, relative, stat.st_size, stat.st_mtime))
+        info = path.lstat()
+        files.append(PlanFile(path, relative, info.st_size, info.st_mtime))
+    files.sort(key=lambda f: f.relative_path)
+    rejected.sort(key=lambda r: r["file_name"])
     return files, rejected
+
+
+def _walk(root: Path, rejected: list[dict[str, Any]]) -> Iterator[tuple[Path, str]]:
+    """(path, relative path) of every entry under `root` that is not a folder we descend into.
+
+    os.walk never follows links to folders; a folder that cannot be listed is a rejection, not a
+    silent hole. Folders named like plan files ("x.txt/") are yielded so they are refused by name.
+    """
+
+    def unreadable(error: OSError) -> None:
+        name = Path(error.filename or "").relative_to(root).as_posix() if error.filename else "."
+        rejected.append(
+            rejection(name, "discover", "unreadable", f"cannot list the folder: {error.strerror or error}")
+        )
+
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
+        base = Path(folder)
+        dirs[:] = sorted(d for d in dirs if d.lower() not in SYSTEM_DIR_NAMES)
+        for directory in dirs:
+            if _suffix_of(directory) in SUPPORTED_SUFFIXES or (base / directory).is_symlink():
+                yield base / directory, (base / directory).relative_to(root).as_posix()
+        for name in sorted(names):
+            if not is_system_file(name):
+                yield base / name, (base / name).relative_to(root).as_posix()
+
+
+def _suffix_of(name: str) -> str:
+    return Path(name).suffix.lower()
+
+
+def _refusal(path: Path, relative: str) -> dict[str, Any] | None:
+    """Why `path` will not be read, as a rejection row (None: it is a candidate)."""
+    if path.is_symlink():
+        return rejection(
+            relative,
+            "discover",
+            "symlink",
+            "symbolic link not followed; copy the file itself into the plan folder",
+        )
+    if path.is_dir():
+        return rejection(
+            relative,
+            "discover",
+            "not_a_file",
+            "this is a folder named like a plan file; the files inside it are listed on their own. "
+            "Rename the folder (remove the extension) or move the plan file out of it",
+        )
+    if not path.is_file():
+        return rejection(
+            relative,
+            "discover",
+            "not_a_file",
+            "not a regular file (a pipe, socket or device); copy the plan file itself into the plan folder",
+        )
+    suffix = _suffix_of(path.name) if path.name.strip(".") else ""
+    if suffix not in SUPPORTED_SUFFIXES:
+        return rejection(
+            relative,
+            "discover",
+            "unsupported_format",
+            f"unsupported file type '{path.suffix or '(none)'}'; supported: {', '.join(SUPPORTED_SUFFIXES)}",
+        )
+    return None
 
 
 def rejection(
@@ -128,13 +196,49 @@ def build_document(file_name: str, data: bytes, gazetteer: Gazetteer) -> dict[st
     }
 
 
+def read_plan_bytes(path: Path, max_bytes: int = MAX_PLAN_BYTES) -> bytes:
+    """The bytes of one plan file, refusing before reading what must not be read.
+
+    Opened without following a symbolic link (O_NOFOLLOW: a link swapped in after the folder was
+    listed, or one given to the CLI, is refused, never read) and without blocking on a pipe; the
+    size is checked on the open file before any byte is read, and at most `max_bytes` + 1 bytes
+    are ever read, so a 2 GB file costs nothing but a refusal.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if path.is_symlink():
+            raise RejectedInput(
+                "symlink", "symbolic link not followed; copy the file itself into the plan folder"
+            ) from exc
+        raise RejectedInput("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
+            raise RejectedInput("not_a_file", f"not a regular file ({kind}); give the plan file itself")
+        if info.st_size > max_bytes:
+            raise RejectedInput("too_large", _too_large_message(info.st_size, max_bytes))
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise RejectedInput("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:  # it grew after the size check
+        raise RejectedInput("too_large", _too_large_message(len(data), max_bytes))
+    return data
+
+
+def _too_large_message(size: int, limit: int) -> str:
+    return (
+        f"file is {size / 1048576:.1f} MB, above the {limit / 1048576:.1f} MB limit (refused without "
+        "reading it); split the plan or remove embedded images and scans before adding it"
+    )
+
+
 def read_document(plan: PlanFile, gazetteer: Gazetteer) -> dict[str, Any]:
     """Read one file from disk into a document record (see `build_document`)."""
-    try:
-        data = plan.path.read_bytes()
-    except OSError as exc:
-        raise RejectedInput("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
-    return build_document(plan.relative_path, data, gazetteer)
+    return build_document(plan.relative_path, read_plan_bytes(plan.path), gazetteer)
 
 
 def read_documents(
