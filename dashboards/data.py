@@ -209,6 +209,8 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "grdp_bn_vnd": F,
         "grdp_source": S,
         "doc_number": S,
+        "target_id": S,
+        "review_status": S,
     },
     "mart_region_benchmark": {
         "indicator_code": S,
@@ -321,9 +323,28 @@ def read_national_seed(path: Path) -> pl.DataFrame:
     )
 
 
+def with_review_status(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The review status of each target (fct_indicator_target.review_status, when the review loop
+    has added it) copied by target_id onto the marts that show targets but do not carry it."""
+    targets = frames["targets"]
+    if not has_column(targets, "review_status"):
+        return {}
+    status = targets.select("target_id", pl.col("review_status").alias("_status")).drop_nulls("target_id")
+    status = status.unique("target_id", keep="first")
+    out = {}
+    for field in ("matrix", "comparison", "ranking"):
+        frame = frames[field]
+        if "target_id" not in frame.columns or has_column(frame, "review_status"):
+            continue
+        joined = frame.join(status, on="target_id", how="left")
+        out[field] = joined.with_columns(pl.col("_status").alias("review_status")).drop("_status")
+    return out
+
+
 def load_marts(marts_dir: Path, built_at: dt.datetime | None = None) -> Marts:
     """Every mart the pages read, with the national targets newest document first."""
     frames = {field: read_mart(marts_dir, name) for field, name in FIELDS.items()}
+    frames.update(with_review_status(frames))
     national = frames["national"].with_columns(pl.col("issue_date").cast(pl.String))
     frames["national"] = national.sort("issue_date", descending=True, nulls_last=True)
     return Marts(**frames, built_at=built_at or dt.datetime.now(dt.UTC))

@@ -329,11 +329,35 @@ def test_every_document_string_is_escaped_in_tables_and_charts(tmp_path: Path) -
     assert len(figures) >= 6 and all("&lt;script&gt;alert(1)" in f for f in figures)
 
 
+def test_review_status_shows_where_the_marts_carry_it_and_nowhere_else(tmp_path: Path) -> None:
+    marts = hostile_marts(tmp_path / "marts")
+    without = pages_of(build_site(marts, tmp_path / "site-before")[0].parent)
+    assert not any("only-checked" in text or "review-needs_review" in text for text in without.values())
+    # the review loop adds review_status to fct_indicator_target: one target checked, one not
+    targets = pl.read_parquet(marts / "fct_indicator_target.parquet")
+    second = targets.with_columns(
+        pl.lit("t2").alias("target_id"), pl.lit("st_enterprises").alias("indicator_code")
+    )
+    reviewed = pl.concat([targets, second]).with_columns(review_status=pl.Series(["needs_review", "checked"]))
+    reviewed.write_parquet(marts / "fct_indicator_target.parquet")
+    pages = pages_of(build_site(marts, tmp_path / "site-after")[0].parent)
+    province = pages["province-27.html"]
+    assert 'id="only-checked"' in province and '<tr class="needs-review">' in province
+    assert "review-needs_review" in province and "review-checked" in province
+    assert "cần kiểm tra" in province and "đã kiểm tra" in province
+    assert "chỉ tiêu cần kiểm tra" in pages["index.html"]  # the count per province
+    matrix = pages["index.html"].split('id="matrix"')[1].split('id="map"')[0]
+    assert "Kiểm tra: cần kiểm tra" in matrix and "⚠" in matrix  # hover and marker in the cell
+    assert 'id="only-checked"' in pages["spending.html"] and "cần kiểm tra" in pages["spending.html"]
+
+
 def test_sparse_or_missing_marts_still_build(tmp_path: Path) -> None:
     empty = write_marts(tmp_path / "empty", {name: [] for name in COLUMNS})
     for marts in (empty, tmp_path / "no-files-at-all"):
         out = tmp_path / f"site-{marts.name}"
         written = build_site(marts, out)
+        for page in written:
+            assert "only-checked" not in page.read_text(encoding="utf-8")  # no review column, no filter
         assert {p.name for p in written} == {
             "index.html",
             "benchmark.html",
