@@ -165,7 +165,30 @@ def province_map(marts: Marts) -> go.Figure:
             )
         )
     fig.add_trace(archipelago_trace())
+    fig.add_trace(sea_label())
     return map_layout(fig, styles, choices)
+
+
+def sea_label() -> go.Scattergeo:
+    """'Biển Đông' between the coast and the archipelagos, as on every map of Viet Nam."""
+    return go.Scattergeo(
+        lon=[112.6],
+        lat=[13.2],
+        mode="text",
+        text=["<i>Biển Đông</i>"],
+        textfont={"size": 14, "color": "#5b7a99"},
+        hoverinfo="skip",
+        showlegend=False,
+        name="Biển Đông",
+    )
+
+
+def menu_texts(marts: Marts, lang: str) -> dict[str, str]:
+    """relayout keys -> labels of the colouring menu, for the language toggle."""
+    return {
+        f"updatemenus[1].buttons[{i}].label": esc((en if lang == "en" and en else vi)[:60])
+        for i, (_, vi, en) in enumerate(measures(marts))
+    }
 
 
 def catalog_size(marts: Marts) -> int:
@@ -262,7 +285,12 @@ def map_layout(fig: go.Figure, styles: dict[str, list[dict]], choices: list) -> 
         {
             "label": label,
             "method": "restyle",
-            "args": [{"visible": [v, v, not v, not v, True], "showscale": [False, v, False, not v, False]}],
+            "args": [
+                {
+                    "visible": [v, v, not v, not v, True, True],
+                    "showscale": [False, v, False, not v, False, False],
+                }
+            ],
         }
         for label, v in (
             ("63 tỉnh, thành phố (trước 1/7/2025)", True),

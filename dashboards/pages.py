@@ -31,7 +31,7 @@ from dashboards.html import (
     table,
 )
 from dashboards.ip import ip_charts
-from dashboards.maps import province_map
+from dashboards.maps import menu_texts, province_map
 from dashboards.national import indicator_reference
 from dashboards.province import indicator_cell, national_cell, plan_labels, plan_ref, province_page
 from dashboards.text import ISSUER_LEVEL, TARGET_TYPE, esc, fmt_num, value_text
@@ -132,10 +132,14 @@ def map_chart(marts: Marts) -> Chart:
         "updatemenus[0].buttons[0].label": fig.layout.updatemenus[0].buttons[0].label,
         "updatemenus[0].buttons[1].label": fig.layout.updatemenus[0].buttons[1].label,
     }
+    en |= menu_texts(marts, "en")
+    vi |= menu_texts(marts, "vi")
     data = marts.profile.select(
         "province_key", "province_name", "successor_code", "successor_name", "plans", "indicators_stated"
     )
-    return Chart(fig, "province-map", data, en=en, vi=vi)
+    traces_en = [([1, 3], {"colorbar.title.text": "Indicators<br>stated"})]
+    traces_vi = [([1, 3], {"colorbar.title.text": "Số chỉ tiêu<br>đã nêu"})]
+    return Chart(fig, "province-map", data, en=en, vi=vi, traces_en=traces_en, traces_vi=traces_vi)
 
 
 def province_table(marts: Marts, reviews: dict[str, int]) -> Safe:
