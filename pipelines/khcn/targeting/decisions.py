@@ -230,21 +230,19 @@ _MARKER_ONLY = re.compile(r"^(?:[ivxlc]{1,6}[.)]|\d{1,2}(?:\.\d{1,2}){0,3}[.)]|[
 def commitment(
     indicator_known: bool,
     unit: str | None,
-    clause_folded: str,
+    clause_cues: tuple[str | None, str | None],
     prefix_folded: str,
     opening: str,
     in_goal: bool,
 ) -> tuple[str | None, dict]:
-    """Why a quantity is a commitment (the decision reason), or None; and the cue signals."""
-    strong = STRONG_CUES.search(clause_folded)
-    governing_action = ACTION_CUES.search(prefix_folded[-80:])
-    any_action = governing_action or ACTION_CUES.search(clause_folded)
+    """Why a quantity is a commitment (the decision reason), or None; and the cue signals.
+    `clause_cues` are the clause's first commitment cue and action cue (found once per clause)."""
+    strong, clause_action = clause_cues
+    governing = ACTION_CUES.search(prefix_folded[-80:])
+    governing_action = governing.group(0) if governing else None
+    any_action = governing_action or clause_action
     leads_clause = unit is not None and unit.startswith("%") and not _MARKER_ONLY.sub("", opening)
-    signals = {
-        "commitment_cue": strong.group(0) if strong else None,
-        "action_cue": any_action.group(0) if any_action else None,
-        "goal_section": in_goal,
-    }
+    signals = {"commitment_cue": strong, "action_cue": any_action, "goal_section": in_goal}
     if indicator_known:
         reasons = [(strong, "commitment_cue"), (any_action, "action_cue"), (in_goal, "goal_section")]
     else:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from pipelines.khcn.catalog import OTHER, Catalog, fold_phrase
 from pipelines.khcn.targeting import attributes as attr
-from pipelines.khcn.targeting.cues import UNIT_RE
+from pipelines.khcn.targeting.cues import ACTION_CUES, STRONG_CUES, UNIT_RE
 from pipelines.khcn.targeting.decisions import commitment, is_rank, not_a_quantity, past_reason, policy_norm
 from pipelines.khcn.targeting.evidence import confidence, quote_span, signals_of
 from pipelines.khcn.targeting.indicator import (
@@ -35,11 +35,12 @@ from pipelines.khcn.targeting.segments import (
     segment_kind,
     without_parentheses,
 )
+from pipelines.khcn.text import fold_diacritics
 
 # The value-only form "<indicator>: 05" / "<indicator> là 05" / "đạt 05": no unit needed after the number.
 _VALUE_WITHOUT_UNIT = re.compile(r"(?::|\blà|\bđạt|\bbằng|\btăng|\bgấp|\bchiếm)\s*$", re.IGNORECASE)
 _COUNTED = re.compile(r"^\s*(?:Số|số|Tổng số|tổng số)\s+(?:lượng\s+)?")
-_SENTENCE_WINDOW = 1500
+_SENTENCE_WINDOW = 400
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ class Line:
     sentences: Sentences
     marker_end: int
     segment: str
+    folded: str  # fold_diacritics(text), once per line: length-preserving, so offsets agree
+
+    def folded_window(self, start: int, end: int, width: int = 300) -> str:
+        """Folded text of [start, end), at most its last `width` characters (bounded cost per number)."""
+        return self.folded[max(start, end - width) : end]
 
 
 @dataclass
@@ -68,8 +74,15 @@ class _State:
 class _Clause:
     start: int
     end: int
-    folded: str
+    cues: tuple[str | None, str | None]  # the clause's first commitment cue and action cue
     rises: attr.Rises
+
+
+def _clause(line: Line, start: int, end: int) -> _Clause:
+    folded = line.folded[start:end]
+    strong, action = STRONG_CUES.search(folded), ACTION_CUES.search(folded)
+    cues = (strong.group(0) if strong else None, action.group(0) if action else None)
+    return _Clause(start, end, cues, attr.rises(line.text, start, end))
 
 
 def prose_targets(
@@ -86,12 +99,13 @@ def prose_targets(
         Sentences.of(text),
         marker_end(text),
         segment_kind(text),
+        fold_diacritics(text),
     )
     records: list[Target] = []
     decisions: list[Decision] = []
     state = _State()
     for start, end in clauses(text):
-        clause = _Clause(start, end, fold_phrase(text[start:end]), attr.rises(text, start, end))
+        clause = _clause(line, start, end)
         state.previous_end = start
         for mention in read_mentions(text[start:end]):
             target, decision = _read_number(line, clause, mention.shifted(start), state)
@@ -157,16 +171,16 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
         return _decide(line, m, *screened)
     unit, value_end, per_year = ("hạng", _rank_end(text, m), False) if rank else attr.value_unit(text, m)
     short_end = phrase_end(text, value_end)
-    prefix_folded = fold_phrase(text[clause.start : m.start])
-    norm = policy_norm(text, prefix_folded, fold_phrase(text[value_end:short_end]), value_end, unit)
+    prefix_folded = line.folded_window(clause.start, m.start)
+    norm = policy_norm(text, prefix_folded, line.folded[value_end:short_end], value_end, unit)
     state_end, state.previous_end = state.previous_end, short_end  # unless it becomes a target
     if norm:
         return _decide(line, m, norm, "policy_norm")
-    label = trim_label(text, max(state_end, clause.start), m.start)
+    label = trim_label(text, max(state_end, clause.start, m.start - 300), m.start)
     ends = (short_end, noun_phrase_end(text, value_end, clause.end))
     reading = read_indicator(line.catalog, text, label, unit, value_end, ends)
     sentence_start = max(line.sentences.start_of(m.start), m.start - _SENTENCE_WINDOW)
-    sentence_prefix = fold_phrase(without_parentheses(text[sentence_start : m.start]))
+    sentence_prefix = without_parentheses(line.folded[sentence_start : m.start])
     past, past_year = (None, None)
     if m.start not in clause.rises.baselines:
         raw_prefix = text[max(clause.start, m.start - attr.WINDOW) : m.start]
@@ -179,9 +193,9 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
     if unit is None and not _VALUE_WITHOUT_UNIT.search(text[max(clause.start, m.start - 20) : m.start]):
         return _decide(line, m, "no_unit", "bare_number", reading.code)
     unit, unit_source = _unit_fallback(line, text[label[0] : label[1]], unit, reading.code, rank)
-    opening = fold_phrase(text[clause.start : m.start]).strip(" -+•*")
+    opening = prefix_folded.strip(" -+•*") if m.start - clause.start < 300 else "…"
     reason, cues = commitment(
-        reading.code != OTHER, unit, clause.folded, prefix_folded, opening, line.where.in_goal
+        reading.code != OTHER, unit, clause.cues, prefix_folded, opening, line.where.in_goal
     )
     if reason is None:
         return _decide(line, m, "no_commitment", "no_commitment_cue", reading.code)
@@ -228,11 +242,12 @@ def _unit_fallback(
 
 
 def _kind(
-    text: str, clause: _Clause, m: Mention, unit: str | None, value_end: int, per_year: bool, rank: bool
-):
+    line: Line, clause: _Clause, m: Mention, unit: str | None, value_end: int, per_year: bool, rank: bool
+) -> tuple[str, str, float, float]:
     """(bound, target type, low, high) of a target from the words around its number."""
-    prefix_folded = fold_phrase(text[clause.start : m.start])
-    tail_folded = fold_phrase(text[value_end : phrase_end(text, value_end)])
+    text = line.text
+    prefix_folded = line.folded_window(clause.start, m.start)
+    tail_folded = line.folded[value_end : phrase_end(text, value_end)]
     if rank and re.search(r"(?:nhóm|top|tốp)\s*$", text[max(0, m.start - 12) : m.start], re.IGNORECASE):
         bound = "le"
     else:
@@ -245,7 +260,7 @@ def _kind(
 
 
 def _baseline(
-    text: str,
+    line: Line,
     clause: _Clause,
     m: Mention,
     state: _State,
@@ -259,9 +274,10 @@ def _baseline(
     baseline_value, baseline_year = clause.rises.baselines.get(m.start) or state.baselines.get(
         reading.code, (None, None)
     )
-    compare = attr.COMPARE_YEAR.search(fold_phrase(text[m.start : min(clause.end, m.start + attr.WINDOW)]))
+    compare = attr.COMPARE_YEAR.search(line.folded[m.start : min(clause.end, m.start + attr.WINDOW)])
     if compare:
         baseline_year = int(compare.group("year"))
+    text = line.text
     parts, comp_end = attr.components(text, reading.tail_end)
     trailing = attr.trailing_baseline(text, value_end, reading.tail_end, clause.end, low, target_type)
     if trailing is not None:
@@ -283,10 +299,10 @@ def _build(
     text = line.text
     unit, _, value_end, per_year, rank = reading_unit
     sentence_start = max(line.sentences.start_of(m.start), m.start - _SENTENCE_WINDOW)
-    sentence_prefix = fold_phrase(without_parentheses(text[sentence_start : m.start]))
-    bound, target_type, low, high = _kind(text, clause, m, unit, value_end, per_year, rank)
+    sentence_prefix = without_parentheses(line.folded[sentence_start : m.start])
+    bound, target_type, low, high = _kind(line, clause, m, unit, value_end, per_year, rank)
     baseline_value, baseline_year, aside_end, parts, comp_end = _baseline(
-        text, clause, m, state, reading, value_end, (low, target_type)
+        line, clause, m, state, reading, value_end, (low, target_type)
     )
     quote_start, quote_end = quote_span(
         text, m, label, state.previous_end, clause.start, value_end, reading.tail_end
