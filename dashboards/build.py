@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from plotly.offline import get_plotlyjs
 
 from dashboards.data import load_marts
 from dashboards.pages import render_site
+from dashboards.pdf import browser, print_profiles
 
 ASSETS = Path(__file__).parent / "assets"
 GEO_ASSET = ASSETS / "asia_50m.json"
@@ -30,21 +32,27 @@ def geo_script() -> str:
     )
 
 
-def build_site(marts_dir: Path, out_dir: Path) -> list[Path]:
+def build_site(marts_dir: Path, out_dir: Path, pdf: bool | None = None) -> list[Path]:
     """Write `out_dir/index.html`, the analysis pages and one page per province; returns the pages.
 
     plotly.js (`plotly.min.js`), the map's base layer (`geo-asia.js`), the style sheet and the
     script are written once beside the pages, which load them by relative path; every chart's
-    data is in `data/<chart>.csv`. The folder works offline as it is.
+    data is in `data/<chart>.csv`. The folder works offline as it is. With `pdf` (default: the
+    environment variable KHCN_DASHBOARD_PDF=1) and Chromium installed, every province profile is
+    also printed to `pdf/province-<code>.pdf`, linked from its page.
     """
-    files = render_site(load_marts(Path(marts_dir)))
+    printing = (os.environ.get("KHCN_DASHBOARD_PDF") == "1" if pdf is None else pdf) and browser() is not None
+    files = render_site(load_marts(Path(marts_dir)), pdf_links=printing)
     static = {name: (ASSETS / name).read_text(encoding="utf-8") for name in STATIC}
-    swap_in({**files, **static, "plotly.min.js": get_plotlyjs(), "geo-asia.js": geo_script()}, Path(out_dir))
+    everything = {**files, **static, "plotly.min.js": get_plotlyjs(), "geo-asia.js": geo_script()}
+    swap_in(everything, Path(out_dir), finish=print_profiles if printing else None)
     return [Path(out_dir) / name for name in files if name.endswith(".html")]
 
 
-def swap_in(files: dict[str, str], out_dir: Path) -> None:
-    """Write `files` into a fresh sibling folder, then replace `out_dir` with it in two renames."""
+def swap_in(files: dict[str, str], out_dir: Path, finish: Callable[[Path], object] | None = None) -> None:
+    """Write `files` into a fresh sibling folder, then replace `out_dir` with it in two renames.
+
+    `finish` runs on the complete staging folder before the swap (printing the PDF profiles)."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.parent.glob(f".{out_dir.name}.*-*"):  # left by a killed build
         shutil.rmtree(stale, ignore_errors=True)
@@ -56,6 +64,8 @@ def swap_in(files: dict[str, str], out_dir: Path) -> None:
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
+        if finish is not None:
+            finish(staging)
         if out_dir.exists():
             os.replace(out_dir, old / out_dir.name)
         try:

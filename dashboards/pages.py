@@ -386,8 +386,9 @@ def themes_page(marts: Marts, files: dict[str, str]) -> str:
     return layout(marts, "themes.html", ("Chủ đề trong kế hoạch", "Themes"), body)
 
 
-def render_site(marts: Marts) -> dict[str, str]:
-    """Every file of the site (pages and chart CSVs), by relative path."""
+def render_site(marts: Marts, pdf_links: bool = False) -> dict[str, str]:
+    """Every file of the site (pages and chart CSVs), by relative path; with `pdf_links`, each
+    province page links its printed profile (pdf/<page>.pdf, printed by build_site)."""
     files: dict[str, str] = {}
     files["index.html"] = index_page(marts, files)
     files["benchmark.html"] = benchmark_page(marts, files)
@@ -396,5 +397,5 @@ def render_site(marts: Marts) -> dict[str, str]:
     files["alignment.html"] = alignment_page(marts, files)
     files["themes.html"] = themes_page(marts, files)
     for key, label in plan_provinces(marts):
-        files[page_name(key)] = province_page(marts, key, label, files)
+        files[page_name(key)] = province_page(marts, key, label, files, pdf_link=pdf_links)
     return files

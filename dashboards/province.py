@@ -231,7 +231,7 @@ def themes_table(themes: pl.DataFrame) -> Safe:
     return table(headers, rows, numeric=[1, 2, 3])
 
 
-def province_page(marts: Marts, key: str, label: str, files: dict[str, str]) -> str:
+def province_page(marts: Marts, key: str, label: str, files: dict[str, str], pdf_link: bool = False) -> str:
     def of(frame: pl.DataFrame) -> pl.DataFrame:
         return frame.filter(pl.col("province_key") == key)
 
@@ -267,6 +267,7 @@ def province_page(marts: Marts, key: str, label: str, files: dict[str, str]) -> 
     safe_key = page_name(key).removesuffix(".html")
     body = f"""
 <div class="tools"><button id="print" type="button">{t("In hồ sơ một trang / lưu PDF", "Print the one-page profile / save as PDF")}</button>
+{pdf_anchor(key) if pdf_link else ""}
 {review_tools(awaiting is not None)}</div>
 <section class="profile">
 <p class="note">{t("Nay thuộc", "Now part of")}: {esc(successor)} · {t("mã", "code")} {esc(key)} · {t("giai đoạn", "period")} {esc(period)}</p>
@@ -289,6 +290,11 @@ def province_page(marts: Marts, key: str, label: str, files: dict[str, str]) -> 
 </div>
 """
     return layout(marts, page_name(key), (label, label), body)
+
+
+def pdf_anchor(key: str) -> Safe:
+    name = f"pdf/{page_name(key).removesuffix('.html')}.pdf"
+    return link(name, t("Tải hồ sơ PDF", "Download the PDF profile"))
 
 
 def province_keys(marts: Marts) -> list[str]:

@@ -510,3 +510,16 @@ def test_a_province_profile_prints_on_one_page(pipeline_run: Path, tmp_path: Pat
     assert len(reader.pages) == 1, f"{pdf.name}: {len(reader.pages)} pages"
     text = reader.pages[0].extract_text()
     assert "quốc gia" in text and "Các tỉnh cùng vùng" in text  # national targets and region peers
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed")
+def test_build_site_prints_the_province_profiles_to_pdf(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    site = build_site(hostile_marts(tmp_path / "marts"), tmp_path / "site", pdf=True)[0].parent
+    pdf = site / "pdf" / "province-27.pdf"
+    assert 'href="pdf/province-27.pdf"' in (site / "province-27.html").read_text(encoding="utf-8")
+    assert len(PdfReader(pdf).pages) == 1
+    assert "569/QĐ-TTg" in PdfReader(pdf).pages[0].extract_text()  # the national target, printed
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "no staging folder left"
