@@ -601,3 +601,71 @@ def test_a_rank_of_how_many_reads_the_whole_group_phrase(catalog) -> None:
         "hạng",
     )
     assert "25/34" in record["quote"]
+
+
+def test_a_long_clause_without_sentence_breaks_reads_every_target(catalog) -> None:
+    unit = "phấn đấu hỗ trợ 12 doanh nghiệp đổi mới công nghệ, xây dựng 3 mô hình ứng dụng tiến bộ kỹ thuật, "
+    repeats = 100_000 // len(unit) + 1
+    found = extract("II. MỤC TIÊU\n" + unit * repeats, catalog, PLAN).targets
+    assert [(t.value_min, t.unit) for t in found] == [(12, "doanh nghiệp"), (3, "mô hình")] * repeats
+
+
+# --------------------------------------------------------------------------- stages: indicator, attributes
+
+
+def test_noun_phrase_end_runs_through_and_and_commas_but_not_into_the_next_number() -> None:
+    from pipelines.khcn.targeting.indicator import noun_phrase_end, phrase_end
+
+    line = "có 10 doanh nghiệp khoa học và công nghệ, sản phẩm chủ lực và 5 tổ chức"
+    after = line.index("10") + 2
+    assert line[after : phrase_end(line, after)] == " doanh nghiệp khoa học"
+    assert (
+        line[after : noun_phrase_end(line, after, len(line))]
+        == " doanh nghiệp khoa học và công nghệ, sản phẩm chủ lực"
+    )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "tail", "expected"),
+    [
+        ("dat it nhat", "", "ge"),
+        ("khong thap hon", "", "ge"),
+        ("khong it hon", "", "ge"),
+        ("toi da", "", "le"),
+        ("khong vuot qua", "", "le"),
+        ("duoi", "", "lt"),
+        ("tren", "", "gt"),
+        ("khoang", "", "approx"),
+        ("dat", " tro len", "ge"),
+        ("dat", "", "eq"),
+    ],
+)
+def test_bound_words(prefix: str, tail: str, expected: str) -> None:
+    from pipelines.khcn.targeting.attributes import bound
+
+    assert bound(prefix, False, tail) == expected
+
+
+@pytest.mark.parametrize(
+    ("prefix", "unit", "per_year", "expected"),
+    [
+        ("so doanh nghiep tang", "doanh nghiệp", False, "increase_by"),
+        ("so doanh nghiep tang gap", "lần", False, "multiply_by"),
+        ("tang binh quan", "%", False, "annual_growth_pct"),
+        ("so don tang", "%/năm", True, "annual_growth_pct"),
+        ("thoi gian giam xuong con", "ngày", False, "level"),
+        ("ty le dat", "%", False, "level"),
+    ],
+)
+def test_target_types(prefix: str, unit: str, per_year: bool, expected: str) -> None:
+    from pipelines.khcn.targeting.attributes import target_type
+
+    assert target_type(prefix, unit, per_year) == expected
+
+
+def test_quote_runs_from_the_label_through_the_noun_phrase(catalog) -> None:
+    text = "II. MỤC TIÊU\n1. Đến năm 2030, hình thành thêm 04 tổ chức khoa học và công nghệ ngoài công lập."
+    normalized = normalize_text(text)
+    (record,) = extract(normalized, catalog, PLAN).targets
+    assert record.quote == "hình thành thêm 04 tổ chức khoa học và công nghệ ngoài công lập"
+    assert normalized[record.char_start : record.char_end] == record.quote
