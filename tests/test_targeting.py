@@ -669,3 +669,20 @@ def test_quote_runs_from_the_label_through_the_noun_phrase(catalog) -> None:
     (record,) = extract(normalized, catalog, PLAN).targets
     assert record.quote == "hình thành thêm 04 tổ chức khoa học và công nghệ ngoài công lập"
     assert normalized[record.char_start : record.char_end] == record.quote
+
+
+def test_a_procedure_deadline_is_not_a_target_but_a_committed_maximum_is(catalog) -> None:
+    text = (
+        "III. NHIỆM VỤ\n1. Sở thẩm định hồ sơ trong 05 ngày làm việc kể từ ngày nhận đủ hồ sơ.\n"
+        "2. Rút ngắn thời gian cấp phép còn 07 ngày làm việc."
+    )
+    assert [(r["value_min"], r["unit"]) for r in targets(text, catalog)] == [(7, "ngày làm việc")]
+
+
+def test_a_numbered_plan_heading_ends_an_unnumbered_results_part(catalog) -> None:
+    text = (
+        "KẾT QUẢ THỰC HIỆN NĂM 2025\n1. Quản lý nhiệm vụ\n- Triển khai 22 nhiệm vụ khoa học và công nghệ.\n"
+        "II. KẾ HOẠCH NĂM 2026\n1. Quản lý nhiệm vụ\n- Triển khai 25 nhiệm vụ khoa học và công nghệ."
+    )
+    context = PlanContext(2026, 2026, 2025)
+    assert [r["value_min"] for r in targets(text, catalog, context)] == [25]

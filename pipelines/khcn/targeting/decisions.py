@@ -12,6 +12,7 @@ import re
 from pipelines.khcn.catalog import fold_phrase
 from pipelines.khcn.targeting.cues import ACTION_CUES, FORWARD, PAST, STRONG_CUES
 from pipelines.khcn.targeting.model import YEAR_MAX, YEAR_MIN, Mention, PlanContext
+from pipelines.khcn.targeting.vocab import VOCAB
 
 # Words right before a number that make it something other than a quantity, by what it then is.
 # Matched on the lower-cased text WITH diacritics: folded, "tầng" (floor) and "tăng" (increase) collide.
@@ -224,6 +225,7 @@ _COST_BASE = re.compile(
 _SUPPORT_RATE = re.compile(r"\bmuc (?:ho tro|chi|thuong)\b[^;,]{0,30}$|\bho tro\s+(?:toi da|khong qua)\s*$")
 
 
+DURATION_UNITS = frozenset(p.lower() for p in VOCAB.literal("duration_unit"))
 _MARKER_ONLY = re.compile(r"^(?:[ivxlc]{1,6}[.)]|\d{1,2}(?:\.\d{1,2}){0,3}[.)]|[a-z][)]|[-+*•–])?\s*")
 
 
@@ -243,7 +245,10 @@ def commitment(
     any_action = governing_action or clause_action
     leads_clause = unit is not None and unit.startswith("%") and not _MARKER_ONLY.sub("", opening)
     signals = {"commitment_cue": strong, "action_cue": any_action, "goal_section": in_goal}
-    if indicator_known:
+    if unit in DURATION_UNITS:
+        # "trong 05 ngày làm việc" is a deadline of a procedure; "tối đa 15 ngày", "rút ngắn … còn 10 ngày" commit
+        reasons = [(strong, "commitment_cue")]
+    elif indicator_known:
         reasons = [(strong, "commitment_cue"), (any_action, "action_cue"), (in_goal, "goal_section")]
     else:
         if unit is None:

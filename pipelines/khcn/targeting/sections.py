@@ -39,7 +39,7 @@ def section_context(
     for heading in folded:
         if REPORT_HEADING.search(heading) and not FORWARD_HEADING.search(heading):
             in_report = _reports_on_past(heading, context)
-        elif FORWARD_HEADING.search(heading):
+        elif FORWARD_HEADING.search(heading) or _plans_ahead(heading, context):
             in_report = False
     year, source = lead_in_year, "lead_in" if lead_in_year is not None else None
     if year is None:
@@ -49,6 +49,14 @@ def section_context(
                 if context.start_year is None or found >= context.start_year:
                     year, source = found, "heading"
     return SectionContext(in_goal=in_goal, in_report=in_report, year=year, year_source=source)
+
+
+def _plans_ahead(heading: str, context: PlanContext) -> bool:
+    """ "II. Kế hoạch năm 2026", "Nhiệm vụ năm 2026": a plan for a year the document covers."""
+    if not (_PLAN_PART.search(heading) or _TASKS_OF_YEAR.search(heading)):
+        return False
+    years = [int(y) for y in _YEAR.findall(heading)]
+    return bool(years) and (context.start_year is None or max(years) >= context.start_year)
 
 
 _PART_OPENING = re.compile(r"^[#*_\s]*(?:PHẦN|Phần)\s+(?:THỨ|thứ)\s+\S+", re.IGNORECASE)

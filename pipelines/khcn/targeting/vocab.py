@@ -35,6 +35,7 @@ LISTS = (
     "label_column",
     "cumulative_marker",
     "activity_noun",
+    "duration_unit",
 )
 
 
