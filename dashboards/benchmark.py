@@ -354,8 +354,8 @@ def benchmark_page(marts: Marts, files: dict[str, str]) -> str:
 <h2>{t("Số liệu thực tế có nguồn", "Sourced actual figures")}</h2>
 <p class="note">{
         t(
-            "Chỉ hiện số liệu có nguồn trong kho (thư mục data/raw/reference). Chỉ số PII chưa có trong kho theo mã tỉnh nên chưa hiện.",
-            "Only statistics with a source in the warehouse. PII scores are not yet in the warehouse by province code, so they are not shown.",
+            "Chỉ hiện số liệu đã công bố, có nguồn trong kho (PII của Bộ KH&CN, GRDP); ô trống là chưa có số liệu có nguồn, không phải số 0.",
+            "Only published figures with a source in the warehouse (PII, GRDP); a blank is no sourced figure, not a zero.",
         )
     }</p>
 {actuals_table(marts)}
