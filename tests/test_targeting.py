@@ -686,3 +686,18 @@ def test_a_numbered_plan_heading_ends_an_unnumbered_results_part(catalog) -> Non
     )
     context = PlanContext(2026, 2026, 2025)
     assert [r["value_min"] for r in targets(text, catalog, context)] == [25]
+
+
+def test_the_vocabulary_seed_is_clean() -> None:
+    import csv
+    import unicodedata
+
+    from pipelines.khcn.targeting.vocab import DEFAULT_VOCABULARY, LISTS, load_vocabulary
+
+    rows = list(csv.DictReader(DEFAULT_VOCABULARY.read_text(encoding="utf-8").splitlines()))
+    assert {r["list"] for r in rows} == set(LISTS)
+    pairs = [(r["list"], r["phrase"]) for r in rows]
+    assert len(pairs) == len(set(pairs)), "duplicate phrase in a list"
+    assert all(unicodedata.normalize("NFC", p) == p and p == p.strip() and p for _, p in pairs)
+    vocabulary = load_vocabulary()
+    assert all(vocabulary.literal(name) for name in LISTS)
