@@ -614,3 +614,27 @@ def test_a_huge_table_line_gives_only_a_header_worth_of_cells() -> None:
     lines = _header_lines("| Số: 12/KH-UBND | Hà Nội, ngày 05 tháng 3 năm 2024 |" + " x |" * 100_000)
     assert lines[:2] == ["Số: 12/KH-UBND", "Hà Nội, ngày 05 tháng 3 năm 2024"]
     assert len(lines) == 2 * HEADER_LINES
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        # a web page or a Word cell joins the block's lines: the name follows the title on its line
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn Út",
+        # the signature beside "Nơi nhận" in one table row
+        "| Nơi nhận: - Như trên; - Lưu: VT. | TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH (Đã ký) Nguyễn Văn Út |",
+        # a digital signature stamp
+        "Nơi nhận:\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nKý bởi: Nguyễn Văn Út",
+        # Party style without dots
+        "Nơi nhận:\n- Lưu: VPTU.\nT/M BAN THƯỜNG VỤ\nNguyễn Văn Út",
+        # a long appendix table follows the signature, without a "Nơi nhận"
+        "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn Út\nPHỤ LỤC\n" + "| 1 | Chỉ tiêu | 10 |\n" * 60,
+    ],
+)
+def test_signer_in_joined_blocks_tables_and_stamps(tail: str) -> None:
+    assert read_signer("I. MỤC TIÊU\nPhấn đấu đạt 10 doanh nghiệp.\n" + tail) == "Nguyễn Văn Út"
+
+
+def test_a_name_in_a_sentence_is_not_a_signer() -> None:
+    tail = "Nơi nhận:\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nGiao đồng chí Nguyễn Văn Út"
+    assert read_signer(tail) is None
