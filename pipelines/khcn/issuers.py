@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.khcn.markup import is_upper_text as _is_upper_text
 from pipelines.khcn.text import fold_diacritics
 
 
@@ -26,11 +27,6 @@ ISSUER_HDND = Issuer("HĐND tỉnh", "province")
 ISSUER_PARTY = Issuer("Tỉnh ủy", "party")
 ISSUER_PARTY_COMMITTEE = Issuer("Đảng ủy", "party")  # a Đảng ủy below the Tỉnh ủy ("-NQ/ĐU")
 ISSUER_DOST = Issuer("Sở Khoa học và Công nghệ", "department")
-
-
-def _is_upper_text(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def read_issuer_from(text: str, issuer_code: str | None, block: list[str]) -> Issuer | None:

@@ -21,19 +21,17 @@ from typing import TypeVar
 
 from pipelines.khcn.gazetteer import Gazetteer
 from pipelines.khcn.issuers import Issuer, read_issuer_from
+from pipelines.khcn.markup import CELL as _CELL
+from pipelines.khcn.markup import clean_markup as _clean_markup
+from pipelines.khcn.markup import is_upper_text as _is_upper_text
 from pipelines.khcn.periods import read_goal_horizon, read_horizon, read_period
+from pipelines.khcn.signatures import ATTACHMENT as ATTACHMENT  # re-exported: the target stages use it
+from pipelines.khcn.signatures import read_signer
 from pipelines.khcn.text import fold_diacritics
-
-# A document attached after the signature ("CHƯƠNG TRÌNH …", "(Ban hành kèm theo Quyết định số …)").
-ATTACHMENT = re.compile(
-    r"^[#*_\s]*(?:(?:CHƯƠNG TRÌNH|KẾ HOẠCH|ĐỀ ÁN|QUY ĐỊNH|QUY CHẾ|PHỤ LỤC)\b|\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b)",
-    re.MULTILINE,
-)
 
 T = TypeVar("T")
 
 HEADER_LINES = 30
-SIGNATURE_LINES = 40
 
 # Document type codes used in numbers ("4346/KH-UBND") and their names.
 DOC_TYPE_BY_CODE = {
@@ -87,16 +85,6 @@ _ISSUING_BODY = re.compile(
 )
 _BODY_START = re.compile(r"^(?:Thực hiện|Căn cứ|Triển khai|Để|Nhằm|Trên cơ sở|I\.\s)")
 
-_SIGNATURE_TITLES = re.compile(
-    r"\b(?:CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG BAN|THỦ TRƯỞNG|TỔNG GIÁM ĐỐC|VIỆN TRƯỞNG|CHÁNH VĂN PHÒNG|TM\.|KT\.)"
-    r"|(?<!\w)(?:T/M|K/T|TM|KT)(?=\s+[A-ZĐ])"
-)
-_SIGNED_MARK = re.compile(r"\(\s*(?:đã\s+)?ký\b[^)]*\)|^\s*(?:đã\s+)?ký(?:\s+bởi)?\b\s*:?", re.IGNORECASE)
-_NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
-# Title-case lines that are titles, not names. Phrases, not words: "Thư", "Lưu", "Trưởng" are names too.
-_NOT_A_NAME = re.compile(
-    r"\b(?:bí thư|chủ tịch|giám đốc|nơi nhận|trưởng ban|trưởng phòng|chánh văn phòng|viện trưởng)\b|^(?:phó|nơi)\b"
-)
 
 _APPENDIX_REFERENCE = re.compile(
     r"(?:chi tiết|cụ thể|danh mục|chỉ tiêu)[^.\n]{0,40}?(?:tại|theo|ở|trong)\s+(?:các\s+)?phụ lục",
@@ -131,13 +119,6 @@ class DocumentMetadata:
 # --------------------------------------------------------------------------- small readers
 
 
-def _clean_markup(line: str) -> str:
-    """Strip Markdown emphasis/heading marks that PDF→Markdown converters add."""
-    line = re.sub(r"<[^>]+>", "", line)
-    return re.sub(r"\s+", " ", line.replace("*", " ").replace("#", " ").replace("_", " ")).strip()
-
-
-_CELL = re.compile(r"[^\t|]+")
 _CELL_RULE = re.compile(r"[-:=\s]+")
 
 
@@ -257,11 +238,6 @@ def _lower_words(text: str) -> str:
     return " ".join(w if re.search(r"[&\d]", w) else w.lower() for w in text.split(" "))
 
 
-def _is_upper_text(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
-
-
 def _title_after_issuing_body(line: str) -> re.Match[str] | None:
     """The document type inside a line in capitals that opens on the issuing body.
 
@@ -318,74 +294,6 @@ def read_title(text: str, gazetteer: Gazetteer | None = None) -> tuple[str | Non
         rest = _strip_doc_type(title)
         return rest[:1].upper() + rest[1:], kind, False
     return None, None, False
-
-
-def _main_part(text: str) -> str:
-    """The document without what is attached after its signature (a decision's programme, appendices)."""
-    signature = re.search(r"^[*_\s]*Nơi nhận\s*:?", text, re.MULTILINE)
-    if not signature:
-        return text
-    attachment = ATTACHMENT.search(text, signature.end())
-    return text[: attachment.start()] if attachment else text
-
-
-def _cells(line: str) -> list[str]:
-    """A table line's cells (pipes or tabs: a signature block laid out beside "Nơi nhận"), else the line."""
-    if "|" not in line and "\t" not in line:
-        return [line]
-    return [c.strip() for c in _CELL.findall(line) if c.strip()]
-
-
-def _signature_name(line: str, title_first: bool) -> str | None:
-    """The person's name a signature line ends with, or None.
-
-    The whole line must be the name, unless `title_first`: then the name may follow the
-    signing title in capitals on the same line ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn An"),
-    as web pages and Word cells join the block's lines.
-    """
-    # "(Đã ký)", "(Ký, ghi rõ họ tên)", "Ký bởi:" mark a signature in copies and may share the name's line
-    words = _SIGNED_MARK.sub(" ", line).split()
-    run = 0
-    while run < len(words) and _NAME_WORD.match(words[len(words) - 1 - run]):
-        run += 1
-    head = words[: len(words) - run]
-    if not 2 <= run <= 5 or (head and not (title_first and _is_upper_text(" ".join(head)))):
-        return None
-    name = " ".join(words[len(words) - run :])
-    return None if _NOT_A_NAME.search(name.lower()) else name
-
-
-def _signer_after_titles(lines: list[str]) -> str | None:
-    """The last name under (or beside) a signing title in `lines`."""
-    title_seen = False
-    signer = None
-    for line in lines:
-        cleaned = _clean_markup(line)
-        is_title = bool(_SIGNATURE_TITLES.search(cleaned))
-        title_seen = title_seen or is_title
-        if title_seen:
-            signer = _signature_name(cleaned, title_first=is_title) or signer
-    return signer
-
-
-def _is_signing_title(line: str) -> bool:
-    """A line in capitals naming a signing capacity ("TM. ỦY BAN NHÂN DÂN", "KT. GIÁM ĐỐC")."""
-    return bool(_SIGNATURE_TITLES.search(line)) and _is_upper_text(line)
-
-
-def read_signer(text: str) -> str | None:
-    """Name under the signature block: the last person-name line after a signing title.
-
-    The block is looked for at the end of the document proper; when something long follows
-    it there without a "Nơi nhận" (an appendix table), the last signing title is used instead.
-    """
-    lines = [c for ln in _main_part(text).split("\n") if ln.strip() for c in _cells(ln)]
-    signer = _signer_after_titles(lines[-SIGNATURE_LINES:])
-    if signer is None:
-        titles = [i for i, ln in enumerate(lines) if len(ln) < 120 and _is_signing_title(_clean_markup(ln))]
-        if titles:
-            signer = _signer_after_titles(lines[titles[-1] : titles[-1] + 10])
-    return signer
 
 
 _MOTTO = re.compile(r"\W*doc lap\W+tu do\W+hanh phuc\W*")
