@@ -10,8 +10,10 @@ import polars as pl
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipelines.assets.ingest import documents, plan_files, reference_statistics
+from pipelines.assets.reviews import reviews
 from pipelines.khcn.catalog import load_catalog
 from pipelines.khcn.extraction import ExtractionStore
+from pipelines.khcn.reviews import split_review_frame
 from pipelines.khcn.tables import build_raw_tables
 from pipelines.partitions import folder_state
 from pipelines.project import dbt_project
@@ -29,6 +31,8 @@ RAW_TABLES = (
     "rejected_citations",
     "plan_files",
     "reference_statistics",
+    "reviews",
+    "rejected_reviews",
 )
 
 
@@ -54,13 +58,14 @@ def replace_tables(conn, tables: Mapping[str, pl.DataFrame]) -> None:
         dg.AssetSpec(
             dg.AssetKey([RAW_SCHEMA, name]),
             kinds={"duckdb"},
-            deps=[documents, plan_files, reference_statistics],
+            deps=[documents, plan_files, reference_statistics, reviews],
         )
         for name in RAW_TABLES
     ],
     ins={
         "plan_files": dg.AssetIn(plan_files.key),
         "reference_statistics": dg.AssetIn(reference_statistics.key),
+        "reviews": dg.AssetIn(reviews.key),
     },
 )
 def raw_tables(
@@ -69,6 +74,7 @@ def raw_tables(
     plan_folder: PlanFolder,
     plan_files: pl.DataFrame,
     reference_statistics: pl.DataFrame,
+    reviews: pl.DataFrame,
 ):
     """Every plan now in the folder, from its stored extraction, validated and de-duplicated, written to
     this run's warehouse build. Plans that left the folder are not loaded, so they leave the marts."""
@@ -95,6 +101,7 @@ def raw_tables(
     del records  # the texts are in the frames now; keep peak memory to one copy
     tables["plan_files"] = plan_files
     tables["reference_statistics"] = reference_statistics
+    tables["reviews"], tables["rejected_reviews"] = split_review_frame(reviews)  # applied by dbt
     pruned = store.prune({k.key for k in state.keyed})
     build = warehouse.start_build(context.run_id)
     with warehouse.connect(path=build) as conn:

@@ -123,9 +123,10 @@ def target_schema(indicator_codes: set[str]) -> pa.DataFrameSchema:
     """Contract for target records; the catalog's codes are data, so the schema is built from them."""
     return pa.DataFrameSchema(
         {
-            "target_id": pa.Column(str, unique=True),
+            "target_id": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{16}$"), unique=True),
             "document_id": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{16}$")),
             "indicator": pa.Column(str, pa.Check.isin(sorted(indicator_codes))),
+            "review_status": pa.Column(str, pa.Check.isin(["auto", "needs_review"])),
             "target_type": pa.Column(
                 str, pa.Check.isin(["level", "increase_by", "multiply_by", "annual_growth_pct"])
             ),

@@ -14,7 +14,9 @@ from typing import Any
 
 import polars as pl
 
+from pipelines.khcn.calibration import calibrate_targets
 from pipelines.khcn.citations import link_citations
+from pipelines.khcn.reviews import assign_target_ids
 from pipelines.khcn.schemas import (
     DocumentSchema,
     citation_schema,
@@ -71,6 +73,8 @@ TARGET_SCHEMA = {
     "confidence": pl.Float64,
     "source": pl.String,
     "quote_verified": pl.Boolean,
+    "rule_confidence": pl.Float64,
+    "review_status": pl.String,
 }
 CITATION_SCHEMA = {
     "citation_id": pl.String,
@@ -183,13 +187,12 @@ def build_raw_tables(
     target_rows, citation_rows, theme_rows = [], [], []
     for record in kept:
         text = record["document"]["text_normalized"]
-        for t in record["targets"]:
+        targets = calibrate_targets(record["targets"])  # calibrated confidence and review_status
+        for t, target_id in zip(targets, assign_target_ids(targets), strict=True):
             target_rows.append(
                 {
                     **t,
-                    "target_id": _stable_id(
-                        t["document_id"], t["char_start"], t["char_end"], t["indicator"], t["value_min"]
-                    ),
+                    "target_id": target_id,  # stable: document, normalised quote, values (reviews.py)
                     "components": json.dumps(t["components"], ensure_ascii=False)
                     if t["components"]
                     else None,

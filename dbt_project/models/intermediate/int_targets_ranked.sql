@@ -1,4 +1,4 @@
--- Every target with its plan's recency, and whether it comes from the newest plan of its province
+-- Every target (as reviewed: rejected ones left out, corrections and additions in) with its plan's recency, and whether it comes from the newest plan of its province
 -- stating that indicator (ties: the later target year, then the first in the text).
 with targets as (
     select
@@ -17,7 +17,7 @@ with targets as (
             make_date(d.issue_year, coalesce(d.issue_month, 1), 1),
             make_date(d.period_start, 1, 1)
         ) as plan_date
-    from {{ ref('stg_targets') }} as t
+    from {{ ref('int_targets_reviewed') }} as t  -- after the analysts' decisions
     inner join {{ ref('dim_document') }} as d using (document_id)
 )
 

@@ -5,7 +5,7 @@ with usage as (
         count(*) as target_count,
         count(distinct t.document_id) as document_count,
         count(distinct d.province_code || d.province_era) as province_count
-    from {{ ref('stg_targets') }} as t
+    from {{ ref('int_targets_reviewed') }} as t
     inner join {{ ref('stg_documents') }} as d using (document_id)
     group by t.indicator_code
 )

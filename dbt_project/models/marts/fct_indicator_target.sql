@@ -31,6 +31,9 @@ select
     t.char_end,
     t.confidence,
     t.extracted_from,
+    t.review_status,
+    case when t.review_status in ('verified', 'corrected', 'added') then 'đã kiểm tra' else 'cần kiểm tra' end
+        as review_status_vi,
     c.target_text_vi,
     c.value_text_vi
 from {{ ref('int_targets_ranked') }} as t

@@ -19,5 +19,6 @@ select
     char_end,
     section,
     confidence,
-    source as extracted_from
+    source as extracted_from,
+    review_status
 from {{ source('raw', 'targets') }}

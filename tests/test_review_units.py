@@ -1,0 +1,218 @@
+"""Unit tests of the review-file parser, the stable target id and the confidence calibration."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xlsxwriter
+
+from pipelines.khcn.calibration import (
+    ConfidenceModel,
+    calibrate_targets,
+    calibration_table,
+    feature_values,
+    load_model,
+    with_review_fields,
+)
+from pipelines.khcn.calibration_fit import choose_threshold, fit_logistic, truth_of
+from pipelines.khcn.catalog import load_catalog
+from pipelines.khcn.reviews import (
+    CSV_COLUMNS,
+    MAX_REVIEW_BYTES,
+    REVIEW_SHEET,
+    assign_target_ids,
+    parse_number,
+    read_review_folder,
+    target_id,
+)
+
+DOC = "0123456789abcdef"
+CODES = load_catalog().codes
+
+
+def write_csv(path: Path, rows: list[dict], header=CSV_COLUMNS) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(header))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_target_id_ignores_wrapping_tone_style_offsets_and_indicator() -> None:
+    a = target_id(DOC, "phấn đấu đạt 1,5%  GRDP", 1.5, 1.5)
+    assert a == target_id(DOC, "Phấn đấu đạt\n1,5% GRDP", 1.5, 1.5)
+    assert a == target_id(DOC, "phấn đấu đạt 1,5% GRDP", 1.5, 1.5)
+    assert a != target_id(DOC, "phấn đấu đạt 1,5% GRDP", 2, 2)
+    assert a != target_id("fedcba9876543210", "phấn đấu đạt 1,5% GRDP", 1.5, 1.5)
+    # the same quote and value twice in a document keep two ids, numbered in text order
+    twice = [
+        {
+            "document_id": DOC,
+            "quote": "đạt 10 doanh nghiệp",
+            "value_min": 10,
+            "value_max": 10,
+            "char_start": 90,
+        },
+        {
+            "document_id": DOC,
+            "quote": "đạt 10 doanh nghiệp",
+            "value_min": 10,
+            "value_max": 10,
+            "char_start": 5,
+        },
+    ]
+    ids = assign_target_ids(twice)
+    assert len(set(ids)) == 2 and ids[1] == target_id(DOC, "đạt 10 doanh nghiệp", 10, 10)
+
+
+def test_numbers_as_analysts_type_them() -> None:
+    assert parse_number("1,5") == 1.5
+    assert parse_number("45.000") == 45000
+    assert parse_number("2.5") == 2.5
+    assert parse_number(None) is None
+    with pytest.raises(ValueError):
+        parse_number("khoảng 5")
+
+
+def test_csv_rows_accepted_and_refused_with_reasons(tmp_path: Path) -> None:
+    rows = [
+        {"target_id": "aaaaaaaaaaaaaaaa", "decision": "confirm", "reviewer": "Lan"},
+        {"target_id": "bbbbbbbbbbbbbbbb", "decision": "Loại", "reviewer": "Lan", "note": "số của năm trước"},
+        {"target_id": "cccccccccccccccc", "decision": "correct", "value_min": "1,5", "value_max": "2"},
+        {
+            "document_id": DOC,
+            "quote": "đạt 5 tổ chức",
+            "decision": "add",
+            "indicator_code": "other",
+            "value_min": "5",
+        },
+        {"target_id": "dddddddddddddddd", "decision": "approve"},
+        {"target_id": "eeeeeeeeeeeeeeee", "decision": "correct", "value_min": "năm"},
+        {"target_id": "ffffffffffffffff", "decision": "confirm", "note": '=HYPERLINK("http://x")'},
+        {"target_id": "not-an-id", "decision": "confirm"},
+        {"target_id": "", "decision": "reject"},
+        {"target_id": "abababababababab", "decision": "correct", "indicator_code": "no_such_code"},
+    ]
+    write_csv(tmp_path / "r.csv", rows)
+    decisions, refused = read_review_folder(tmp_path, CODES)
+    assert decisions["decision"].to_list() == ["confirm", "reject", "correct", "add"]
+    correct = decisions.filter(decisions["decision"] == "correct").row(0, named=True)
+    assert (correct["value_min"], correct["value_max"]) == (1.5, 2.0)
+    added = decisions.filter(decisions["decision"] == "add").row(0, named=True)
+    assert added["target_id"] == target_id(DOC, "đạt 5 tổ chức", 5, 5)
+    codes = dict(zip(refused["row_number"].to_list(), refused["reason_code"].to_list(), strict=True))
+    assert codes == {
+        6: "unknown_decision",
+        7: "not_a_number",
+        8: "formula",
+        9: "contract",
+        10: "no_target_id",
+        11: "contract",
+    }
+    assert refused["reason"].null_count() == 0
+    assert decisions["decision_order"].to_list() == [1, 2, 3, 4]
+
+
+def test_whole_files_refused_before_reading(tmp_path: Path) -> None:
+    write_csv(tmp_path / "wrong.csv", [{"target_id": "a", "verdict": "ok"}], header=("target_id", "verdict"))
+    big = tmp_path / "big.csv"
+    with big.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # a 50 MB file: refused by its size, never read
+    assert big.stat().st_size > MAX_REVIEW_BYTES
+    (tmp_path / "latin1.csv").write_bytes(",".join(CSV_COLUMNS).encode() + b"\n,,\xe9,confirm,,,,,,\n")
+    (tmp_path / "fake.xlsx").write_bytes(b"not a zip")
+    decisions, refused = read_review_folder(tmp_path, CODES)
+    assert decisions.height == 0
+    by_file = dict(zip(refused["file_name"].to_list(), refused["reason_code"].to_list(), strict=True))
+    assert by_file == {
+        "wrong.csv": "wrong_columns",
+        "big.csv": "too_large",
+        "latin1.csv": "not_utf8",
+        "fake.xlsx": "not_a_workbook",
+    }
+
+
+def test_later_decision_orders_last(tmp_path: Path) -> None:
+    old = write_csv(tmp_path / "a_old.csv", [{"target_id": "aaaaaaaaaaaaaaaa", "decision": "reject"}])
+    new = write_csv(tmp_path / "z_new.csv", [{"target_id": "aaaaaaaaaaaaaaaa", "decision": "confirm"}])
+    os.utime(new, (1_600_000_000, 1_600_000_000))  # the file named later is older
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    decisions, _ = read_review_folder(tmp_path, CODES)
+    assert decisions.sort("decision_order")["decision"].to_list() == ["confirm", "reject"]
+
+
+def test_workbook_sheet_read_with_formula_refused(tmp_path: Path) -> None:
+    book = xlsxwriter.Workbook(str(tmp_path / "k.xlsx"))
+    sheet = book.add_worksheet(REVIEW_SHEET)
+    names = [*CSV_COLUMNS, "confidence"]
+    for col, name in enumerate(names):
+        sheet.write_string(0, col, name.upper())
+        sheet.write_string(1, col, name)
+    sheet.write_row(2, 0, ["aaaaaaaaaaaaaaaa", DOC, "q", "Xác nhận"])
+    sheet.write_row(3, 0, ["bbbbbbbbbbbbbbbb", DOC, "q", ""])  # no decision: not reviewed, not a row
+    sheet.write_row(4, 0, ["cccccccccccccccc", DOC, "q", "Sửa"])
+    sheet.write_formula(4, 5, "=1+1")
+    book.close()
+    decisions, refused = read_review_folder(tmp_path, CODES)
+    assert decisions["target_id"].to_list() == ["aaaaaaaaaaaaaaaa"]
+    assert refused["reason_code"].to_list() == ["formula"] and refused["row_number"].to_list() == [5]
+
+
+def test_confidence_is_a_probability_and_status_follows_the_threshold() -> None:
+    model = ConfidenceModel(0.0, {("table_row", "true"): 3.0}, review_threshold=0.9)
+    table = {"signals": {"table_row": True}, "quote": "x", "source": "table"}
+    prose = {"signals": {"table_row": False}, "quote": "x", "source": "prose", "confidence": 0.95}
+    out = calibrate_targets([table, prose], model)
+    assert out[0]["confidence"] == pytest.approx(1 / (1 + np.exp(-3)), abs=1e-3)
+    assert [r["review_status"] for r in out] == ["auto", "needs_review"]
+    assert out[1]["rule_confidence"] == 0.95 and calibrate_targets(out, model)[1]["rule_confidence"] == 0.95
+    assert feature_values({"signals": {"commitment_cue": "phấn đấu"}})["commitment_cue"] == "present"
+
+
+def test_seed_model_has_one_threshold_and_gives_ids() -> None:
+    model = load_model()
+    assert 0.5 <= model.review_threshold < 1 and model.coefficients
+    records = with_review_fields(
+        [
+            {
+                "document_id": DOC,
+                "quote": "đạt 5",
+                "value_min": 5,
+                "value_max": 5,
+                "char_start": 0,
+                "signals": {},
+            }
+        ]
+    )
+    assert records[0]["target_id"] == target_id(DOC, "đạt 5", 5, 5)
+    assert records[0]["review_status"] in ("auto", "needs_review")
+
+
+def test_logistic_fit_recovers_a_separating_signal_and_threshold_rule() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 2, size=(400, 2)).astype(float)
+    y = (rng.random(400) < np.where(x[:, 0] == 1, 0.95, 0.3)).astype(float)
+    beta = fit_logistic(x, y, ridge=0.1)
+    assert beta[1] > 2 and abs(beta[2]) < 0.6
+    scored = [(0.99, True)] * 97 + [(0.99, False)] * 3 + [(0.7, True)] * 10 + [(0.7, False)] * 10
+    assert choose_threshold(scored) == 0.71
+    bands = {row["band"]: row for row in calibration_table(scored)}
+    assert bands["0.9–1.0"]["precision"] == 0.97 and bands["0.6–0.8"]["records"] == 20
+
+
+def test_truth_needs_value_and_indicator() -> None:
+    text = "phấn đấu đạt 10 doanh nghiệp và 5 tổ chức"
+    labels = [
+        {"quote": "đạt 10 doanh nghiệp", "value_min": 10, "value_max": 10, "indicator": "st_enterprises"}
+    ]
+    extracted = [
+        {"char_start": 9, "char_end": 28, "value_min": 10, "value_max": 10, "indicator": "other"},
+        {"char_start": 32, "char_end": 41, "value_min": 5, "value_max": 5, "indicator": "other"},
+    ]
+    assert truth_of(text, labels, extracted) == [False, False]
+    extracted[0]["indicator"] = "st_enterprises"
+    assert truth_of(text, labels, extracted) == [True, False]
