@@ -701,3 +701,24 @@ def test_the_vocabulary_seed_is_clean() -> None:
     assert all(unicodedata.normalize("NFC", p) == p and p == p.strip() and p for _, p in pairs)
     vocabulary = load_vocabulary()
     assert all(vocabulary.literal(name) for name in LISTS)
+
+
+def test_a_web_table_with_a_spanning_year_over_plan_and_comparison_columns(catalog) -> None:
+    from pipelines.khcn.readers import read_document_bytes
+
+    html = (
+        "<html><body><p>I. CHỈ TIÊU</p><table>"
+        "<tr><td rowspan='2'>STT</td><td rowspan='2'>Chỉ tiêu</td><td rowspan='2'>ĐVT</td>"
+        "<td>Năm 2025</td><td colspan='2'>Năm 2026</td></tr>"
+        "<tr><td>Ước thực hiện</td><td>Kế hoạch</td><td>So sánh (%)</td></tr>"
+        "<tr><td>1</td><td>Số đơn đăng ký nhãn hiệu</td><td>Đơn</td><td>90</td><td>110</td><td>122</td></tr>"
+        "</table></body></html>"
+    ).encode()
+    text = normalize_text(read_document_bytes("plan.html", html).text)
+    records = [t.as_dict() for t in extract(text, catalog, PlanContext(2026, 2026, 2026)).targets]
+    assert _table_summary(records) == [("trademark_applications", 110, 110, "Đơn", 2026, 90, 2025)]
+
+
+def test_bold_markup_around_a_number_keeps_its_unit(catalog) -> None:
+    (record,) = targets("II. MỤC TIÊU\n- Hỗ trợ **40** dự án khởi nghiệp đổi mới sáng tạo;", catalog)
+    assert (record["indicator"], record["value_min"], record["unit"]) == ("innovative_startups", 40, "dự án")

@@ -61,8 +61,10 @@ def value_unit(line: str, m: Mention) -> tuple[str | None, int, bool]:
         if base:
             return "% GRDP", m.end + percent + base.end(), False
         return "%", m.end + percent, False
-    unit, length, per_year = unit_after(after)
-    return unit, m.end + length, per_year
+    markup = re.match(r"^[*_]{1,3}(?=\s)", after)  # "**40** dự án": bold or italic around the number
+    skip = markup.end() if markup else 0
+    unit, length, per_year = unit_after(after[skip:])
+    return unit, m.end + (skip + length if unit else 0), per_year
 
 
 _BOUNDS = (

@@ -78,14 +78,18 @@ def merge_headers(rows: list[list[str]]) -> list[str]:
 
 
 def is_second_header(row: list[str], label: int) -> bool:
-    """A header continuation row: no label, every filled cell a year or a column word."""
+    """A header continuation row: no label, no value, and some cell a year or a column word
+    ("Ước thực hiện | Kế hoạch | So sánh (%)" under "Năm 2025 | Năm 2026")."""
     filled = [c for i, c in enumerate(row) if c and i != label]
     if (label < len(row) and row[label]) or not filled:
         return False
-    return all(
-        _YEAR.search(c) or PLAN_COLUMN.search(fold_phrase(c)) or ACTUAL_COLUMN.search(fold_phrase(c))
+    named = [
+        c
         for c in filled
-    )
+        if _YEAR.search(c) or PLAN_COLUMN.search(fold_phrase(c)) or ACTUAL_COLUMN.search(fold_phrase(c))
+    ]
+    values = [c for c in filled if parse_cell(c) is not None and not re.fullmatch(r"(?:19|20)\d{2}", c)]
+    return bool(named) and not values
 
 
 def layout(header: list[str], context: PlanContext) -> Layout | None:
