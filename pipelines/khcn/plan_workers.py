@@ -148,25 +148,24 @@ def run_budgeted(
     (code `too_slow` or `worker_died`). Workers left over at the end (or on an exception in the
     caller) are stopped; none outlives the call.
     """
+    if not items:
+        return
     budget = budget or Budget.from_env()
     context = multiprocessing.get_context("spawn")
     pool: list[_Worker] = []
     results: dict[int, Any] = {}
     pending = list(range(len(items)))[::-1]
     emitted = 0
+
+    def new_worker() -> _Worker:
+        return _Worker(context, work, warm_up, budget.memory_mb)
+
     try:
         for _ in range(max(1, min(workers, len(items)))):
-            pool.append(_Worker(context, work, warm_up, budget.memory_mb))
+            pool.append(new_worker())
         while emitted < len(items):
-            _dispatch(pool, pending, items, budget)
-            _collect(
-                pool,
-                results,
-                items,
-                failed,
-                budget,
-                lambda: _Worker(context, work, warm_up, budget.memory_mb),
-            )
+            _dispatch(pool, pending, items, budget, new_worker)
+            _collect(pool, results, items, failed, budget, new_worker)
             while emitted in results:
                 yield results.pop(emitted)
                 emitted += 1
@@ -175,11 +174,24 @@ def run_budgeted(
             worker.stop(kill=worker.task is not None or not worker.ready)
 
 
-def _dispatch(pool: list[_Worker], pending: list[int], items: list[Any], budget: Budget) -> None:
-    for worker in pool:
+def _dispatch(
+    pool: list[_Worker],
+    pending: list[int],
+    items: list[Any],
+    budget: Budget,
+    new_worker: Callable[[], _Worker],
+) -> None:
+    """Give each idle worker the next item; an idle worker that died meanwhile is replaced."""
+    for slot, worker in enumerate(pool):
         if worker.ready and worker.task is None and pending:
             index = pending.pop()
-            worker.send(index, items[index], budget.seconds)
+            try:
+                worker.send(index, items[index], budget.seconds)
+            except OSError:  # it died between two plans (killed from outside): nothing to blame on a plan
+                pending.append(index)
+                worker.task = None
+                worker.stop(kill=True)
+                pool[slot] = new_worker()
 
 
 def _collect(
