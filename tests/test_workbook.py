@@ -1,50 +1,92 @@
-"""The analyst's workbook (data/marts/khcn_benchmark.xlsx), read back with openpyxl from a real
-pipeline run: sheet order, Vietnamese headers over machine names, formats, evidence beside every
-number, the national-target row, status colours, the data dictionary, and no formula injection."""
+"""The analyst's workbook (data/marts/khcn_benchmark.xlsx), read back with openpyxl after one real
+`make run`-style pipeline run (python -m pipelines.run in a subprocess on a temporary data folder),
+shared by the module: what the run prints, sheet order, Vietnamese headers over machine names,
+print settings, the frozen province column, no machine code where a person reads, Vietnamese
+alphabetical order, one way to write a target, the benchmarking marts, the dictionary, the e-mail
+zip, and no formula injection."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
+import sys
+import unicodedata
 import zipfile
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import polars as pl
 import pytest
 
-from pipelines.khcn.exports import (
+from pipelines.khcn.vietnamese import collation_key, load_labels
+from pipelines.khcn.workbook import (
     DICTIONARY_SHEET,
     EXCEL_CELL_MAX,
     INTRO_SHEET,
     SHEETS,
-    national_target_texts,
-    number_format,
     plan_sheets,
     sheet_name,
     workbook_columns,
     write_workbook,
 )
-from tests.conftest import REPO
-from tests.test_pipeline import materialize_all
+from pipelines.khcn.workbook.model import number_format
+from tests.conftest import PLANS, REPO
 
 MATRIX_SHEET = SHEETS["mart_indicator_matrix_wide"][0]
+RANKING_SHEET = SHEETS["mart_indicator_ranking"][0]
 TARGETS_SHEET = SHEETS["fct_indicator_target"][0]
 DOCUMENTS_SHEET = SHEETS["dim_document"][0]
 STATED_FILL = "FFE2EFDA"
 NOT_STATED_FILL = "FFEDEDED"
+PERSON_HEADER_FILL = "FFDDEBF7"
+SEEDS = REPO / "dbt_project" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One `make run` on a copy of the seed plans: its output, exit code, folders."""
+    root = tmp_path_factory.mktemp("workbook_run")
+    data, home = root / "data", root / "dagster_home"
+    shutil.copytree(PLANS, data / "raw" / "plans")
+    home.mkdir()
+    if (REPO / ".dagster_home" / "dagster.yaml").exists():
+        shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    env = {
+        **os.environ,
+        "KHCN_DATA_DIR": str(data),
+        "KHCN_WAREHOUSE": str(data / "warehouse.duckdb"),
+        "DAGSTER_HOME": str(home),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    env.pop("KHCN_FORCE", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.run"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    marts = data / "marts"
+    return {"done": done, "data": data, "marts": marts, "output": done.stdout + done.stderr}
+
+
+@pytest.fixture(scope="module")
+def book(run: dict) -> openpyxl.Workbook:
+    assert run["done"].returncode == 0, run["output"]
+    return openpyxl.load_workbook(run["marts"] / "khcn_benchmark.xlsx")
+
+
+@pytest.fixture(scope="module")
+def parquet(run: dict) -> dict[str, pl.DataFrame]:
+    return {path.stem: pl.read_parquet(path) for path in run["marts"].glob("*.parquet")}
 
 
 def header(sheet, row: int) -> list:
     return [cell.value for cell in sheet[row]]
-
-
-def width_of(sheet, column: int) -> float:
-    """Width of a 1-based column; openpyxl keys a run of equal widths by its first column."""
-    for dimension in sheet.column_dimensions.values():
-        if dimension.min is not None and dimension.min <= column <= dimension.max:
-            return dimension.width
-    return 0.0
 
 
 def column_of(sheet, machine_row: int, name: str) -> int:
@@ -52,136 +94,256 @@ def column_of(sheet, machine_row: int, name: str) -> int:
     return header(sheet, machine_row).index(name) + 1
 
 
-@pytest.mark.slow
-def test_workbook_from_a_real_run(data_dir: Path) -> None:
-    result = materialize_all(data_dir)
-    assert result.success
-    marts = data_dir / "marts"
-    parquet = {path.stem: pl.read_parquet(path) for path in marts.glob("*.parquet")}
-    book = openpyxl.load_workbook(marts / "khcn_benchmark.xlsx")
+def machine_row_of(name: str) -> int:
+    return 3 if name == MATRIX_SHEET else 2
 
-    # sheet order and names
+
+def is_vietnamese(text: str) -> bool:
+    """Text with Vietnamese letters (a tone or a modified letter), which English never has."""
+    return "đ" in text.lower() or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", text))
+
+
+def codes_from_seeds() -> tuple[set[str], tuple[str, ...]]:
+    """Every machine code a person must never read: label codes, indicator and theme codes."""
+    labels = pl.read_csv(SEEDS / "labels_vi.csv", infer_schema_length=0)
+    exact = {c for c in labels["code"].to_list() if not c.endswith("*")}
+    prefixes = tuple(c[:-1] for c in labels["code"].to_list() if c.endswith("*"))
+    exact |= set(pl.read_csv(SEEDS / "indicators.csv", infer_schema_length=0)["code"].to_list())
+    exact |= set(pl.read_csv(SEEDS / "themes.csv", infer_schema_length=0)["code"].to_list())
+    return exact, prefixes
+
+
+@pytest.mark.slow
+def test_make_run_prints_a_short_report_ending_with_the_summary(run: dict) -> None:
+    assert run["done"].returncode == 0, run["output"]
+    lines = run["output"].rstrip("\n").splitlines()
+    assert len(lines) < 40, run["output"]
+    assert "DEBUG" not in run["output"] and "Traceback" not in run["output"]
+    assert any(line.startswith("Tóm tắt") for line in lines[-14:]), lines
+    stage_lines = [line for line in lines if line.lstrip().startswith("✓")]
+    assert any("Đọc và trích xuất: 5 trích xuất" in line for line in stage_lines), stage_lines
+    assert all(re.search(r"\(\d+,\d s\)$", line) for line in stage_lines if "Kiểm tra" not in line)
+    documents = pl.read_parquet(run["marts"] / "dim_document.parquet")
+    assert f"Kế hoạch đã đọc     : {documents.height}" in run["output"]
+    targets = pl.read_parquet(run["marts"] / "fct_indicator_target.parquet")
+    assert f"Mục tiêu trích xuất : {targets.height}" in run["output"]
+    # the two paths to open end the summary, and they exist; the full log is in the printed file
+    opened = {
+        m.group(1).strip() for m in re.finditer(r": (/\S+\.(?:html|xlsx|log|zip))$", run["output"], re.M)
+    }
+    assert str(run["marts"] / "dashboard" / "index.html") in opened
+    assert str(run["marts"] / "khcn_benchmark.xlsx") in opened
+    assert all(Path(path).exists() for path in opened)
+    log = next(Path(p) for p in opened if p.endswith(".log"))
+    assert log.parent == run["data"] / "logs" and "STEP_SUCCESS" in log.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_email_zip_holds_the_site_and_the_workbook(run: dict) -> None:
+    assert run["done"].returncode == 0, run["output"]
+    with zipfile.ZipFile(run["marts"] / "khcn_benchmark_goi_email.zip") as archive:
+        names = set(archive.namelist())
+        assert "khcn_benchmark.xlsx" in names and "dashboard/index.html" in names
+        site = run["marts"] / "dashboard"
+        assert {
+            f"dashboard/{p.relative_to(site).as_posix()}" for p in site.rglob("*") if p.is_file()
+        } <= names
+        assert archive.testzip() is None
+    assert not list(run["marts"].glob(".share-*")), "no half-written zip left behind"
+
+
+@pytest.mark.slow
+def test_sheets_headers_and_evidence(book, parquet) -> None:
     names = book.sheetnames
     assert names[0] == INTRO_SHEET and names[1] == MATRIX_SHEET and names[-1] == DICTIONARY_SHEET
     assert len({n.lower() for n in names}) == len(names)
-    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
     sheets = dict(plan_sheets(list(parquet)))
     assert set(sheets.values()) == set(names) - {INTRO_SHEET, DICTIONARY_SHEET}
-
-    # introduction: what, when, from which plans, how to read "not stated", the sheet list
     intro = "\n".join(str(c) for row in book[INTRO_SHEET].iter_rows(values_only=True) for c in row if c)
     documents = parquet["dim_document"]
-    assert f"{documents.height} văn bản" in intro
+    assert f"{documents.height} văn bản" in intro and "Asia/Ho_Chi_Minh" in intro
     assert all(name in intro for name in documents["province_name"].unique())
-    assert "Asia/Ho_Chi_Minh" in intro and "Không nêu trong kế hoạch" in intro and "khác" in intro.lower()
     assert all(name in intro for name in names[1:])
-
-    # every mart sheet: Vietnamese header, machine row, frozen panes, autofilter, every row
     for mart, name in sheets.items():
-        sheet = book[name]
-        frame = parquet[mart]
+        sheet, frame = book[name], parquet[mart]
         if mart == "mart_indicator_matrix_wide":
             assert sheet.max_row - 3 == frame.height
             continue
-        assert sheet.freeze_panes == "A3"
-        assert sheet.auto_filter.ref.startswith("A2:")
-        assert header(sheet, 2) == workbook_columns(frame.columns)
+        assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
         assert sheet.max_row - 2 == frame.height
-        assert sheet.cell(2, 1).font.sz == 8
+        assert set(frame.columns) <= set(header(sheet, 2)), "every mart column is in the sheet"
     targets = book[TARGETS_SHEET]
-    assert "Trích dẫn nguyên văn" in header(targets, 1) and "Năm đạt" in header(targets, 1)
-    assert "quote" in header(targets, 2)
-
-    # a known value and its quote on the same row, the quote beside the numbers
     col = {name: column_of(targets, 2, name) for name in header(targets, 2)}
-    assert col["quote"] - col["value_max"] <= 3
-    rows = [
-        list(row)
-        for row in targets.iter_rows(min_row=3)
-        if row[col["province_name"] - 1].value == "Hưng Yên"
-        and row[col["indicator_code"] - 1].value == "rd_spend_pct_grdp"
-    ]
-    assert rows
-    row = rows[0]
-    value_min, value_max = row[col["value_min"] - 1], row[col["value_max"] - 1]
-    assert (value_min.value, value_max.value) == (1.2, 1.5)
-    assert "GRDP" in row[col["quote"] - 1].value
-    assert row[col["quote"] - 1].alignment.wrap_text
-    # percentages stay as written (1.2 means 1,2 %): thousands/decimals, never Excel's % format
-    assert value_min.number_format.startswith("#,##0") and "%" not in value_min.number_format
-    assert row[col["target_year"] - 1].number_format == "0"
-    years = [r[col["issue_year"] - 1] for r in targets.iter_rows(min_row=3) if r[col["issue_year"] - 1].value]
-    assert years and all(c.number_format == "0" for c in years)
-    assert 20 <= width_of(targets, col["quote"]) <= 61, "quotes wrap in a readable width"
-    answers = {r[col["qualitative"] - 1].value for r in targets.iter_rows(min_row=3)}
-    assert answers <= {"Có", "Không", None} and answers & {"Có", "Không"}, "booleans read Có/Không"
-
-    # dates as dd/mm/yyyy
+    assert col["quote"] - col["value_max"] <= 4, "the quote sits beside the numbers"
+    row = next(
+        r
+        for r in targets.iter_rows(min_row=3)
+        if r[col["province_name"] - 1].value == "Hưng Yên"
+        and r[col["indicator_code"] - 1].value == "rd_spend_pct_grdp"
+    )
+    assert (row[col["value_min"] - 1].value, row[col["value_max"] - 1].value) == (1.2, 1.5)
+    assert (
+        "%" not in row[col["value_min"] - 1].number_format
+        and row[col["target_year"] - 1].number_format == "0"
+    )
+    assert row[col["target_text_vi"] - 1].value == "1,2–1,5% GRDP (2025)"
+    assert row[col["bound_vi"] - 1].value == "Trong khoảng" and row[col["bound"] - 1].value == "range"
     docs = book[DOCUMENTS_SHEET]
     issue = column_of(docs, 2, "issue_date")
     dated = [r[issue - 1] for r in docs.iter_rows(min_row=3) if r[issue - 1].value is not None]
     assert dated and all(c.is_date and c.number_format == "dd/mm/yyyy" for c in dated)
 
-    # the matrix: indicator names, national targets, machine codes; coloured status
-    matrix = book[MATRIX_SHEET]
-    assert matrix.freeze_panes == "C4"
-    assert matrix.auto_filter.ref.startswith("A3:")
-    catalog = dict(parquet["dim_indicator"].select("indicator_code", "name_vi").iter_rows())
-    spend = column_of(matrix, 3, "rd_spend_pct_grdp")
-    assert matrix.cell(1, spend).value == catalog["rd_spend_pct_grdp"]
-    assert "1,2–1,5% GRDP (2025); 1,5–2% GRDP (2030)" in matrix.cell(2, spend).value
-    assert matrix.cell(1, column_of(matrix, 3, "province_name")).value == "Tỉnh"
-    name_column = column_of(matrix, 3, "province_name") - 1
-    by_province = {r[name_column].value: r for r in matrix.iter_rows(min_row=4)}
-    stated = by_province["Hưng Yên"][spend - 1]
-    assert stated.value.startswith("1,2–1,5% GRDP") and stated.fill.fgColor.rgb == STATED_FILL
-    assert stated.comment is not None and "GRDP" in stated.comment.text
-    not_stated = by_province["Hà Nam"][spend - 1]
-    assert not_stated.value == "Không nêu" and not_stated.fill.fgColor.rgb == NOT_STATED_FILL
-    assert not_stated.font.color.rgb == "FF808080"
 
-    # the data dictionary covers every column of every sheet
-    dictionary = book[DICTIONARY_SHEET]
-    assert header(dictionary, 2) == ["sheet", "column", "label_vi", "description", "unit", "source_model"]
-    entries = {(r[0], r[1]): r for r in dictionary.iter_rows(min_row=3, values_only=True)}
-    for name in sheets.values():
-        machine_row = 3 if name == MATRIX_SHEET else 2
-        for column in header(book[name], machine_row):
-            assert (name, column) in entries, (name, column)
-    quote = entries[(TARGETS_SHEET, "quote")]
-    assert quote[2] == "Trích dẫn nguyên văn" and quote[3] and quote[5] == "fct_indicator_target"
-    assert entries[(MATRIX_SHEET, "rd_spend_pct_grdp")][4]
-    assert len(entries) == sum(len(frame.columns) for mart, frame in parquet.items() if mart in sheets), (
-        "one dictionary row per column"
-    )
+@pytest.mark.slow
+def test_every_sheet_prints_landscape_one_page_wide_with_titles(book) -> None:
+    for name in book.sheetnames:
+        sheet = book[name]
+        assert sheet.page_setup.orientation == "landscape", name
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, name
+        assert (sheet.page_setup.fitToWidth or 1) == 1 and sheet.page_setup.fitToHeight == 0, name
+        assert sheet.print_title_rows, name
+        assert "&P" in (sheet.oddFooter.right.text or ""), name
+        assert name in (sheet.oddHeader.left.text or "") or name == INTRO_SHEET
+    assert book[MATRIX_SHEET].print_title_rows == "$1:$3"
+    assert book[TARGETS_SHEET].print_title_rows == "$1:$2"
 
 
 @pytest.mark.slow
-def test_libreoffice_opens_the_workbook(data_dir: Path, tmp_path: Path) -> None:
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        pytest.skip("LibreOffice is not installed")
-    assert materialize_all(data_dir).success
-    out = tmp_path / "converted"
-    workbook = data_dir / "marts" / "khcn_benchmark.xlsx"
-    run = subprocess.run(
-        # first sheet (the introduction) as UTF-8 CSV; a private profile so a running office is untouched
-        [
-            office,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",
-            "--outdir",
-            str(out),
-            str(workbook),
-        ],
-        capture_output=True,
-        timeout=300,
+def test_matrix_freezes_the_province_column_and_sorts_by_value(book, parquet) -> None:
+    matrix = book[MATRIX_SHEET]
+    assert matrix.freeze_panes == "B4" and matrix.print_title_cols == "$A:$A"
+    assert matrix.cell(3, 1).value == "province_name" and matrix.cell(1, 1).value == "Tỉnh"
+    assert all(matrix.row_dimensions[r].height for r in range(4, matrix.max_row + 1)), "row heights set"
+    catalog = dict(parquet["dim_indicator"].select("indicator_code", "name_vi").iter_rows())
+    spend = column_of(matrix, 3, "rd_spend_pct_grdp")
+    assert matrix.cell(1, spend).value == catalog["rd_spend_pct_grdp"]
+    national = parquet["dim_national_target"].filter(pl.col("indicator_code") == "rd_spend_pct_grdp")
+    assert all(text in matrix.cell(2, spend).value for text in national["target_text_vi"].to_list())
+    assert matrix.cell(3, spend + 1).value == "rd_spend_pct_grdp__so"
+    rows = {r[0].value: r for r in matrix.iter_rows(min_row=4)}
+    stated, number = rows["Hưng Yên"][spend - 1], rows["Hưng Yên"][spend]
+    newest = parquet["fct_indicator_target"].join(
+        parquet["mart_indicator_matrix"].filter("is_newest").select("target_id"), on="target_id"
     )
-    assert run.returncode == 0, run.stderr
-    text = (out / "khcn_benchmark.csv").read_text(encoding="utf-8")
-    assert "Bộ số liệu so sánh kế hoạch" in text and "Không nêu" in text
+    expected = newest.filter(
+        (pl.col("province_name") == "Hưng Yên") & (pl.col("indicator_code") == "rd_spend_pct_grdp")
+    )
+    assert stated.value == expected["target_text_vi"][0], "the matrix cell is the one display text"
+    assert (
+        stated.fill.fgColor.rgb == STATED_FILL
+        and stated.comment is not None
+        and "GRDP" in stated.comment.text
+    )
+    assert number.data_type == "n" and number.value == expected["value_max"][0]
+    not_stated = rows["Hà Nam"][spend - 1]
+    assert not_stated.value == "Không nêu" and not_stated.fill.fgColor.rgb == NOT_STATED_FILL
+    assert rows["Hà Nam"][spend].value is None, "not stated is never a 0"
+
+
+@pytest.mark.slow
+def test_no_machine_code_where_a_person_reads(book) -> None:
+    exact, prefixes = codes_from_seeds()
+    found = []
+    for name in book.sheetnames[1:]:
+        sheet = book[name]
+        row = machine_row_of(name)
+        for col in range(1, sheet.max_column + 1):
+            head = sheet.cell(1, col)
+            if head.fill.fgColor.rgb != PERSON_HEADER_FILL:
+                continue  # a machine column: grey header, grouped at the right
+            for cells in sheet.iter_rows(min_row=row + 1, min_col=col, max_col=col):
+                value = cells[0].value
+                if not isinstance(value, str):
+                    continue
+                # the dictionary's sentences name the codes they explain: only a whole cell counts there
+                whole = name == DICTIONARY_SHEET
+                tokens = {value} if whole else {value, *re.split(r"\s*[;,]\s*", value)}
+                if tokens & exact or any(t.startswith(prefixes) for t in tokens if prefixes):
+                    found.append((name, sheet.cell(row, col).value, value))
+    assert not found, found[:20]
+    # and machine columns sit to the right of every column a person reads
+    for name in book.sheetnames[1:]:
+        sheet = book[name]
+        fills = [
+            sheet.cell(1, c).fill.fgColor.rgb == PERSON_HEADER_FILL for c in range(1, sheet.max_column + 1)
+        ]
+        assert fills == sorted(fills, reverse=True), name
+
+
+@pytest.mark.slow
+def test_provinces_in_vietnamese_alphabetical_order(book) -> None:
+    for name in (
+        MATRIX_SHEET,
+        DOCUMENTS_SHEET,
+        SHEETS["mart_province_profile"][0],
+        SHEETS["dim_province"][0],
+    ):
+        sheet = book[name]
+        col = column_of(sheet, machine_row_of(name), "province_name")
+        names = [
+            r[0]
+            for r in sheet.iter_rows(
+                min_row=machine_row_of(name) + 1, min_col=col, max_col=col, values_only=True
+            )
+        ]
+        assert names == sorted(names, key=collation_key), name
+    assert names[:4] == ["An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang"], "ă after a"
+
+
+def test_collation_agrees_with_icu_vietnamese() -> None:
+    names = pl.read_csv(SEEDS / "provinces.csv", infer_schema_length=0)["province_name"].to_list()
+    names += pl.read_csv(SEEDS / "provinces_2025.csv", infer_schema_length=0)["province_name"].to_list()
+    names += ["Hà", "Hả", "Há", "Hạ", "Hã", "Hòa Bình", "Ân", "An", "Ăn", "Đắk Lắk", "Dak Nông"]
+    icu = [
+        r[0]
+        for r in duckdb.sql(
+            "select n from (select unnest($1) as n) order by n collate vi", params=[names]
+        ).fetchall()
+    ]
+    assert sorted(names, key=collation_key) == icu
+
+
+@pytest.mark.slow
+def test_ranking_mart_ranks_comparable_targets(book, parquet) -> None:
+    ranking = parquet["mart_indicator_ranking"]
+    assert ranking.height > 0
+    groups = ["indicator_code", "target_type", "unit", "target_year"]
+    for _, group in ranking.group_by(groups):
+        ordered = group.sort("rank")
+        assert ordered["rank"][0] == 1 and ordered["provinces_compared"][0] == group.height
+        assert ordered["rank_value"].to_list() == sorted(ordered["rank_value"].to_list(), reverse=True)
+        assert group["province_key"].n_unique() == group.height, "one target per province and set"
+        for _, region in group.group_by("region"):
+            assert region["region_avg"][0] == pytest.approx(region["rank_value"].mean(), abs=1e-4)
+    provinces = pl.read_csv(SEEDS / "provinces.csv", infer_schema_length=0)
+    legacy = ranking.filter(~pl.col("province_key").str.ends_with("/2025")).join(
+        provinces.select("province_code", pl.col("region").alias("seed_region")), on="province_code"
+    )
+    assert (legacy["region"] == legacy["seed_region"]).all(), "regions come from the province seed"
+    # PII and GRDP beside a commitment only with a published source
+    assert ranking.filter(pl.col("pii_rank").is_not_null() & pl.col("pii_source_url").is_null()).is_empty()
+    assert ranking.filter(pl.col("grdp_bn_vnd").is_not_null() & pl.col("grdp_source").is_null()).is_empty()
+    rollup = parquet["mart_unit_2025_rollup"]
+    members = ranking.group_by("successor_code").agg(pl.col("province_key").n_unique().alias("n"))
+    assert set(rollup["successor_code"]) == set(members["successor_code"])
+    sheet = book[RANKING_SHEET]
+    assert {"Hạng", "Trung bình vùng", "Mục tiêu quốc gia cùng năm"} <= set(header(sheet, 1))
+
+
+@pytest.mark.slow
+def test_the_dictionary_is_vietnamese_and_covers_every_column(book) -> None:
+    dictionary = book[DICTIONARY_SHEET]
+    machine = header(dictionary, 2)
+    at = machine.index("column")
+    entries = {(r[0], r[at]): r for r in dictionary.iter_rows(min_row=3, values_only=True)}
+    for name in book.sheetnames[1:-1]:
+        for column in header(book[name], machine_row_of(name)):
+            assert (name, column) in entries, (name, column)
+    meaning = machine.index("description")
+    english = [key for key, row in entries.items() if not is_vietnamese(row[meaning] or "")]
+    assert not english, english[:10]
+    quote = entries[(TARGETS_SHEET, "quote")]
+    assert quote[machine.index("label_vi")] == "Trích dẫn nguyên văn"
 
 
 def test_document_text_is_never_a_formula(tmp_path: Path) -> None:
@@ -189,8 +351,7 @@ def test_document_text_is_never_a_formula(tmp_path: Path) -> None:
     path = tmp_path / "book.xlsx"
     write_workbook({"bad": pl.DataFrame({"quote": risky, "note": risky})}, path)
     sheet = openpyxl.load_workbook(path)["bad"]
-    cells = [row for row in sheet.iter_rows(min_row=3)]
-    # a carriage return is shown as a line break, the rest comes back exactly
+    cells = list(sheet.iter_rows(min_row=3))
     assert [row[0].value for row in cells] == [text.replace("\r", "\n") for text in risky]
     assert all(cell.data_type == "s" for row in cells for cell in row)
     prefixed = [cell.quotePrefix for row in cells for cell in row if not cell.value.startswith("\n")]
@@ -198,6 +359,24 @@ def test_document_text_is_never_a_formula(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
     assert "<f>" not in xml and "<f " not in xml
+
+
+def test_codes_are_shown_by_their_label(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    frame = pl.DataFrame(
+        {
+            "province_name": ["Hà Nội", "An Giang"],
+            "bound": ["ge", "range"],
+            "flags": ["doc_number_blank, no_header", None],
+        }
+    )
+    write_workbook({"t": frame}, path)
+    sheet = openpyxl.load_workbook(path)["t"]
+    assert header(sheet, 2) == ["province_name", "bound_vi", "flags_vi", "bound", "flags"]
+    labels = load_labels()
+    assert [c.value for c in sheet["A"][2:]] == ["An Giang", "Hà Nội"], "Vietnamese order"
+    assert sheet["B3"].value == labels.label("bound", "range") and sheet["D3"].value == "range"
+    assert sheet["C4"].value == "; ".join(labels.label("flags", c) for c in ("doc_number_blank", "no_header"))
 
 
 def test_text_longer_than_an_excel_cell_is_cut(tmp_path: Path) -> None:
@@ -229,10 +408,9 @@ def test_number_formats_keep_percentages_as_written() -> None:
     assert number_format(1234567.25, "number") == "#,##0.00"
     assert number_format(2025, "year") == "0"
     assert number_format(0.125, "fraction").endswith("%")
-
-
-def test_national_targets_read_like_the_matrix_cells() -> None:
-    seed = pl.read_csv(REPO / "dbt_project" / "seeds" / "national_targets.csv", try_parse_dates=True)
-    texts = national_target_texts(seed)
-    assert "569/QĐ-TTg: 1,2–1,5% GRDP (2025); 1,5–2% GRDP (2030)" in texts["rd_spend_pct_grdp"]
-    assert "57-NQ/TW: 2% GRDP (2030)" in texts["rd_spend_pct_grdp"]
+    assert workbook_columns(["value_min", "value_max", "x", "quote"]) == [
+        "value_min",
+        "value_max",
+        "quote",
+        "x",
+    ]
