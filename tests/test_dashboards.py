@@ -478,7 +478,7 @@ def test_the_map_draws_both_archipelagos_and_both_unit_schemes(pipeline_run: Pat
         assert drawn_units(dom) == units + with_plans, view
         for name in ARCHIPELAGOS:  # drawn as Vietnamese territory and labelled, in both views
             assert f'<tspan style="font-weight:bold">{name}</tspan></text>' in dom, (view, name)
-        points = dom.split('class="trace scattergeo"')[-1]
+        points = dom.split('class="trace scattergeo"')[1]  # the islands, before 'Biển Đông'
         assert points.count('class="point"') >= island_parts + 2, view
     # the vendored shapes join the marts by code: every 2025 unit code, every pre-2025 code
     provinces = pl.read_parquet(pipeline_run / "marts" / "dim_province.parquet")
