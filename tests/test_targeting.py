@@ -722,3 +722,16 @@ def test_a_web_table_with_a_spanning_year_over_plan_and_comparison_columns(catal
 def test_bold_markup_around_a_number_keeps_its_unit(catalog) -> None:
     (record,) = targets("II. MỤC TIÊU\n- Hỗ trợ **40** dự án khởi nghiệp đổi mới sáng tạo;", catalog)
     assert (record["indicator"], record["value_min"], record["unit"]) == ("innovative_startups", 40, "dự án")
+
+
+def test_a_year_written_after_the_value_is_its_target_year(catalog) -> None:
+    text = "II. MỤC TIÊU\n1. Tỷ lệ doanh nghiệp có hoạt động đổi mới sáng tạo đạt 20% vào năm 2027 và 35% vào năm 2030."
+    assert [(r["value_min"], r["target_year"]) for r in targets(text, catalog)] == [(20, 2027), (35, 2030)]
+
+
+def test_figures_in_a_situation_section_are_past(catalog) -> None:
+    text = (
+        "I. THỰC TRẠNG\n1. Toàn tỉnh có 35 doanh nghiệp khoa học và công nghệ, đạt 70% kế hoạch.\n"
+        "II. MỤC TIÊU\n1. Phấn đấu có 50 doanh nghiệp khoa học và công nghệ."
+    )
+    assert [r["value_min"] for r in targets(text, catalog)] == [50]

@@ -128,6 +128,19 @@ def year_before(folded: str, position: int) -> int | None:
     return best
 
 
+_YEAR_AFTER = re.compile(
+    r"^[^\d;,()]{0,30}?\b(?:vao|den|toi|trong)\s+(?:nam\s+)?(?P<year>(?:19|20)\d{2})\b|^\s*(?:vao\s+)?nam\s+(?P<bare>(?:19|20)\d{2})\b"
+)
+
+
+def year_after(folded_after: str) -> int | None:
+    """A target year written right after the value: "đạt 20% vào năm 2027", "30 doanh nghiệp đến năm 2030"."""
+    match = _YEAR_AFTER.match(folded_after)
+    if not match:
+        return None
+    return int(match.group("year") or match.group("bare"))
+
+
 # "(năm 2024: 35 hồ sơ)", "(năm 2024 đã kiểm định 11.530)": the past value a target is set against.
 _PAREN_BASELINE = re.compile(
     rf"^[^()]{{0,60}}?\(\s*(?:năm|so với năm|cùng kỳ năm)\s+(?P<year>(?:19|20)\d{{2}})[^()\d]{{0,40}}?(?P<value>{NUMBER})[^()]*\)",

@@ -322,7 +322,9 @@ def _build(
         value_min=low,
         value_max=high,
         unit=unit,
-        target_year=_year(line, sentence_prefix),
+        target_year=_year(
+            line, sentence_prefix, line.folded[value_end : max(value_end, reading.tail_end) + 40]
+        ),
         baseline_value=baseline_value,
         baseline_year=baseline_year,
         components=parts,
@@ -335,10 +337,12 @@ def _build(
     )
 
 
-def _year(line: Line, sentence_prefix: str) -> int | None:
-    """Target year: named in the sentence, else the heading's or lead-in's, else the plan's end."""
+def _year(line: Line, sentence_prefix: str, after: str = "") -> int | None:
+    """Target year: named right after the value ("20% vào năm 2027"), else before it in the sentence,
+    else the heading's or lead-in's, else the plan's end."""
     year = (
-        attr.year_before(sentence_prefix, len(sentence_prefix))
+        attr.year_after(after)
+        or attr.year_before(sentence_prefix, len(sentence_prefix))
         or line.where.year
         or line.context.default_year
     )
