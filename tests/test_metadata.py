@@ -638,3 +638,17 @@ def test_signer_in_joined_blocks_tables_and_stamps(tail: str) -> None:
 def test_a_name_in_a_sentence_is_not_a_signer() -> None:
     tail = "Nơi nhận:\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nGiao đồng chí Nguyễn Văn Út"
     assert read_signer(tail) is None
+
+
+def test_header_below_the_text_of_a_saved_web_page(gazetteer) -> None:
+    site = "".join(f"Văn bản liên quan số {i}: hướng dẫn chung về thủ tục hành chính.\n" for i in range(45))
+    text = normalize_text(
+        "Cơ sở dữ liệu văn bản\nTrang chủ › Văn bản › Khoa học công nghệ\n\n" + site + "\n"
+        "ỦY BAN NHÂN DÂN\nTỈNH KIÊN GIANG\n\nSố: 77/KH-UBND\n\nKiên Giang, ngày 14 tháng 5 năm 2024\n\n"
+        "KẾ HOẠCH\nPhát triển khoa học và công nghệ năm 2024\n\nCăn cứ Luật Khoa học và Công nghệ.\n"
+    )
+    assert text.split("\n").index("Số: 77/KH-UBND") > HEADER_LINES  # below the first lines
+    meta = extract_metadata(text, gazetteer)
+    assert (meta.doc_number, meta.issue_date, meta.doc_type) == ("77/KH-UBND", "2024-05-14", "Kế hoạch")
+    assert (meta.province_code, meta.issuer, meta.period_end) == ("91", "UBND tỉnh", 2024)
+    assert "no_header" not in meta.flags

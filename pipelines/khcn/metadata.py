@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import islice
 from typing import TypeVar
 
@@ -122,6 +123,38 @@ class DocumentMetadata:
 _CELL_RULE = re.compile(r"[-:=\s]+")
 
 
+# Lines that open a document's header: the motto column or the issuing body, in capitals.
+_HEADER_ANCHOR = re.compile(
+    r"^[#*_|\s]*(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM|ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|"
+    r"UBND (?:TỈNH|THÀNH PHỐ)|TỈNH ỦY|THÀNH ỦY|ĐẢNG BỘ|BAN CHẤP HÀNH)\b"
+)
+_SEARCH_LINES = 400
+
+
+def _is_header_line(line: str) -> bool:
+    """A number, title or place-date line (judged on its start: header lines are short)."""
+    line = line[:1000]
+    return bool(
+        _NUMBER_LINE.match(line) or _TITLE_HEAD.match(line) or _PLACE_DATE.search(_clean_markup(line))
+    )
+
+
+@lru_cache(maxsize=4)  # asked by every header reader of the same text
+def _header_start(text: str) -> int:
+    """Where the document's header begins: the top, unless the first lines hold no number, date
+    or title while a header (issuing body or motto, then a number or date line) comes later,
+    as when a saved web page keeps the site's text above the document."""
+    lines = text.split("\n", _SEARCH_LINES)[:_SEARCH_LINES]
+    if any(_is_header_line(line) for line in lines[:HEADER_LINES]):
+        return 0
+    offset = 0
+    for i, line in enumerate(lines):
+        if _HEADER_ANCHOR.match(line) and any(_is_header_line(nxt) for nxt in lines[i + 1 : i + 12]):
+            return offset
+        offset += len(line) + 1
+    return 0
+
+
 def _header_lines(text: str) -> list[str]:
     """The first lines, with a header laid out as a table read cell by cell.
 
@@ -131,7 +164,8 @@ def _header_lines(text: str) -> list[str]:
     """
     limit = 2 * HEADER_LINES
     lines: list[str] = []
-    for line in text.split("\n", HEADER_LINES)[:HEADER_LINES]:
+    start = _header_start(text)
+    for line in text[start:].split("\n", HEADER_LINES)[:HEADER_LINES]:
         if line.lstrip().startswith("|") or "\t" in line:
             cells = (m.group().strip() for m in _CELL.finditer(line))
             lines += islice((c for c in cells if c and not _CELL_RULE.fullmatch(c)), limit - len(lines))
