@@ -198,6 +198,7 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "value_min": F,
         "value_max": F,
         "rank_value": F,
+        "region_avg": F,
         "value_text_vi": S,
         "national_context_vi": S,
         "national_comparison": S,

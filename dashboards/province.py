@@ -69,12 +69,14 @@ def profile_targets(marts: Marts, key: str) -> Safe:
         .unique("indicator_code", keep="first", maintain_order=True)
         .sort("indicator_code")
     )
+    ranks = {r["target_id"]: r for r in marts.ranking.iter_rows(named=True) if r.get("target_id")}
     rows = [
         Row(
             [
                 r["indicator_name_vi"],
                 f"{value_text(r)} ({r['target_year'] or '?'})",
                 national_cell(marts, r),
+                peer_text(ranks.get(r.get("target_id") or "")),
                 review_badge(r.get("review_status")),
                 quote(short(r["quote"], 160)),
             ],
@@ -86,10 +88,28 @@ def profile_targets(marts: Marts, key: str) -> Safe:
         t("Chỉ tiêu", "Indicator"),
         t("Chỉ tiêu của tỉnh (năm)", "Province target (year)"),
         t("Chỉ tiêu quốc gia", "National target"),
+        t("Hạng, bình quân vùng", "Rank, region average"),
         t("Kiểm tra", "Review"),
         t("Trích dẫn", "Quote"),
     ]
-    return table(headers, rows, optional=[3])
+    return table(headers, rows, optional=[3, 4])
+
+
+def peer_text(rank: dict[str, Any] | None) -> str:
+    """'hạng 1/2 · bình quân vùng: 1,35% GRDP' from the ranking mart, '' where it has no row."""
+    if not rank or rank.get("rank") is None:
+        return ""
+    average = value_text(
+        {
+            **rank,
+            "value_text_vi": None,
+            "bound": None,
+            "value_min": rank.get("region_avg"),
+            "value_max": rank.get("region_avg"),
+        }
+    )
+    region = f" · bình quân vùng: {average}" if rank.get("region_avg") is not None else ""
+    return f"hạng {rank['rank']}/{rank.get('provinces_compared') or '?'}{region}"
 
 
 def region_peers(marts: Marts, key: str) -> Safe:
