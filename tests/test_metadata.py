@@ -643,7 +643,8 @@ def test_a_name_in_a_sentence_is_not_a_signer() -> None:
 def test_header_below_the_text_of_a_saved_web_page(gazetteer) -> None:
     site = "".join(f"Văn bản liên quan số {i}: hướng dẫn chung về thủ tục hành chính.\n" for i in range(45))
     text = normalize_text(
-        "Cơ sở dữ liệu văn bản\nTrang chủ › Văn bản › Khoa học công nghệ\n\n" + site + "\n"
+        "Cơ sở dữ liệu văn bản\nTrang chủ › Văn bản › Khoa học công nghệ\n\n"
+        "Số hiệu: 77/KH-UBND\nLoại văn bản: Kế hoạch\nNgày ban hành: 14/05/2024\n\n" + site + "\n"
         "ỦY BAN NHÂN DÂN\nTỈNH KIÊN GIANG\n\nSố: 77/KH-UBND\n\nKiên Giang, ngày 14 tháng 5 năm 2024\n\n"
         "KẾ HOẠCH\nPhát triển khoa học và công nghệ năm 2024\n\nCăn cứ Luật Khoa học và Công nghệ.\n"
     )

@@ -131,21 +131,23 @@ _HEADER_ANCHOR = re.compile(
 _SEARCH_LINES = 400
 
 
-def _is_header_line(line: str) -> bool:
-    """A number, title or place-date line (judged on its start: header lines are short)."""
+def _is_header_line(line: str, numbers: bool = True) -> bool:
+    """A title or place-date line, or a number line if `numbers` (judged on its start: header
+    lines are short)."""
     line = line[:1000]
-    return bool(
-        _NUMBER_LINE.match(line) or _TITLE_HEAD.match(line) or _PLACE_DATE.search(_clean_markup(line))
-    )
+    if numbers and _NUMBER_LINE.match(line):
+        return True
+    return bool(_TITLE_HEAD.match(line) or _PLACE_DATE.search(_clean_markup(line)))
 
 
 @lru_cache(maxsize=4)  # asked by every header reader of the same text
 def _header_start(text: str) -> int:
-    """Where the document's header begins: the top, unless the first lines hold no number, date
-    or title while a header (issuing body or motto, then a number or date line) comes later,
-    as when a saved web page keeps the site's text above the document."""
+    """Where the document's header begins: the top, unless the first lines hold no place-date
+    or title line while a header (issuing body or motto, then a number or date line) comes
+    later, as when a saved web page keeps the site's text above the document (its attribute
+    box, "Số hiệu: … / Ngày ban hành: …", is not the header)."""
     lines = text.split("\n", _SEARCH_LINES)[:_SEARCH_LINES]
-    if any(_is_header_line(line) for line in lines[:HEADER_LINES]):
+    if any(_is_header_line(line, numbers=False) for line in lines[:HEADER_LINES]):
         return 0
     offset = 0
     for i, line in enumerate(lines):
