@@ -735,3 +735,13 @@ def test_figures_in_a_situation_section_are_past(catalog) -> None:
         "II. MỤC TIÊU\n1. Phấn đấu có 50 doanh nghiệp khoa học và công nghệ."
     )
     assert [r["value_min"] for r in targets(text, catalog)] == [50]
+
+
+def test_a_mid_year_review_reports_results_of_the_plan_year(catalog) -> None:
+    text = (
+        "I. KẾT QUẢ THỰC HIỆN 6 THÁNG ĐẦU NĂM 2026\n1. Đã triển khai 14 nhiệm vụ khoa học và công nghệ, đạt 56% kế hoạch.\n"
+        "II. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2026\n1. Hoàn thành 25 nhiệm vụ khoa học và công nghệ.\n"
+        "2. Kết quả cần đạt\n- Có thêm 04 doanh nghiệp khoa học và công nghệ."
+    )
+    context = PlanContext(2026, 2026, 2026)
+    assert [r["value_min"] for r in targets(text, catalog, context)] == [25, 4]

@@ -12,13 +12,17 @@ import re
 
 from pipelines.khcn.catalog import fold_phrase
 from pipelines.khcn.targeting.attributes import YEAR_MENTION
-from pipelines.khcn.targeting.cues import FORWARD_HEADING, GOAL_HEADING, REPORT_HEADING
+from pipelines.khcn.targeting.cues import FORWARD_HEADING, GOAL_HEADING, REPORT_HEADING, RESULTS_HEADING
 from pipelines.khcn.targeting.model import PlanContext, SectionContext
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def _reports_on_past(heading: str, context: PlanContext) -> bool:
+    """A results heading reports on the past: it names no year, a year before the plan, or results
+    so far ("Kết quả thực hiện 6 tháng đầu năm 2025" in a mid-year review of the 2025 plan)."""
+    if RESULTS_HEADING.search(heading):
+        return True
     years = [int(y) for y in _YEAR.findall(heading)]
     return not years or (context.start_year is not None and max(years) < context.start_year)
 

@@ -28,6 +28,7 @@ LISTS = (
     "forward_cue",
     "goal_heading",
     "report_heading",
+    "results_heading",
     "forward_heading",
     "plan_column",
     "actual_column",
