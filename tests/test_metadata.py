@@ -42,6 +42,13 @@ def test_place_date_with_blank_day_keeps_year_and_month() -> None:
     assert read_place_date("Hải Dương, ngày 14 tháng 11 năm 2023") == ("Hải Dương", 14, 11, 2023)
 
 
+@pytest.mark.parametrize(
+    "date", ["ngày 05-3-2024", "ngày 05.03.2024", "ngày 5/3/2024", "ngày 05 tháng 3 năm 2024"]
+)
+def test_place_date_separators(date: str) -> None:
+    assert read_place_date(f"Hà Nội, {date}") == ("Hà Nội", 5, 3, 2024)
+
+
 def test_doc_number_blank_or_spaced() -> None:
     assert read_doc_number(["Số: /KH-SKHCN"]) == (None, "KH", "SKHCN")
     assert read_doc_number(["Số: 2811 /KH-UBND"]) == ("2811/KH-UBND", "KH", "UBND")

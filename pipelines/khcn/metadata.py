@@ -65,12 +65,13 @@ _PARTY_NUMBER_LINE = re.compile(
     r"(?=[*_\s]*$|\s{2,}|\t)"
 )
 _PLACE_DATE = re.compile(
-    r"(?P<place>[^\W\d][^\n,]{0,40}?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*(?:tháng|/)\s*(?P<month>\d{1,2})?"
-    r"\s*(?:năm|/)\s*(?P<year>(?:19|20)\d{2})",
+    r"(?P<place>[^\W\d][^\n,]{0,40}?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*(?:tháng|[/.-])\s*(?P<month>\d{1,2})?"
+    r"\s*(?:năm|[/.-])\s*(?P<year>(?:19|20)\d{2})",
     re.IGNORECASE,
 )
 _DATE_ONLY = re.compile(
-    r"(?:^|(?<=\s))\(?\s*ngày\s*(?P<day>\d{1,2})?\s*(?:tháng|/)\s*(?P<month>\d{1,2})?\s*(?:năm|/)\s*(?P<year>(?:19|20)\d{2})\s*\)?$",
+    r"(?:^|(?<=\s))\(?\s*ngày\s*(?P<day>\d{1,2})?\s*(?:tháng|[/.-])\s*(?P<month>\d{1,2})?\s*(?:năm|[/.-])\s*"
+    r"(?P<year>(?:19|20)\d{2})\s*\)?$",
     re.IGNORECASE,
 )
 _TITLE_HEAD = re.compile(
