@@ -12,7 +12,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboards.data import Marts, page_name, province_label
+from dashboards.data import Marts, page_name, province_label, vi_order
 from dashboards.figures import base_layout, province_colour
 from dashboards.html import Chart, Row, comparison_badge, figure, layout, link, t, table
 from dashboards.national import context, indicator_reference
@@ -80,7 +80,7 @@ def group_title(row: dict) -> str:
 
 def ranking_chart(marts: Marts, group: pl.DataFrame, i: int) -> Chart:
     """Horizontal bars, highest first, the national target of the same year as a line."""
-    group = group.sort(["rank", "province_name"])
+    group = vi_order(group).sort(["rank", "_vi"])
     first = group.row(0, named=True)
     labels = [esc(province_label(k, n)) for k, n in group.select("province_key", "province_name").rows()]
     fig = go.Figure(
@@ -151,7 +151,7 @@ def ranking_table(marts: Marts, group: pl.DataFrame, averages: pl.DataFrame) -> 
         rows.append(
             Row([t("—", "—"), t("Chỉ tiêu quốc gia", "National target"), "", reference, ""], "national")
         )
-    for r in group.sort(["rank", "province_name"]).iter_rows(named=True):
+    for r in vi_order(group).sort(["rank", "_vi"]).iter_rows(named=True):
         ref = context(marts, r)
         rows.append(
             [
@@ -242,7 +242,7 @@ def computed_rollup(marts: Marts) -> str:
     ):
         members = "; ".join(
             f"{province_label(r['province_key'], r['province_name'])}: {value_text(r)} ({r['target_year'] or '?'})"
-            for r in part.sort("province_name").iter_rows(named=True)
+            for r in vi_order(part).sort("_vi").iter_rows(named=True)
         )
         first = part.row(0, named=True)
         rows.append(

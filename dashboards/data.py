@@ -372,6 +372,16 @@ def page_name(key: str) -> str:
     return f"province-{safe}.html"
 
 
+def vi_order(frame: pl.DataFrame, column: str = "province_name") -> pl.DataFrame:
+    """The frame with `_vi`, the Vietnamese alphabetical rank of `column`, to sort by (polars
+    sorts by code point, which puts 'Đ' after 'Z')."""
+    names = sorted({n for n in frame[column].to_list() if n is not None}, key=vi_key)
+    rank = {name: i for i, name in enumerate(names)}
+    return frame.with_columns(
+        pl.col(column).replace_strict(rank, default=len(rank), return_dtype=pl.Int64).alias("_vi")
+    )
+
+
 def has_column(frame: pl.DataFrame, name: str) -> bool:
     """True when the mart carries the column with at least one value (not only our null filler)."""
     return name in frame.columns and frame[name].null_count() < frame.height

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashboards.data import Marts, has_column, matrix_cells, plan_provinces, province_label
+from dashboards.data import Marts, has_column, matrix_cells, plan_provinces, province_label, vi_order
 from dashboards.html import Chart
 from dashboards.national import context, indicator_reference, national_rows
 from dashboards.text import COMPARISON, REVIEW, esc, fmt_num, hover, short, value_text, wrap
@@ -298,7 +298,8 @@ def spending_chart(marts: Marts) -> Chart:
         (pl.col("indicator_code") == SPENDING_INDICATOR)
         & (pl.col("value_min").is_not_null() | pl.col("value_max").is_not_null())
         & pl.col("target_year").is_not_null()
-    ).sort("target_year", "province_name")
+    )
+    rows = vi_order(rows).sort("target_year", "_vi")
     if rows.is_empty():
         return Chart(None, "spending-chart")
     years = rows["target_year"].unique().sort().to_list()

@@ -11,7 +11,7 @@ import polars as pl
 
 from dashboards import figures as fg
 from dashboards.benchmark import benchmark_page
-from dashboards.data import Marts, has_column, page_name, plan_provinces, province_label
+from dashboards.data import Marts, has_column, page_name, plan_provinces, province_label, vi_order
 from dashboards.heatmaps import alignment_heatmap, themes_heatmap
 from dashboards.html import (
     ERROR_PROBE,
@@ -186,9 +186,8 @@ def target_row(cells: list, r: dict[str, Any]) -> Row:
 
 def spending_page(marts: Marts, files: dict[str, str]) -> str:
     labels = plan_labels(marts)
-    rows = marts.comparison.filter(pl.col("indicator_code") == fg.SPENDING_INDICATOR).sort(
-        "target_year", "province_name", nulls_last=True
-    )
+    rows = vi_order(marts.comparison.filter(pl.col("indicator_code") == fg.SPENDING_INDICATOR))
+    rows = rows.sort("target_year", "_vi", nulls_last=True)
     national = Row(
         [
             t("Chỉ tiêu quốc gia", "National target"),
@@ -273,7 +272,8 @@ def ip_page(marts: Marts, files: dict[str, str]) -> str:
     ]
     rows = marts.matrix.filter(
         pl.col("indicator_code").is_in(fg.IP_INDICATORS) & (pl.col("status") == "stated")
-    ).sort("indicator_code", "province_name")
+    )
+    rows = vi_order(rows).sort("indicator_code", "_vi")
     detail = table(
         [
             t("Chỉ tiêu", "Indicator"),
