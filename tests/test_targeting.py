@@ -745,3 +745,11 @@ def test_a_mid_year_review_reports_results_of_the_plan_year(catalog) -> None:
     )
     context = PlanContext(2026, 2026, 2026)
     assert [r["value_min"] for r in targets(text, catalog, context)] == [25, 4]
+
+
+def test_quotes_never_start_or_end_in_blanks(catalog) -> None:
+    text = "II. MỤC TIÊU\nGhi chú\t100%\thồ sơ được tiếp nhận trực tuyến\n1. Phấn đấu có 15 doanh nghiệp khởi nghiệp "
+    for record in extract(text, catalog, PLAN).targets:
+        assert (
+            record.quote == record.quote.strip() and text[record.char_start : record.char_end] == record.quote
+        )

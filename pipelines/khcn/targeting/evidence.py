@@ -39,7 +39,7 @@ def quote_span(
     if text[value_end:tail_end].strip() and not has_noun(text[label_start:label_end]):
         quote_end = max(quote_end, tail_end)
     quote_start = min(label_start if label_end > label_start else max(previous_end, clause_start), m.start)
-    while quote_start < m.start and text[quote_start] in " ,;:-–":
+    while quote_start < m.start and (text[quote_start].isspace() or text[quote_start] in ",;:-–"):
         quote_start += 1
     return quote_start, quote_end
 

@@ -308,6 +308,8 @@ def _build(
         text, m, label, state.previous_end, clause.start, value_end, reading.tail_end
     )
     quote_end = max(quote_end, comp_end, aside_end if aside_end > value_end else 0)
+    while quote_end > m.end and text[quote_end - 1].isspace():
+        quote_end -= 1  # a quote never ends in blanks
     label_text = text[label[0] : label[1]]
     tail = text[value_end : reading.tail_end]
     if not has_noun(label_text) and tail.strip():
