@@ -29,14 +29,8 @@ manifest: $(STAMP)
 	cd dbt_project && ../$(VENV)/bin/dbt --no-use-colors parse --project-dir . --profiles-dir . --quiet
 
 run: manifest
-	mkdir -p $(DAGSTER_HOME) data/raw/plans data/marts
-	$(PY) -m pipelines.run
-	@echo
-	@echo "Done. Outputs:"
-	@echo "  warehouse : $(KHCN_WAREHOUSE)"
-	@echo "  exports   : $(KHCN_DATA_DIR)/marts/ (Parquet, CSV, khcn_benchmark.xlsx)"
-	@ls -1 $(KHCN_DATA_DIR)/marts | sed 's/^/      /'
-	@echo "  UI        : make dev  (then open http://127.0.0.1:3000)"
+	@mkdir -p $(DAGSTER_HOME) data/raw/plans data/marts
+	@$(PY) -m pipelines.run
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check pipelines dashboards tests scripts
