@@ -3,10 +3,12 @@ rendered for real in headless Chromium (skipped where Chromium is not installed)
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
 import subprocess
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -523,3 +525,44 @@ def test_build_site_prints_the_province_profiles_to_pdf(tmp_path: Path) -> None:
     assert len(PdfReader(pdf).pages) == 1
     assert "569/QĐ-TTg" in PdfReader(pdf).pages[0].extract_text()  # the national target, printed
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "no staging folder left"
+
+
+@pytest.mark.slow
+def test_the_fallback_target_text_writes_what_dbt_writes(pipeline_run: Path) -> None:
+    """One way to write a target: for marts without value_text_vi the dashboards' formatter must
+    produce exactly the text dbt's macro produced for the same target."""
+    from dashboards.text import value_text
+
+    targets = pl.read_parquet(pipeline_run / "marts" / "fct_indicator_target.parquet")
+    if "value_text_vi" not in targets.columns:
+        pytest.skip("marts built before value_text_vi")
+    rows = targets.filter(~pl.col("qualitative").fill_null(False)).to_dicts()
+    assert rows
+    for row in rows:
+        assert value_text({**row, "value_text_vi": None}) == row["value_text_vi"], row["target_id"]
+
+
+def test_provinces_sort_in_vietnamese_alphabetical_order() -> None:
+    from dashboards.text import vi_key
+
+    names = [
+        r["province_name"]
+        for r in csv.DictReader((REPO / "dbt_project/seeds/provinces.csv").open(encoding="utf-8"))
+    ]
+    ordered = sorted(names, key=vi_key)
+    initials = [unicodedata.normalize("NFD", n)[0].lower() if not n.startswith("Đ") else "đ" for n in ordered]
+    alphabet = "abcdđeghiklmnopqrstuvxy"
+    assert initials == sorted(initials, key=alphabet.index), ordered  # Đ after D, before E/G
+    # letters before tones, syllable by syllable: how a Vietnamese dictionary orders them
+    chain = [
+        "Hà Giang",
+        "Hà Nam",
+        "Hà Nội",
+        "Hà Tĩnh",
+        "Hải Dương",
+        "Hải Phòng",
+        "Hậu Giang",
+        "Hòa Bình",
+        "Hồ Chí Minh",
+    ]
+    assert [n for n in ordered if n in chain] == chain
