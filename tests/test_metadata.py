@@ -660,3 +660,17 @@ def test_header_below_the_text_of_a_saved_web_page(gazetteer) -> None:
     assert (meta.doc_number, meta.issue_date, meta.doc_type) == ("77/KH-UBND", "2024-05-14", "Kế hoạch")
     assert (meta.province_code, meta.issuer, meta.period_end) == ("91", "UBND tỉnh", 2024)
     assert "no_header" not in meta.flags
+
+
+@pytest.mark.parametrize(
+    ("block", "signer"),
+    [
+        ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNGUYỄN VĂN ÚT", "Nguyễn Văn Út"),
+        ("T/M BAN THƯỜNG VỤ\nBÍ THƯ\n(Đã ký)\nVŨ THỊ THANH NHÀN", "Vũ Thị Thanh Nhàn"),
+        ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nỦY BAN NHÂN DÂN TỈNH", None),  # a body, not a name
+        ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nĐã ký\nBiểu mẫu\nDANH MỤC NHIỆM VỤ", None),  # a heading further down
+        ("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn Út\nDANH MỤC NHIỆM VỤ", "Nguyễn Văn Út"),
+    ],
+)
+def test_signer_printed_in_capitals(block: str, signer: str | None) -> None:
+    assert read_signer(f"Nơi nhận:\n- Lưu: VT.\n{block}") == signer

@@ -73,14 +73,37 @@ def _signature_name(line: str, title_first: bool) -> str | None:
 def _signer_after_titles(lines: list[str]) -> str | None:
     """The last name under (or beside) a signing title in `lines`."""
     title_seen = False
-    signer = None
+    signer = in_capitals = None
+    since_title = 0
     for line in lines:
         cleaned = _clean_markup(line)
         is_title = bool(_SIGNATURE_TITLES.search(cleaned))
         title_seen = title_seen or is_title
+        since_title = 0 if is_title else since_title + 1
         if title_seen:
             signer = _signature_name(cleaned, title_first=is_title) or signer
-    return signer
+        if title_seen and 1 <= since_title <= 2:  # a name in capitals sits right under its title
+            in_capitals = _name_in_capitals(cleaned) or in_capitals
+    return signer or in_capitals
+
+
+# Phrases of bodies and capacities printed in capitals in a signature block, never in a name
+# (phrases, not words: "Nhân", "Thành", "Văn", "Vũ" are parts of names).
+_BLOCK_PHRASES = re.compile(
+    r"ủy ban|nhân dân|hội đồng|\btỉnh\b|thành phố|\bsở\b|chủ tịch|giám đốc|bí thư|thường trực|thường vụ|"
+    r"\bđảng\b|cộng hòa|việt nam|văn phòng|\bban (?:chấp|thường|chỉ|quản)|trưởng ban|\bphó\b"
+)
+
+
+def _name_in_capitals(line: str) -> str | None:
+    """A name printed in capitals ("NGUYỄN VĂN AN" → "Nguyễn Văn An"), used only when no name in
+    ordinary case is found: two to five words of letters, none a word of a body or capacity."""
+    words = _SIGNED_MARK.sub(" ", line).split()
+    if not 2 <= len(words) <= 5 or not all(w.isalpha() and w.isupper() for w in words):
+        return None
+    if _BLOCK_PHRASES.search(" ".join(words).lower()):
+        return None
+    return " ".join(w.capitalize() for w in words)
 
 
 def _is_signing_title(line: str) -> bool:
