@@ -9,15 +9,18 @@ budget fifty times what the linear code needs.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import multiprocessing
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 import unicodedata
 import zipfile
 import zlib
@@ -119,6 +122,12 @@ def crash_on_odd(number: int) -> int:
     if number % 2:
         os._exit(3)
     return number * 10
+
+
+def sleep_forever(pid_file: str) -> None:
+    """Worker entry standing in for a plan that never finishes: records its pid, then hangs."""
+    Path(pid_file).write_text(str(os.getpid()))
+    time.sleep(3600)
 
 
 def codes(record: dict) -> list[str]:
@@ -265,6 +274,46 @@ def test_a_worker_that_dies_costs_only_its_own_plan() -> None:
     assert [r["rejected"] for r in results[1::2]] == ["worker_died", "worker_died"]
     assert "exit code 3" in results[1]["message"]
     assert multiprocessing.active_children() == []
+
+
+def test_a_killed_run_leaves_no_worker_behind(tmp_path: Path) -> None:
+    pid_file = tmp_path / "worker.pid"
+    script = (
+        "from tests.test_faults_ingest import sleep_forever, warm_up, stopped\n"
+        "from pipelines.khcn.plan_workers import Budget, run_budgeted\n"
+        "if __name__ == '__main__':\n"
+        f"    list(run_budgeted([{str(pid_file)!r}], sleep_forever, warm_up, stopped, 1, Budget(3600, 0)))\n"
+    )
+    (tmp_path / "run.py").write_text(script)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = subprocess.Popen([sys.executable, str(tmp_path / "run.py")], env=env, start_new_session=False)
+    try:
+        for _ in range(600):  # wait (up to 60 s) until the worker is working on its plan
+            if pid_file.exists() and pid_file.read_text():
+                break
+            time.sleep(0.1)
+        worker = int(pid_file.read_text())
+        run.send_signal(signal.SIGKILL)  # the run, not the worker
+        run.wait(timeout=30)
+        for _ in range(300):
+            if not _alive(worker):
+                break
+            time.sleep(0.1)
+        assert not _alive(worker)
+    finally:
+        if run.poll() is None:
+            run.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with contextlib.suppress(OSError):  # a zombie waiting for init to reap it is dead too
+        if Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] == "Z":
+            return False
+    return True
 
 
 def test_a_plan_over_its_memory_budget_is_quarantined_and_the_run_goes_on(

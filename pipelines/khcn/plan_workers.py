@@ -88,8 +88,22 @@ def cap_memory(allowance_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker if the run that started it is killed (no orphan
+    keeps reading a plan after a SIGKILL of the run). Elsewhere the worker ends at its next
+    message, when the pipe to the dead parent fails."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _serve(conn: Connection, work: Callable[[Any], Any], warm_up: Callable[[], None], memory_mb: int) -> None:
     """Worker loop: warm up, cap memory, then answer (index, item) with (index, result) until None."""
+    _die_with_parent()
     warm_up()
     cap_memory(memory_mb)
     conn.send("ready")
