@@ -753,3 +753,35 @@ def test_quotes_never_start_or_end_in_blanks(catalog) -> None:
         assert (
             record.quote == record.quote.strip() and text[record.char_start : record.char_end] == record.quote
         )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Xây dựng từ hai đến ba mô hình ứng dụng tiến bộ kỹ thuật", ("range", 2, 3, "mô hình")),
+        ("Đào tạo 2 nghìn lượt người về kỹ năng số", ("eq", 2000, 2000, "lượt người")),
+        ("Thu hút đầu tư 1,5 nghìn tỷ đồng cho hạ tầng số", ("eq", 1500, 1500, "tỷ đồng")),
+    ],
+)
+def test_word_ranges_and_scale_words(sentence: str, expected: tuple, catalog) -> None:
+    (record,) = targets("II. MỤC TIÊU\n1. " + sentence + ".", catalog)
+    assert (record["bound"], record["value_min"], record["value_max"], record["unit"]) == expected
+
+
+def test_words_that_only_look_like_cues_once_folded_are_not_cues(catalog) -> None:
+    (level,) = targets("II. MỤC TIÊU\n1. Năng suất lao động bình quân đạt 150 triệu đồng/người.", catalog)
+    assert (level["target_type"], level["value_min"]) == ("level", 150)
+    (tagged,) = targets("II. MỤC TIÊU\n1. Gắn mã truy xuất nguồn gốc cho 40 sản phẩm chủ lực.", catalog)
+    assert (tagged["bound"], tagged["indicator"]) == ("eq", "traceability_products")
+    text = "III. TỔ CHỨC THỰC HIỆN\n1. Giám đốc các sở cử 02 cán bộ đầu mối."
+    assert targets(text, catalog) == []
+
+
+def test_cue_lists_accept_text_typed_without_diacritics(catalog) -> None:
+    text = "II. MUC TIEU\n1. Phan dau ty le doanh nghiep co hoat dong doi moi sang tao dat 30%."
+    (record,) = targets(text, catalog)
+    assert (record["value_min"], record["indicator"], record["decision_reason"]) == (
+        30,
+        "innovating_enterprise_share_pct",
+        "commitment_cue",
+    )

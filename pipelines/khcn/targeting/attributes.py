@@ -70,7 +70,7 @@ def value_unit(line: str, m: Mention) -> tuple[str | None, int, bool]:
 _BOUNDS = (
     (
         "ge",
-        re.compile(r"\b(?:khong duoi|toi thieu(?: la)?|it nhat(?: la)?|khong thap hon|khong it hon|tu)\s*$"),
+        re.compile(r"\b(?:khong duoi|toi thieu(?: la)?|it nhat(?: la)?|khong thap hon|khong it hon)\s*$"),
     ),
     ("le", re.compile(r"\b(?:khong qua|toi da(?: la)?|khong vuot qua|khong cao hon|khong nhieu hon)\s*$")),
     ("lt", re.compile(r"\b(?:duoi|thap hon|it hon)\s*$")),
@@ -79,16 +79,53 @@ _BOUNDS = (
 )
 
 
-def bound(prefix_folded: str, is_range: bool, tail_folded: str) -> str:
-    """eq / ge / le / lt / gt / approx / range from the words right before (or "trở lên" after)."""
+def bound(prefix_folded: str, is_range: bool, tail_folded: str, raw_prefix: str | None = None) -> str:
+    """eq / ge / le / lt / gt / approx / range from the words right before (or "trở lên" after).
+    "từ 5" (from 5) is read on the text with diacritics: folded, it is the "tư" of "đầu tư"."""
     if is_range:
         return "range"
     if re.match(r"^\s*tro len\b", tail_folded):
+        return "ge"
+    if raw_prefix is None and re.search(r"\btu\s*$", prefix_folded[-30:]):
+        return "ge"  # no text with diacritics given: the folded reading
+    if raw_prefix is not None and re.search(r"(?<!\w)từ\s*$", raw_prefix[-10:], re.IGNORECASE):
         return "ge"
     for name, pattern in _BOUNDS:
         if pattern.search(prefix_folded[-30:]):
             return name
     return "eq"
+
+
+# Words whose folded form collides with a cue of bound or type: only the written form on the right is the
+# cue ("năng lực" is not "nâng", "giám đốc" not "giảm", "đất" not "đạt", "gắn" not "gần").
+_FALSE_FRIENDS = {
+    "nang": "nâng",
+    "giam": "giảm",
+    "dat": "đạt",
+    "tang": "tăng",
+    "gap": "gấp",
+    "len": "lên",
+    "con": "còn",
+    "gan": "gần",
+    "hon": "hơn",
+    "duoi": "dưới",
+    "tren": "trên",
+}
+_WORD = re.compile(r"\w+")
+
+
+def disambiguate(folded: str, written: str) -> str:
+    """`folded` with the words that only look like a cue once folded blanked out (same length)."""
+    if len(folded) != len(written):
+        return folded
+    pieces, last = [], 0
+    for match in _WORD.finditer(folded):
+        cue = _FALSE_FRIENDS.get(match.group(0))
+        as_written = written[match.start() : match.end()].lower()
+        if cue and as_written != cue and not as_written.isascii():
+            pieces += [folded[last : match.start()], "_" * len(match.group(0))]
+            last = match.end()
+    return "".join(pieces) + folded[last:]
 
 
 def target_type(prefix_folded: str, unit: str | None, per_year: bool) -> str:

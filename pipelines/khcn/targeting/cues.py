@@ -10,10 +10,10 @@ import re
 
 from pipelines.khcn.targeting.vocab import VOCAB
 
-STRONG_CUES = VOCAB.folded("commitment_cue")
-ACTION_CUES = VOCAB.folded("action_cue")
-PAST = VOCAB.folded("past_cue")
-FORWARD = VOCAB.folded("forward_cue")
+STRONG_CUES = VOCAB.cue("commitment_cue")
+ACTION_CUES = VOCAB.cue("action_cue")
+PAST = VOCAB.cue("past_cue")
+FORWARD = VOCAB.cue("forward_cue")
 GOAL_HEADING = VOCAB.folded("goal_heading")
 REPORT_HEADING = VOCAB.folded("report_heading")
 RESULTS_HEADING = VOCAB.folded("results_heading")

@@ -92,7 +92,7 @@ def _year_or_name(raw: str, before: str, after: str, mention: Mention) -> tuple[
             and token.lower() not in _CAPITAL_OK
         ):
             folded = fold_phrase(token)
-            if not STRONG_CUES.search(folded) and not ACTION_CUES.search(folded):
+            if not STRONG_CUES.search(folded, token) and not ACTION_CUES.search(folded, token):
                 return "name", "capitalised_name"
     return None
 
@@ -137,7 +137,7 @@ def past_reason(
     clause_prefix: str,
     context: PlanContext,
     in_goal_section: bool,
-    raw_prefix: str = "",
+    written: tuple[str, str] | None = None,
 ) -> tuple[str | None, int | None]:
     """Is this a past result, not a commitment? (reason or None, year of the past figure).
 
@@ -155,18 +155,19 @@ def past_reason(
             past_year, past_at = year, match.end()
         else:
             past_year, past_at = None, -1
-    forward = [m.end() for m in FORWARD.finditer(sentence_prefix)]
+    written_sentence, raw_prefix = written or (None, "")
+    forward = [m.end() for m in FORWARD.finditer(sentence_prefix, written_sentence)]
     if past_year is not None and forward and max(forward) > past_at:
         past_year = None
     dated = _past_date(clause_prefix, context)
     if dated is not None:
         return f"past_date:{dated}", dated
-    cue = PAST.search(clause_prefix)
+    cue = PAST.search(clause_prefix, raw_prefix or None)
     tense = None if cue else _PAST_TENSE.search(raw_prefix)
     if tense and in_goal_section and _ALREADY.match(raw_prefix, tense.start()):
         tense = None  # "nhãn hiệu đã được bảo hộ" in a goal list: already protected, not past tense
     word = cue or tense
-    if word and not FORWARD.search(clause_prefix):
+    if word and not FORWARD.search(clause_prefix, raw_prefix or None):
         return f"past_cue:{fold_phrase(word.group(0))}", past_year
     if past_year is not None:
         return f"past_year:{past_year}", past_year
@@ -206,7 +207,8 @@ def policy_norm(
     """Support rates, caps and cost estimates of a policy ("hỗ trợ tối đa 50% kinh phí", "500 triệu
     đồng/dự án", "thưởng 30 triệu đồng", "dự kiến kinh phí khoảng 120 tỷ đồng"): norms, not targets.
     Returns "budget" or "norm" (the decision kind), or None."""
-    per_item = re.match(r"^\s*/\s*[^\W\d]", line[value_end : value_end + 8])
+    # "500 triệu đồng/dự án" is a norm per item; "150 triệu đồng/người" a ratio (productivity, income)
+    per_item = re.match(r"^\s*/\s*(?!người|lao động|dân|hộ)[^\W\d]", line[value_end : value_end + 12])
     money = (unit or "").split("/")[0] in _MONEY_UNITS  # "triệu đồng/năm" is money too
     if money and (per_item or _MONEY_NORM.search(prefix_folded)):
         return (
@@ -233,14 +235,15 @@ def commitment(
     indicator_known: bool,
     unit: str | None,
     clause_cues: tuple[str | None, str | None],
-    prefix_folded: str,
+    prefix: tuple[str, str],
     opening: str,
     in_goal: bool,
 ) -> tuple[str | None, dict]:
     """Why a quantity is a commitment (the decision reason), or None; and the cue signals.
     `clause_cues` are the clause's first commitment cue and action cue (found once per clause)."""
     strong, clause_action = clause_cues
-    governing = ACTION_CUES.search(prefix_folded[-80:])
+    prefix_folded, prefix_written = prefix
+    governing = ACTION_CUES.search(prefix_folded[-80:], prefix_written[-80:] if prefix_written else None)
     governing_action = governing.group(0) if governing else None
     any_action = governing_action or clause_action
     leads_clause = unit is not None and unit.startswith("%") and not _MARKER_ONLY.sub("", opening)

@@ -37,6 +37,7 @@ _DIGITS_IN_PARENS = re.compile(r"^\s*\(\s*\d")
 def read_mentions(clause: str) -> list[Mention]:
     """Every number mention of a clause, in reading order, without overlaps."""
     found = _digit_mentions(clause)
+    found += _word_range_mentions(clause)
     found += _multiple_mentions(clause)
     found += _fraction_mentions(clause)
     found += _compound_word_mentions(clause)
@@ -49,9 +50,40 @@ def _digit_mentions(clause: str) -> list[Mention]:
     for match in _VALUE.finditer(clause):
         low = parse_number(match.group("v1"))
         high = parse_number(match.group("v2")) if match.group("v2") else low
+        end, scale = match.end(), 1
+        scaled = _SCALE.match(clause, end) if not match.group("p1") and not match.group("p2") else None
+        if scaled:  # "2 nghìn lượt", "1,5 triệu lượt", "10 nghìn tỷ đồng"
+            end, scale = scaled.end(), _SCALES[scaled.group("scale").lower()]
         found.append(
-            Mention(match.start("v1"), match.end(), min(low, high), max(low, high), bool(match.group("v2")))
+            Mention(
+                match.start("v1"),
+                end,
+                min(low, high) * scale,
+                max(low, high) * scale,
+                bool(match.group("v2")),
+            )
         )
+    return found
+
+
+_SCALE = re.compile(r"\s+(?P<scale>nghìn|ngàn|vạn|triệu)\b(?!\s+(?:đồng|USD|dân)\b)", re.IGNORECASE)
+_SCALES = {"nghìn": 1000, "ngàn": 1000, "vạn": 10_000, "triệu": 1_000_000}
+# "từ hai đến ba mô hình", "hai - ba lớp": a range written in words.
+_WORD_RANGE = re.compile(
+    r"(?i)(?:\btừ\s+)?\b(?P<a>"
+    + "|".join(NUMBER_WORDS)
+    + r")\s*(?:đến|tới|-|–)\s*(?P<b>"
+    + "|".join(NUMBER_WORDS)
+    + r")\b(?=\s+[^\W\d])"
+)
+
+
+def _word_range_mentions(clause: str) -> list[Mention]:
+    found = []
+    for match in _WORD_RANGE.finditer(clause):
+        low, high = NUMBER_WORDS[match.group("a").lower()], NUMBER_WORDS[match.group("b").lower()]
+        if low < high:
+            found.append(Mention(match.start("a"), match.end("b"), low, high, True, word=True, form="words"))
     return found
 
 

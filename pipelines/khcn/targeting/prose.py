@@ -79,8 +79,8 @@ class _Clause:
 
 
 def _clause(line: Line, start: int, end: int) -> _Clause:
-    folded = line.folded[start:end]
-    strong, action = STRONG_CUES.search(folded), ACTION_CUES.search(folded)
+    folded, written = line.folded[start:end], line.text[start:end]
+    strong, action = STRONG_CUES.search(folded, written), ACTION_CUES.search(folded, written)
     cues = (strong.group(0) if strong else None, action.group(0) if action else None)
     return _Clause(start, end, cues, attr.rises(line.text, start, end))
 
@@ -181,11 +181,12 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
     reading = read_indicator(line.catalog, text, label, unit, value_end, ends)
     sentence_start = max(line.sentences.start_of(m.start), m.start - _SENTENCE_WINDOW)
     sentence_prefix = without_parentheses(line.folded[sentence_start : m.start])
+    raw_prefix = text[max(clause.start, m.start - attr.WINDOW) : m.start]
     past, past_year = (None, None)
     if m.start not in clause.rises.baselines:
-        raw_prefix = text[max(clause.start, m.start - attr.WINDOW) : m.start]
+        written = (without_parentheses(text[sentence_start : m.start]), raw_prefix)
         past, past_year = past_reason(
-            sentence_prefix, prefix_folded, line.context, line.where.in_goal, raw_prefix
+            sentence_prefix, prefix_folded, line.context, line.where.in_goal, written
         )
     if past:
         state.baselines[reading.code] = (m.low, past_year)
@@ -195,7 +196,7 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
     unit, unit_source = _unit_fallback(line, text[label[0] : label[1]], unit, reading.code, rank)
     opening = prefix_folded.strip(" -+•*") if m.start - clause.start < 300 else "…"
     reason, cues = commitment(
-        reading.code != OTHER, unit, clause.cues, prefix_folded, opening, line.where.in_goal
+        reading.code != OTHER, unit, clause.cues, (prefix_folded, raw_prefix), opening, line.where.in_goal
     )
     if reason is None:
         return _decide(line, m, "no_commitment", "no_commitment_cue", reading.code)
@@ -246,12 +247,14 @@ def _kind(
 ) -> tuple[str, str, float, float]:
     """(bound, target type, low, high) of a target from the words around its number."""
     text = line.text
-    prefix_folded = line.folded_window(clause.start, m.start)
+    prefix_folded = attr.disambiguate(
+        line.folded_window(clause.start, m.start), text[max(clause.start, m.start - 300) : m.start]
+    )
     tail_folded = line.folded[value_end : phrase_end(text, value_end)]
     if rank and re.search(r"(?:nhóm|top|tốp)\s*$", text[max(0, m.start - 12) : m.start], re.IGNORECASE):
         bound = "le"
     else:
-        bound = attr.bound(prefix_folded, m.is_range, tail_folded)
+        bound = attr.bound(prefix_folded, m.is_range, tail_folded, text[max(0, m.start - 30) : m.start])
     target_type = "multiply_by" if m.form == "multiple" else attr.target_type(prefix_folded, unit, per_year)
     low, high = m.low, m.high
     if target_type == "increase_by" and re.search(r"\bgiam\b", prefix_folded[-40:]):

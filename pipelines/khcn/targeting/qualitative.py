@@ -32,7 +32,7 @@ def qualitative(
     if len(folded) != len(clause):
         return None
     match = _QUALITATIVE.search(folded)
-    if not match or where.in_report or PAST.search(folded[: match.start()]):
+    if not match or where.in_report or PAST.search(folded[: match.start()], clause[: match.start()]):
         return None
     indicator = catalog.match(clause[: match.start()])
     if indicator == OTHER:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from pipelines.khcn.catalog import fold_phrase
+from pipelines.khcn.text import normalize_unicode
 
 DEFAULT_VOCABULARY = Path(__file__).resolve().parents[3] / "dbt_project" / "seeds" / "target_vocabulary.csv"
 
@@ -51,8 +53,45 @@ class Vocabulary:
         """`\\b(?:a|b|…)\\b` over the folded phrases of one list (longest first)."""
         return _alternation(tuple(fold_phrase(p) for p in self.phrases.get(name, ())))
 
+    def cue(self, name: str) -> Cue:
+        """The list as a `Cue`: folded matching, checked against the text as written."""
+        return _cue(self.phrases.get(name, ()))
+
     def literal(self, name: str) -> tuple[str, ...]:
         return self.phrases.get(name, ())
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue list matched on folded text, then checked against the text as written.
+
+    Folded, "năng" (năng lực) reads as "nâng" (raise), "giám" (giám đốc) as "giảm", "đất" (land)
+    as "đạt": a match counts only if the words as written are one of the list's phrases, or are
+    written without diacritics at all (a plan typed without them still reads).
+    """
+
+    pattern: re.Pattern[str]
+    forms: dict[str, frozenset[str]]
+
+    def finditer(self, folded: str, written: str | None = None) -> Iterator[re.Match[str]]:
+        for match in self.pattern.finditer(folded):
+            if written is None or self._accepts(match, written):
+                yield match
+
+    def search(self, folded: str, written: str | None = None) -> re.Match[str] | None:
+        return next(self.finditer(folded, written), None)
+
+    def _accepts(self, match: re.Match[str], written: str) -> bool:
+        text = written[match.start() : match.end()].lower()
+        return text.isascii() or text in self.forms.get(match.group(0), frozenset())
+
+
+@lru_cache(maxsize=64)
+def _cue(phrases: tuple[str, ...]) -> Cue:
+    forms: dict[str, set[str]] = {}
+    for phrase in phrases:
+        forms.setdefault(fold_phrase(phrase), set()).add(normalize_unicode(phrase).lower())
+    return Cue(_alternation(tuple(forms)), {k: frozenset(v) for k, v in forms.items()})
 
 
 @lru_cache(maxsize=64)
