@@ -14,7 +14,7 @@ import polars as pl
 
 from dashboards.data import Marts, page_name, province_label, vi_order
 from dashboards.figures import base_layout, province_colour
-from dashboards.html import Chart, Row, comparison_badge, figure, layout, link, t, table
+from dashboards.html import Chart, Row, comparison_badge, csv_text, figure, layout, link, t, table
 from dashboards.national import context, indicator_reference
 from dashboards.text import TARGET_TYPE, esc, fmt_num, hover, value_text, vi_key
 
@@ -304,9 +304,8 @@ def benchmark_page(marts: Marts, files: dict[str, str]) -> str:
             f"<h3>{esc(group_title(group.row(0, named=True)))}</h3>{chart}{ranking_table(marts, group, averages)}"
         )
     if not rows.is_empty():
-        files["data/ranking.csv"] = (
-            "\ufeff"
-            + rows.select(
+        files["data/ranking.csv"] = csv_text(
+            rows.select(
                 "indicator_code",
                 "indicator_name_vi",
                 "target_type",
@@ -321,11 +320,9 @@ def benchmark_page(marts: Marts, files: dict[str, str]) -> str:
                 "value_max",
                 "value",
                 "doc_number",
-            )
-            .sort([*GROUP, "rank"])
-            .write_csv()
+            ).sort([*GROUP, "rank"])
         )
-        files["data/region-averages.csv"] = "\ufeff" + averages.write_csv()
+        files["data/region-averages.csv"] = csv_text(averages)
     downloads = (
         (
             f'<p class="downloads"><a href="data/ranking.csv" download>{t("Tải bảng xếp hạng (CSV)", "Download the rankings (CSV)")}</a> · '

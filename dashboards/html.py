@@ -17,6 +17,7 @@ import polars as pl
 
 from dashboards.data import Marts, page_name, plan_provinces
 from dashboards.text import COMPARISON, REVIEW, esc, local_time
+from pipelines.khcn.exports import csv_safe
 
 ASSETS = Path(__file__).parent / "assets"
 ERROR_PROBE = (ASSETS / "probe.js").read_text(encoding="utf-8")
@@ -134,11 +135,9 @@ class Chart:
 
 
 def csv_text(frame: pl.DataFrame) -> str:
-    """UTF-8 CSV with a BOM, so Excel shows the diacritics; nested columns as text."""
-    flat = frame.with_columns(
-        [pl.col(c).cast(pl.List(pl.String)).list.join("; ") for c, d in frame.schema.items() if d == pl.List]
-    )
-    return "\ufeff" + flat.write_csv()
+    """UTF-8 CSV with a BOM, so Excel shows the diacritics; written as the mart CSVs are
+    (`csv_safe`: lists joined, text Excel would run as a formula prefixed with an apostrophe)."""
+    return "\ufeff" + csv_safe(frame).write_csv()
 
 
 def figure(chart: Chart, files: dict[str, str]) -> Safe:

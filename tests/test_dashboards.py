@@ -566,3 +566,14 @@ def test_provinces_sort_in_vietnamese_alphabetical_order() -> None:
         "Hồ Chí Minh",
     ]
     assert [n for n in ordered if n in chain] == chain
+
+
+def test_chart_csvs_never_hand_excel_a_formula(tmp_path: Path) -> None:
+    marts = hostile_marts(tmp_path / "marts")
+    themes = pl.read_parquet(marts / "mart_theme_coverage.parquet")
+    themes.with_columns(pl.lit('=HYPERLINK("http://x")').alias("theme_name_vi")).write_parquet(
+        marts / "mart_theme_coverage.parquet"
+    )
+    site = build_site(marts, tmp_path / "site")[0].parent
+    text = (site / "data" / "themes-heatmap.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and ',"=HYPERLINK' not in text and ",=HYPERLINK" not in text
