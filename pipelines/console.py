@@ -220,9 +220,8 @@ def review_count(targets: Any) -> int | None:
         return None
     if "needs_review" in targets.columns:
         return int(targets["needs_review"].fill_null(True).sum())
-    if "review_status" in targets.columns:
-        done = {"verified", "corrected", "added"}  # the review loop's finished states
-        return sum(1 for status in targets["review_status"].to_list() if status not in done)
+    if "review_status" in targets.columns:  # the review loop's states: needs_review, auto, verified …
+        return sum(1 for status in targets["review_status"].to_list() if status == "needs_review")
     return None
 
 

@@ -74,9 +74,9 @@ def test_summary_reads_the_exported_marts(tmp_path: Path) -> None:
     assert "Thời gian           : 12,3 s" in text
     assert lines[-3].endswith("index.html") and lines[-2].endswith("khcn_benchmark.xlsx")
     assert "Cần xem xét" not in text, "no review line before the review loop adds its column"
-    pl.DataFrame({"target_id": ["t1", "t2"], "review_status": ["verified", "unreviewed"]}).write_parquet(
-        marts / "fct_indicator_target.parquet"
-    )
+    pl.DataFrame(
+        {"target_id": ["t1", "t2", "t3"], "review_status": ["verified", "needs_review", "auto"]}
+    ).write_parquet(marts / "fct_indicator_target.parquet")
     assert "Cần xem xét         : 1" in "\n".join(console.run_summary(marts, 1, None, ok=False))
 
 

@@ -3,9 +3,10 @@
 -- converted to money where the province's GRDP is known (latest GRDP year not after the target
 -- year, else the latest available), with that GRDP year shown.
 with targets as (
-    select t.*, v.national_source_doc, v.national_min, v.national_max, v.national_comparison
+    select t.*, v.national_source_doc, v.national_min, v.national_max, v.national_comparison, c.target_text_vi
     from {{ ref('int_targets_ranked') }} as t
     inner join {{ ref('int_target_vs_national') }} as v using (target_id)
+    inner join {{ ref('int_target_cells') }} as c using (target_id)
     where t.indicator_code <> 'other'
 ),
 
@@ -51,6 +52,7 @@ select
     t.bound,
     t.value_min,
     t.value_max,
+    t.target_text_vi,
     t.qualitative,
     t.is_newest,
     t.national_source_doc,

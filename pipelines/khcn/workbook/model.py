@@ -146,6 +146,8 @@ MACHINE_COLUMNS = frozenset(
     {"encoding", "char_start", "char_end", "first_char_start", "char_count", "reason", "cell_text", "name_en"}
 )
 JSON_COLUMNS = frozenset({"components"})
+# Lists of province names in one cell ("Hà Nam, Hải Dương"): shown in Vietnamese alphabetical order.
+NAME_LIST_COLUMNS = frozenset({"province_names", "legacy_names"})
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,13 @@ def components_text(value: str | None) -> str | None:
     return "; ".join(f"{p.get('label', '')}: {number(p.get('value', ''))}".strip(": ") for p in parts)
 
 
+def sorted_names(value: str | None) -> str | None:
+    """ "Hải Dương, Hà Nam" → "Hà Nam, Hải Dương": a list of names in Vietnamese order."""
+    if not value:
+        return value
+    return ", ".join(sorted((n.strip() for n in value.split(",")), key=collation_key))
+
+
 def vocabulary_of(column: str, labels: Labels) -> str | None:
     """The labels vocabulary of a column of codes (named after the column), if any."""
     return column if column in labels.vocabularies else None
@@ -369,6 +378,8 @@ def present_table(
         else:
             if column in JSON_COLUMNS and frame.schema[column] == pl.String:
                 derived.append(pl.col(column).map_elements(components_text, return_dtype=pl.String))
+            if column in NAME_LIST_COLUMNS and frame.schema[column] == pl.String:
+                derived.append(pl.col(column).map_elements(sorted_names, return_dtype=pl.String))
             person.append(SheetColumn(column, doc.label(column), doc.meaning(column)))
     columns = person + machine
     shown = frame.with_columns(derived) if derived else frame
