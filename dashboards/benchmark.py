@@ -78,6 +78,13 @@ def group_title(row: dict) -> str:
     return f"{row.get('indicator_name_vi') or row['indicator_code']} — {kind.lower()}, {row['unit'] or 'không rõ đơn vị'}, năm {row['target_year']}"
 
 
+def group_title_en(marts: Marts, row: dict) -> str:
+    """The English title of a comparable group: indicator, kind, unit, year (no codes)."""
+    names = dict(marts.indicators.select("indicator_code", "name_en").rows())
+    kind = TARGET_TYPE.get(row["target_type"], (row["target_type"], row["target_type"]))[1]
+    return f"{names.get(row['indicator_code']) or row.get('indicator_name_vi')} — {kind.lower()}, {row['unit'] or ''}, {row['target_year']}"
+
+
 def ranking_chart(marts: Marts, group: pl.DataFrame, i: int) -> Chart:
     """Horizontal bars, highest first, the national target of the same year as a line."""
     group = vi_order(group).sort(["rank", "_vi"])
@@ -133,11 +140,7 @@ def ranking_chart(marts: Marts, group: pl.DataFrame, i: int) -> Chart:
             "target_year",
             "doc_number",
         ),
-        en={
-            "title.text": esc(
-                f"{first['indicator_code']} — {first['target_type']}, {first['unit']}, {first['target_year']}"
-            )
-        },
+        en={"title.text": esc(group_title_en(marts, first))},
         vi={"title.text": esc(title)},
     )
 
