@@ -674,3 +674,10 @@ def test_header_below_the_text_of_a_saved_web_page(gazetteer) -> None:
 )
 def test_signer_printed_in_capitals(block: str, signer: str | None) -> None:
     assert read_signer(f"Nơi nhận:\n- Lưu: VT.\n{block}") == signer
+
+
+@pytest.mark.parametrize(
+    "printed", ["TS. Nguyễn Văn An", "PGS.TS Nguyễn Văn An", "ThS. Nguyễn Văn An", "PGS. TS. Nguyễn Văn An"]
+)
+def test_signer_without_the_degree_printed_before_the_name(printed: str) -> None:
+    assert read_signer(f"Nơi nhận:\n- Lưu: VT.\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n{printed}") == "Nguyễn Văn An"

@@ -28,6 +28,9 @@ _SIGNATURE_TITLES = re.compile(
     r"|(?<!\w)(?:T/M|K/T|TM|KT)(?=\s+[A-ZĐ])"
 )
 _SIGNED_MARK = re.compile(r"\(\s*(?:đã\s+)?ký\b[^)]*\)|^\s*(?:đã\s+)?ký(?:\s+bởi)?\b\s*:?", re.IGNORECASE)
+_DEGREE = re.compile(
+    r"(?<!\w)(?:GS|PGS|TS|TSKH|ThS|Ths|KS|BS|CN|NCS)\.?(?:\s*[,.]?\s*(?:TS|TSKH|BS|KS)\.?)?(?=\s)"
+)
 _NAME_WORD = re.compile(r"^[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
 # Title-case lines that are titles, not names. Phrases, not words: "Thư", "Lưu", "Trưởng" are names too.
 _NOT_A_NAME = re.compile(
@@ -58,8 +61,9 @@ def _signature_name(line: str, title_first: bool) -> str | None:
     signing title in capitals on the same line ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn An"),
     as web pages and Word cells join the block's lines.
     """
-    # "(Đã ký)", "(Ký, ghi rõ họ tên)", "Ký bởi:" mark a signature in copies and may share the name's line
-    words = _SIGNED_MARK.sub(" ", line).split()
+    # "(Đã ký)", "(Ký, ghi rõ họ tên)", "Ký bởi:" mark a signature in copies and may share the name's line;
+    # a degree before the name ("TS. Nguyễn Văn An") is not part of it
+    words = _DEGREE.sub(" ", _SIGNED_MARK.sub(" ", line)).split()
     run = 0
     while run < len(words) and _NAME_WORD.match(words[len(words) - 1 - run]):
         run += 1
