@@ -289,6 +289,8 @@ def test_a_failing_reader_costs_its_field_only() -> None:
         (["TỈNH ỦY BẾN TRE", "*", "05-NQ/TU"], ("05-NQ/TU", "NQ", "TU")),
         (["09-CT/TU          Bến Tre, ngày 02 tháng 4 năm 2024"], ("09-CT/TU", "CT", "TU")),
         (["Số: 15/2024/NQ-HĐND"], ("15/2024/NQ-HĐND", "NQ", "HĐND")),
+        (["Số: 123/KH–UBND"], ("123/KH-UBND", "KH", "UBND")),  # a typeset dash is the hyphen
+        (["Số 12–CTr/TU"], ("12-CTr/TU", "CTr", "TU")),
         (["Số 5 - 10 nhiệm vụ"], (None, None, None)),  # no colon and no TYPE/ISSUER: not a number
         (["KẾ HOẠCH", "12-KH/TU"], (None, None, None)),  # a bare number only counts in the header
     ],

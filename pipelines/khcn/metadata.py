@@ -179,6 +179,9 @@ def _header_lines(text: str) -> list[str]:
     return lines
 
 
+_DASHES = re.compile(r"[\u2010-\u2014\u2212]")
+
+
 def read_doc_number(lines: list[str]) -> tuple[str | None, str | None, str | None]:
     """The document's own number, its type code and its issuer code.
 
@@ -187,7 +190,8 @@ def read_doc_number(lines: list[str]) -> tuple[str | None, str | None, str | Non
     the type and the issuer.
     """
     before_title = True
-    for line in lines:
+    for raw in lines:
+        line = _DASHES.sub("-", raw)  # "123/KH–UBND" from a copy that typeset the hyphen: one spelling
         before_title = before_title and not _TITLE_HEAD.match(line)
         match = _NUMBER_LINE.match(line) or (_PARTY_NUMBER_LINE.match(line) if before_title else None)
         if not match:
