@@ -342,19 +342,9 @@ class Gazetteer:
         for canonical, keywords in (lookup_keywords or {}).items():
             for keyword in keywords:  # compact ASCII ("bariavungtau", "hcm"): lookup only
                 add_key(_compact(keyword), canonical)
-        for canonical, forms in (extra_forms or {}).items():
-            for form in forms:
-                add_form(form, canonical)
-        by_key = {(p.code, p.era): p for p in [*self._legacy, *self._current]}
-        self._former: dict[tuple[str, str], list[FormerName]] = {}
-        self._spelling: dict[str, str] = {_compact(p.name): p.name for p in by_key.values()}
-        for former in sorted(former_names, key=lambda f: f.until):
-            unit = by_key.get((former.code, former.era))
-            if unit is None:
-                raise ValueError(f"former name {former.name!r}: no {former.era} unit with code {former.code}")
-            self._former.setdefault((former.code, former.era), []).append(former)
-            self._spelling.setdefault(_compact(former.name), former.name)
-            add_form(former.name, unit.name)
+        extra = [(form, canonical) for canonical, forms in (extra_forms or {}).items() for form in forms]
+        for form, canonical in extra + self._index_former_names(former_names):
+            add_form(form, canonical)
 
         unique_atoms = sorted(set(all_atoms))
         self._pattern = re.compile(_trie_regex(unique_atoms, tolerate_marks=False))
@@ -366,6 +356,22 @@ class Gazetteer:
             )
             for name, (before, after) in _NOT_A_PROVINCE_CONTEXT.items()
         }
+
+    def _index_former_names(self, former_names: Iterable[FormerName]) -> list[tuple[str, str]]:
+        """Index former names by unit (for ``name_on``) and by spelling; return each as a text
+        form (former name, canonical name) of its unit, so text using it is still found."""
+        by_key = {(p.code, p.era): p for p in [*self._legacy, *self._current]}
+        self._former: dict[tuple[str, str], list[FormerName]] = {}
+        self._spelling: dict[str, str] = {_compact(p.name): p.name for p in by_key.values()}
+        forms: list[tuple[str, str]] = []
+        for former in sorted(former_names, key=lambda f: f.until):
+            unit = by_key.get((former.code, former.era))
+            if unit is None:
+                raise ValueError(f"former name {former.name!r}: no {former.era} unit with code {former.code}")
+            self._former.setdefault((former.code, former.era), []).append(former)
+            self._spelling.setdefault(_compact(former.name), former.name)
+            forms.append((former.name, unit.name))
+        return forms
 
     @classmethod
     def load(cls) -> Gazetteer:
