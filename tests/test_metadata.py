@@ -215,8 +215,15 @@ def test_impossible_issue_date_is_flagged_and_the_plan_goes_on(
 def test_impossible_issue_date_through_the_cli(tmp_path: Path) -> None:
     bad = tmp_path / "bad_date.txt"
     bad.write_text(_plan_with_date("ngày 10 tháng 13 năm 2024"), encoding="utf-8")
+    good = tmp_path / "good.txt"
+    good.write_text(
+        _plan_with_date("ngày 14 tháng 11 năm 2024").replace(
+            "năm 2025\n", "giai đoạn 2025 - 2027, định hướng đến năm 2035\n", 1
+        ),
+        encoding="utf-8",
+    )
     result = subprocess.run(
-        [str(KHCN), "extract", "--json", str(bad)],
+        [str(KHCN), "extract", "--json", str(bad), str(good)],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -224,9 +231,11 @@ def test_impossible_issue_date_through_the_cli(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    document = json.loads(result.stdout)["document"]
-    assert document["issue_date"] is None and "invalid_issue_date" in document["flags"]
-    assert document["province_name"] == "Ninh Bình"
+    first, second = (json.loads(line)["document"] for line in result.stdout.splitlines())
+    assert first["issue_date"] is None and "invalid_issue_date" in first["flags"]
+    assert first["province_name"] == "Ninh Bình"
+    # the next plan is read as usual, and the record carries the new field beside the old ones
+    assert (second["issue_date"], second["period_end"], second["horizon_year"]) == ("2024-11-14", 2027, 2035)
 
 
 @pytest.mark.parametrize(
