@@ -785,3 +785,32 @@ def test_cue_lists_accept_text_typed_without_diacritics(catalog) -> None:
         "innovating_enterprise_share_pct",
         "commitment_cue",
     )
+
+
+def test_rank_cells_and_year_only_headers(catalog) -> None:
+    text = (
+        "| STT | Chỉ tiêu | Đơn vị | Năm 2025 (số liệu ước) | Đến năm 2028 | Đến năm 2030 | So sánh 2030/2025 |\n"
+        "|---|---|---|---|---|---|---|\n"
+        "| 1 | Thứ hạng Chỉ số đổi mới sáng tạo cấp tỉnh | hạng | 30/34 | 22/34 | Nhóm 15/34 | 2 |\n"
+    )
+    records = targets(text, catalog)
+    assert [
+        (r["indicator"], r["bound"], r["value_min"], r["target_year"], r["baseline_value"]) for r in records
+    ] == [
+        ("pii_rank", "eq", 22, 2028, 30),
+        ("pii_rank", "le", 15, 2030, 30),
+    ]
+
+
+def test_period_columns_before_and_within_the_plan(catalog) -> None:
+    text = (
+        "| STT | Chỉ tiêu | ĐVT | Giai đoạn 2021 - 2025 | Giai đoạn 2026 - 2030 |\n|---|---|---|---|---|\n"
+        "| 1 | Số đề tài khoa học và công nghệ cấp tỉnh | Đề tài | 80 | 90 - 100 |\n"
+    )
+    (record,) = targets(text, catalog)
+    assert (record["value_min"], record["value_max"], record["target_year"], record["baseline_value"]) == (
+        90,
+        100,
+        2030,
+        80,
+    )

@@ -23,6 +23,7 @@ ACTUAL_COLUMN = VOCAB.folded("actual_column")
 UNIT_COLUMN = VOCAB.folded("unit_column")
 LABEL_COLUMN = VOCAB.folded("label_column")
 CUMULATIVE = VOCAB.folded("cumulative_marker")
+OTHER_COLUMN = VOCAB.folded("other_column")
 
 UNIT_RE = re.compile(
     r"^\s*(?P<unit>"

@@ -16,7 +16,14 @@ from dataclasses import dataclass, replace
 from pipelines.khcn.catalog import Catalog, fold_phrase
 from pipelines.khcn.numerals import parse_cell
 from pipelines.khcn.targeting.attributes import SHARE_OF_GRDP
-from pipelines.khcn.targeting.cues import ACTUAL_COLUMN, CUMULATIVE, LABEL_COLUMN, PLAN_COLUMN, UNIT_COLUMN
+from pipelines.khcn.targeting.cues import (
+    ACTUAL_COLUMN,
+    CUMULATIVE,
+    LABEL_COLUMN,
+    OTHER_COLUMN,
+    PLAN_COLUMN,
+    UNIT_COLUMN,
+)
 from pipelines.khcn.targeting.model import Decision, PlanContext, Target
 
 _YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -110,10 +117,10 @@ def layout(header: list[str], context: PlanContext) -> Layout | None:
             actuals.append(Column(index, year))
         elif PLAN_COLUMN.search(cell):
             plans.append(Column(index, year))
-        elif year is not None and re.fullmatch(r"(?:nam\s+)?(?:19|20)\d{2}", cell):
+        elif year is not None and _year_only(cell):
             before_plan = context.start_year is not None and year < context.start_year
             (actuals if before_plan else plans).append(Column(index, year))
-    bare = [c for c in plans if re.fullmatch(r"(?:nam\s+)?(?:19|20)\d{2}", folded[c.index])]
+    bare = [c for c in plans if _year_only(folded[c.index])]
     if context.start_year is None and not actuals and len(bare) >= 2:
         actuals.append(bare[0])  # "Năm 2020 | Năm 2025 | Năm 2030" of an undated plan: the first is the base
         plans.remove(bare[0])
@@ -121,6 +128,19 @@ def layout(header: list[str], context: PlanContext) -> Layout | None:
         return None
     actual = max(actuals, key=lambda c: (c.year or 0, c.index)) if actuals else None
     return Layout(label, unit, stt, tuple(plans), actual)
+
+
+def _year_only(cell: str) -> bool:
+    """A header that names only a year ("Năm 2024", "Đến năm 2030", "2025 (số liệu hai tỉnh)"): its role is
+    set by the year. A comparison column ("So sánh 2025/2024", "Tỷ lệ % 2025") is not one."""
+    if not 1 <= len(_YEAR.findall(cell)) <= 2 or OTHER_COLUMN.search(cell):
+        return False
+    bare = re.sub(r"\([^()]*\)", " ", cell)
+    year = r"(?:19|20)\d{2}"
+    return bool(
+        re.fullmatch(rf"\s*(?:(?:den|toi|vao)\s+)?(?:nam\s+)?{year}\s*", bare)
+        or re.fullmatch(rf"\s*(?:giai doan|thoi ky|nhiem ky)?\s*{year}\s*[-–]\s*{year}\s*", bare)
+    )
 
 
 def _header(rows: list[list[str]], context: PlanContext) -> tuple[Layout | None, int]:
@@ -189,7 +209,7 @@ def _cell_target(
     span = spans[column.index] if column.index < len(spans) else (0, len(line))
     plan_cell = row[column.index]
     change = re.match(r"^\s*(?P<verb>tăng|giảm)\s+(?:thêm\s+)?", plan_cell, re.IGNORECASE)
-    value = parse_cell(plan_cell[change.end() :] if change else plan_cell)
+    value = cell_value(plan_cell[change.end() :] if change else plan_cell, _is_rank_row(row, found))
     kind, reason = "target", "table_plan_column"
     if value is None:
         kind, reason = "table_cell", ("no_value" if plan_cell.strip(" -x") else "empty_cell")
@@ -271,10 +291,34 @@ def _clean_unit(unit: str | None, label: str, plan_cell: str) -> tuple[str | Non
     return unit, cumulative
 
 
+_RANK_CELL = re.compile(
+    r"^(?:(?P<group>nhóm|top|tốp)\s*)?(?P<rank>\d{1,3})(?:\s*/\s*\d{1,3})?$", re.IGNORECASE
+)
+_RANK_ROW = re.compile(r"\b(?:hang|thu hang|xep hang|vi tri)\b")
+
+
+def _is_rank_row(row: list[str], found: Layout) -> bool:
+    unit = row[found.unit] if found.unit is not None and found.unit < len(row) else ""
+    return bool(_RANK_ROW.search(fold_phrase(unit)) or _RANK_ROW.search(fold_phrase(row[found.label])))
+
+
+def cell_value(cell: str, rank_row: bool = False) -> tuple[float, float, str] | None:
+    """A table cell read as (low, high, bound); in a rank row also "35/63" (35 of 63, eq) and
+    "Nhóm 20/34" (within the first 20, le)."""
+    value = parse_cell(cell)
+    if value is not None or not rank_row:
+        return value
+    match = _RANK_CELL.match(cell.strip())
+    if not match:
+        return None
+    rank = float(match.group("rank"))
+    return rank, rank, "le" if match.group("group") else "eq"
+
+
 def _baseline(row: list[str], found: Layout) -> float | None:
     if found.actual is None or found.actual.index >= len(row):
         return None
-    actual = parse_cell(row[found.actual.index])
+    actual = cell_value(row[found.actual.index], _is_rank_row(row, found))
     return actual[0] if actual and actual[0] == actual[1] else None
 
 

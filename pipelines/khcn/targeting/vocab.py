@@ -37,6 +37,7 @@ LISTS = (
     "unit_column",
     "label_column",
     "cumulative_marker",
+    "other_column",
     "activity_noun",
     "duration_unit",
 )
