@@ -115,7 +115,8 @@ def read_indicator(
         return IndicatorReading(code, "short_phrase", short_end)
     if noun_end > short_end:
         code = catalog.match(f"{before} {unit_text} {line[value_end:noun_end]} {unit_text}")
-        if code != OTHER and _same_head(unit, catalog.unit_of(code)):
+        activity = unit in ACTIVITY_NOUNS and not _same_head(unit, catalog.unit_of(code))
+        if code != OTHER and not activity:
             return IndicatorReading(code, "noun_phrase", noun_end)
     return IndicatorReading(OTHER, "none", short_end)
 
