@@ -356,6 +356,7 @@ def test_party_number_without_header_body_gives_the_issuer(gazetteer) -> None:
         ("Sơ kết 3 năm thực hiện Nghị quyết số 05-NQ/TU và kế hoạch năm 2026", 2025, (2026, 2026), None),
         ("Kết quả hoạt động khoa học và công nghệ năm 2024", 2024, (2024, 2024), None),
         ("Tổng kết giai đoạn 2021 - 2025; nhiệm vụ giai đoạn 2026 - 2030", 2025, (2026, 2030), None),
+        ("Phát triển khoa học và công nghệ từ năm 2021 đến năm 2025", 2021, (2021, 2025), None),
         # an annual plan of a longer programme: its own year, before or after the programme's name
         (
             "Năm 2024 thực hiện Chương trình phát triển tài sản trí tuệ giai đoạn 2021 - 2030",

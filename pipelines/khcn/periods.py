@@ -20,6 +20,7 @@ _YEAR = r"(?:19|20)\d{2}"
 _PERIOD_PATTERNS = (
     re.compile(rf"giai đoạn\s*(?P<start>{_YEAR})\s*(?:-|–|—|đến)\s*(?P<end>{_YEAR})"),
     re.compile(rf"(?<![/\d])(?P<start>{_YEAR})\s*(?:-|–|—)\s*(?P<end>{_YEAR})(?![/\d])"),
+    re.compile(rf"từ\s+(?:năm\s+)?(?P<start>{_YEAR})\s+(?:đến|tới)\s+(?:năm\s+)?(?P<end>{_YEAR})"),
     re.compile(rf"(?:đến|tới)\s+năm\s+(?P<end>{_YEAR})"),
     re.compile(rf"(?:năm|kỳ)\s+(?P<both>{_YEAR})(?![/\d])"),
 )
@@ -121,7 +122,7 @@ _CLOSING_YEAR = re.compile(rf"(?<!đến )(?<!tới )\bnăm\s+(?P<year>{_YEAR})(
 def _year_within(text: str, start: int | None, end: int) -> tuple[int, int] | None:
     """One year of a multi-year period named after it ("… Đề án … giai đoạn 2021 - 2025 năm 2023"):
     an annual plan of a longer programme covers that year."""
-    period = _PERIOD_PATTERNS[0].search(text) or _PERIOD_PATTERNS[1].search(text)
+    period = next((m for m in (p.search(text) for p in _PERIOD_PATTERNS[:3]) if m), None)  # a multi-year span
     if start is None or period is None:
         return None
     match = _CLOSING_YEAR.search(text, period.end())
