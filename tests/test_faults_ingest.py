@@ -44,6 +44,7 @@ from pipelines.khcn.documents import (
 )
 from pipelines.khcn.extraction import (
     ExtractionStore,
+    HashIndex,
     KeyedPlan,
     code_fingerprint,
     extract_many,
@@ -108,13 +109,11 @@ def stopped(item: object, code: str, message: str) -> dict:
     return {"rejected": code, "message": message}
 
 
-def key_in_worker(path: str) -> str:
-    """Worker entry for the hashing test: key one file as `key_plans` does, under the memory cap."""
+def hash_in_worker(path: str) -> str:
+    """Worker entry for the hashing test: hash one file as `key_plans` does, under the memory cap."""
     info = Path(path).lstat()
-    result, _ = key_plans(
-        [PlanFile(Path(path), Path(path).name, info.st_size, info.st_mtime)], Path(path).parent
-    )
-    return result[0].sha256
+    index = HashIndex(Path(path).parent / "_hashes.json")
+    return index.sha256(PlanFile(Path(path), Path(path).name, info.st_size, info.st_mtime))
 
 
 def crash_on_odd(number: int) -> int:
@@ -401,14 +400,19 @@ def test_a_huge_image_in_a_docx_is_never_unpacked(tmp_path: Path) -> None:
 def test_a_file_over_the_limit_is_refused_without_being_read_and_hashed_in_chunks(tmp_path: Path) -> None:
     sparse = tmp_path / "export gone wrong.txt"
     with sparse.open("wb") as handle:
-        handle.truncate(1024 * 1024 * 1024)  # 1 GB of holes: reading it would cost 1 GB of memory
-    budget = Budget(120, 128)
-    (digest,) = run_budgeted([str(sparse)], key_in_worker, warm_up, stopped, 1, budget)
-    assert re.fullmatch(r"[0-9a-f]{64}", digest)  # hashed within 128 MB
-    plans = keyed([sparse], tmp_path)
-    (record,) = extract_many(plans, code_fingerprint(), budget=budget)
-    assert codes(record) == ["too_large"] and "without reading" in record["rejections"][0]["reason"]
-    assert sparse.stat().st_size > MAX_PLAN_BYTES
+        handle.truncate(1024 * 1024 * 1024)  # 1 GB of holes: reading it whole would cost 1 GB of memory
+    budget = Budget(300, 128)
+    (digest,) = run_budgeted([str(sparse)], hash_in_worker, warm_up, stopped, 1, budget)
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)  # hashed in chunks within 128 MB
+    files, _ = discover_plan_files(tmp_path)
+    plans, refused = key_plans(files, tmp_path / "store")
+    assert plans == [] and [r["reason_code"] for r in refused] == [
+        "too_large"
+    ]  # refused by size: not even hashed
+    assert "without reading" in refused[0]["reason"]
+    with pytest.raises(RejectedInput) as error:  # and if it grew past the limit after being listed
+        read_plan_bytes(sparse)
+    assert error.value.code == "too_large" and sparse.stat().st_size > MAX_PLAN_BYTES
 
 
 # --------------------------------------------------------------------------- item 16: the fingerprint

@@ -219,17 +219,18 @@ def read_plan_bytes(path: Path, max_bytes: int = MAX_PLAN_BYTES) -> bytes:
             kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
             raise RejectedInput("not_a_file", f"not a regular file ({kind}); give the plan file itself")
         if info.st_size > max_bytes:
-            raise RejectedInput("too_large", _too_large_message(info.st_size, max_bytes))
+            raise RejectedInput("too_large", too_large_message(info.st_size, max_bytes))
         try:
             data = handle.read(max_bytes + 1)
         except OSError as exc:
             raise RejectedInput("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
     if len(data) > max_bytes:  # it grew after the size check
-        raise RejectedInput("too_large", _too_large_message(len(data), max_bytes))
+        raise RejectedInput("too_large", too_large_message(len(data), max_bytes))
     return data
 
 
-def _too_large_message(size: int, limit: int) -> str:
+def too_large_message(size: int, limit: int = MAX_PLAN_BYTES) -> str:
+    """Why a file over the size limit is refused, and what to do."""
     return (
         f"file is {size / 1048576:.1f} MB, above the {limit / 1048576:.1f} MB limit (refused without "
         "reading it); split the plan or remove embedded images and scans before adding it"

@@ -27,7 +27,14 @@ from typing import Any
 
 from pipelines.khcn.catalog import DEFAULT_CATALOG, Catalog, load_catalog
 from pipelines.khcn.citations import citations_for_document
-from pipelines.khcn.documents import PlanFile, RejectedInput, read_document, rejection
+from pipelines.khcn.documents import (
+    MAX_PLAN_BYTES,
+    PlanFile,
+    RejectedInput,
+    read_document,
+    rejection,
+    too_large_message,
+)
 from pipelines.khcn.gazetteer import Gazetteer
 from pipelines.khcn.plan_workers import Budget, run_budgeted
 from pipelines.khcn.targets import targets_for_document
@@ -155,6 +162,11 @@ def key_plans(files: list[PlanFile], store_dir: Path) -> tuple[list[KeyedPlan], 
     keyed: list[KeyedPlan] = []
     refused: list[dict[str, Any]] = []
     for plan in files:
+        if plan.size_bytes > MAX_PLAN_BYTES:  # refused from its size alone: never hashed, never read
+            refused.append(
+                rejection(plan.relative_path, "discover", "too_large", too_large_message(plan.size_bytes))
+            )
+            continue
         try:
             digest = index.sha256(plan)
         except OSError as exc:
@@ -163,9 +175,9 @@ def key_plans(files: list[PlanFile], store_dir: Path) -> tuple[list[KeyedPlan], 
             )
             continue
         keyed.append(KeyedPlan(plan_key(plan.relative_path, digest), plan, digest))
-    if index.changed or len(index.entries) != len(files):
+    if index.changed or len(index.entries) != len(keyed):
         store_dir.mkdir(parents=True, exist_ok=True)
-        index.save({p.relative_path for p in files})
+        index.save({k.plan.relative_path for k in keyed})
     return keyed, refused
 
 
