@@ -814,3 +814,11 @@ def test_period_columns_before_and_within_the_plan(catalog) -> None:
         2030,
         80,
     )
+
+
+def test_a_counted_noun_outside_the_unit_list_after_a_bound_or_a_governing_verb(catalog) -> None:
+    text = (
+        "II. MỤC TIÊU\n1. Tổ chức hội chợ với không dưới 80 quầy trưng bày.\n"
+        "2. Thành lập 01 quỹ đầu tư mạo hiểm của tỉnh.\n3. Trong đó có 3 nội dung chính."
+    )
+    assert [(r["value_min"], r["unit"]) for r in targets(text, catalog)] == [(80, "quầy"), (1, "quỹ")]

@@ -67,6 +67,34 @@ def value_unit(line: str, m: Mention) -> tuple[str | None, int, bool]:
     return unit, m.end + (skip + length if unit else 0), per_year
 
 
+# A counted noun the unit list does not know ("không dưới 60 gian hàng", "hình thành 01 sàn …") is read
+# only right after a bound word or a verb that governs a count; never a function word or a name.
+_GOVERNED = re.compile(
+    r"(?:\b(?:khong duoi|toi thieu|it nhat|khong it hon|khong thap hon|tren|hon|khoang|them)\s*$)"
+)
+_NOT_A_NOUN = frozenset(
+    "trong của và với cho là các những được đã sẽ đến tới từ so trên dưới tại theo về hoặc nhằm để mà thì "
+    "năm tháng quý tuần giờ phút lần trở này đó nào mỗi cùng".split()
+)
+
+
+def counted_noun(text: str, value_end: int, prefix_folded: str, prefix_written: str) -> str | None:
+    """The word after a number as its unit, when a bound word or a count-governing verb precedes it."""
+    from pipelines.khcn.targeting.cues import ACTION_CUES
+
+    near_folded, near_written = prefix_folded[-40:], prefix_written[-40:]
+    action = next(
+        (m for m in ACTION_CUES.finditer(near_folded, near_written) if not near_folded[m.end() :].strip()),
+        None,
+    )
+    if not (_GOVERNED.search(near_folded) or action):
+        return None
+    word = re.match(r"[ \t]+([a-zà-ỹđ]+)\b(?![/\d])", text[value_end : value_end + 30])
+    if not word or word.group(1) in _NOT_A_NOUN:
+        return None
+    return word.group(1)
+
+
 _BOUNDS = (
     (
         "ge",

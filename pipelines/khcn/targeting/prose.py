@@ -191,9 +191,17 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
     if past:
         state.baselines[reading.code] = (m.low, past_year)
         return _decide(line, m, "past_result", past, reading.code)
-    if unit is None and not _VALUE_WITHOUT_UNIT.search(text[max(clause.start, m.start - 20) : m.start]):
+    guessed = (
+        None if unit is not None or m.word else attr.counted_noun(text, value_end, prefix_folded, raw_prefix)
+    )
+    if (
+        unit is None
+        and guessed is None
+        and not _VALUE_WITHOUT_UNIT.search(text[max(clause.start, m.start - 20) : m.start])
+    ):
         return _decide(line, m, "no_unit", "bare_number", reading.code)
-    unit, unit_source = _unit_fallback(line, text[label[0] : label[1]], unit, reading.code, rank)
+    unit, unit_source = _unit_fallback(line, text[label[0] : label[1]], unit or guessed, reading.code, rank)
+    unit_source = "counted_noun_after_cue" if guessed and unit == guessed else unit_source
     opening = prefix_folded.strip(" -+•*") if m.start - clause.start < 300 else "…"
     reason, cues = commitment(
         reading.code != OTHER, unit, clause.cues, (prefix_folded, raw_prefix), opening, line.where.in_goal
