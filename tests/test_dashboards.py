@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polars as pl
@@ -577,3 +578,35 @@ def test_chart_csvs_never_hand_excel_a_formula(tmp_path: Path) -> None:
     site = build_site(marts, tmp_path / "site")[0].parent
     text = (site / "data" / "themes-heatmap.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text and ',"=HYPERLINK' not in text and ",=HYPERLINK" not in text
+
+
+class VisibleText(HTMLParser):
+    """The text a person reads on a page: no script, no style, no attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+@pytest.mark.slow
+def test_no_page_shows_a_machine_code(pipeline_run: Path) -> None:
+    indicators = pl.read_parquet(pipeline_run / "marts" / "dim_indicator.parquet")["indicator_code"].to_list()
+    labels = pl.read_csv(REPO / "dbt_project" / "seeds" / "labels_vi.csv", infer_schema_length=0)
+    codes = {c for c in [*indicators, *labels["code"].to_list()] if "_" in c and not c.endswith("*")}
+    for name, text in pages_of(pipeline_run / "marts" / "dashboard").items():
+        parser = VisibleText()
+        parser.feed(text)
+        visible = " ".join(parser.parts)
+        shown = sorted(c for c in codes if re.search(rf"(?<![\w/.-]){re.escape(c)}(?![\w/.-])", visible))
+        assert not shown, (name, shown)
