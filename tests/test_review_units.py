@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 from pathlib import Path
 
@@ -216,3 +217,18 @@ def test_truth_needs_value_and_indicator() -> None:
     assert truth_of(text, labels, extracted) == [False, False]
     extracted[0]["indicator"] = "st_enterprises"
     assert truth_of(text, labels, extracted) == [True, False]
+
+
+def test_eval_calibration_prints_first_sight_and_tuned_bands(capsys: pytest.CaptureFixture) -> None:
+    from pipelines.khcn.cli import main
+
+    assert main(["eval", "--calibration", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    first, tuned = (next(v for k, v in report.items() if k.startswith(p)) for p in ("first-sight", "tuned"))
+    for group in (first, tuned):
+        assert [b["band"] for b in group["bands"]] == ["0.9–1.0", "0.8–0.9", "0.6–0.8", "0.0–0.6"]
+        assert all(0 <= b["right"] <= b["records"] for b in group["bands"])
+        assert sum(b["records"] for b in group["bands"]) >= group["threshold"]["records_at_or_above"] > 0
+    # the rule the seed's threshold was chosen by still holds on the first-sight sets
+    assert first["threshold"]["precision_at_or_above"] >= 0.97
+    assert first["threshold"]["true_targets_covered"] > first["threshold"]["true_targets_extracted"] / 2

@@ -34,6 +34,8 @@ select
         as new_target_year,
     r.reviewer,
     r.note,
+    r.decided_target_id,
+    r.reanchored,
     r.review_file,
     r.review_row,
     r.decided_at
