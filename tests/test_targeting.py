@@ -822,3 +822,23 @@ def test_a_counted_noun_outside_the_unit_list_after_a_bound_or_a_governing_verb(
         "2. Thành lập 01 quỹ đầu tư mạo hiểm của tỉnh.\n3. Trong đó có 3 nội dung chính."
     )
     assert [(r["value_min"], r["unit"]) for r in targets(text, catalog)] == [(80, "quầy"), (1, "quỹ")]
+
+
+def test_a_same_unit_split_that_adds_up_is_one_target_with_components(catalog) -> None:
+    text = "II. MỤC TIÊU\n1. Triển khai 40 đề tài cấp tỉnh, trong đó 25 đề tài mới và 15 đề tài chuyển tiếp."
+    (record,) = targets(text, catalog)
+    assert record["value_min"] == 40
+    assert record["components"] == [
+        {"label": "đề tài mới", "value": 25},
+        {"label": "đề tài chuyển tiếp", "value": 15},
+    ]
+    share = "II. MỤC TIÊU\n1. Đầu tư cho khoa học và công nghệ đạt 2% GRDP, trong đó xã hội đóng góp 60%."
+    assert [r["value_min"] for r in targets(share, catalog)] == [2, 60]
+
+
+def test_a_numbered_heading_is_titled_by_the_words_before_its_colon(catalog) -> None:
+    text = (
+        "III. ĐÁNH GIÁ CHUNG\n1. Hạn chế: chỉ tiêu về mô hình chưa đạt (kế hoạch 08 mô hình, đạt 05 mô hình).\n"
+        "IV. PHƯƠNG HƯỚNG\n1. Chỉ tiêu: xây dựng 08 mô hình ứng dụng tiến bộ kỹ thuật."
+    )
+    assert [r["value_min"] for r in targets(text, catalog, PlanContext(2026, 2026, 2025))] == [8]

@@ -279,3 +279,33 @@ def components(line: str, position: int) -> tuple[list[dict] | None, int]:
                 {"label": number.group("label"), "value": as_int_if_whole(parse_number(number.group("n")))}
             )
     return (parts or None), position + match.end()
+
+
+_SPLIT = re.compile(r"^\s*,?\s*trong đó\s*(?:có\s*)?:?\s*", re.IGNORECASE)
+
+
+def inline_components(
+    text: str, position: int, clause_end: int, unit: str | None, total: float
+) -> tuple[list[dict] | None, int]:
+    """ "30 nhiệm vụ, trong đó 12 nhiệm vụ mở mới và 18 nhiệm vụ chuyển tiếp": a split of the same unit
+    that adds up to the total is one target with components (a single subset, or a share in another
+    unit, stays a target of its own)."""
+    lead = _SPLIT.match(text[position : min(clause_end, position + WINDOW)])
+    if lead is None or unit is None:
+        return None, position
+    start = position + lead.end()
+    body = text[start : min(clause_end, start + WINDOW)]
+    parts, end = [], start
+    for piece in re.finditer(r"[^,]+?(?=\s+và\s+|,|$)", body):
+        number = re.match(
+            rf"^\s*(?:và\s+)?(?P<n>{NUMBER})\s+(?P<label>{re.escape(unit)}\b.*?)\s*$", piece.group(0)
+        )
+        if not number:
+            break
+        parts.append(
+            {"label": number.group("label"), "value": as_int_if_whole(parse_number(number.group("n")))}
+        )
+        end = start + piece.end()
+    if len(parts) < 2 or abs(sum(float(p["value"]) for p in parts) - total) > 1e-9:
+        return None, position
+    return parts, end

@@ -281,7 +281,7 @@ def _baseline(
 ) -> tuple[float | None, int | None, int, list[dict] | None, int]:
     """Baseline value and year (a rise, an earlier past figure, a comparison year, an aside after the
     target), where the consumed aside ends, the components and where they end."""
-    low, target_type = level
+    low, target_type, unit = level
     baseline_value, baseline_year = clause.rises.baselines.get(m.start) or state.baselines.get(
         reading.code, (None, None)
     )
@@ -290,6 +290,8 @@ def _baseline(
         baseline_year = int(compare.group("year"))
     text = line.text
     parts, comp_end = attr.components(text, reading.tail_end)
+    if parts is None:
+        parts, comp_end = attr.inline_components(text, reading.tail_end, clause.end, unit, low)
     trailing = attr.trailing_baseline(text, value_end, reading.tail_end, clause.end, low, target_type)
     if trailing is not None:
         baseline_value, baseline_year, _ = trailing
@@ -313,7 +315,7 @@ def _build(
     sentence_prefix = without_parentheses(line.folded[sentence_start : m.start])
     bound, target_type, low, high = _kind(line, clause, m, unit, value_end, per_year, rank)
     baseline_value, baseline_year, aside_end, parts, comp_end = _baseline(
-        line, clause, m, state, reading, value_end, (low, target_type)
+        line, clause, m, state, reading, value_end, (low, target_type, unit)
     )
     quote_start, quote_end = quote_span(
         text, m, label, state.previous_end, clause.start, value_end, reading.tail_end

@@ -37,7 +37,7 @@ def section_context(
     figures are results, not commitments. `part` is the unnumbered part heading above them
     ("report" or "plan"), if any.
     """
-    folded = [fold_phrase(h) for h in headings]
+    folded = [fold_phrase(heading_title(h)) for h in headings]
     in_goal = any(GOAL_HEADING.search(h) for h in folded)
     in_report = part == "report"
     for heading in folded:
@@ -53,6 +53,13 @@ def section_context(
                 if context.start_year is None or found >= context.start_year:
                     year, source = found, "heading"
     return SectionContext(in_goal=in_goal, in_report=in_report, year=year, year_source=source)
+
+
+def heading_title(heading: str) -> str:
+    """The title of a numbered heading: "2. Tồn tại, hạn chế: chỉ tiêu … chưa đạt" is titled "2. Tồn tại, hạn
+    chế"; the words after its colon are the paragraph, not the heading."""
+    title, colon, _ = heading.partition(":")
+    return title if colon and len(title) >= 4 else heading
 
 
 def _plans_ahead(heading: str, context: PlanContext) -> bool:
