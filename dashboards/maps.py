@@ -251,7 +251,7 @@ def archipelago_trace() -> go.Scattergeo:
         polygons = feature["geometry"]["coordinates"]
         if feature["geometry"]["type"] == "Polygon":
             polygons = [polygons]
-        owner = {"48": "thành phố Đà Nẵng", "56": "tỉnh Khánh Hòa"}.get(p["province_code"], "")
+        owner = p.get("province", "")  # "thành phố Đà Nẵng", from the province seed
         tip = hover(f"<b>{esc(p['name_vi'])}</b>", owner and f"thuộc {owner}", f"<i>{esc(p['name_en'])}</i>")
         for polygon in polygons:
             ring = polygon[0]

@@ -123,6 +123,7 @@ def build(source: dict, seed: list[dict[str, str]]) -> dict[str, dict]:
 def archipelagos(old: dict[str, MultiPolygon | Polygon], seed: list[dict[str, str]]) -> list[dict]:
     """Each archipelago's islands, the province it belongs to, and a point to put its label."""
     successor = {row["province_code"]: row["successor_code"] for row in seed}
+    owner = {row["province_code"]: f"{row['unit_type']} {row['province_name']}" for row in seed}
     features = []
     for key, (name_vi, name_en, area) in ARCHIPELAGOS.items():
         owners = [code for code, geom in old.items() if geom.intersects(area)]
@@ -139,6 +140,7 @@ def archipelagos(old: dict[str, MultiPolygon | Polygon], seed: list[dict[str, st
                     "name_vi": name_vi,
                     "name_en": name_en,
                     "province_code": owners[0],
+                    "province": owner[owners[0]],
                     "successor_code": successor[owners[0]],
                     "label_lon": round(centre.x, 2),
                     "label_lat": round(centre.y, 2),
