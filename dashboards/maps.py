@@ -118,6 +118,7 @@ def unit_hover(
     return hover(
         f"<b>{esc(name)}</b>" + (" (đơn vị từ 1/7/2025)" if scheme == "34" else ""),
         scheme == "34" and len(members) > 1 and f"Gồm: {esc(', '.join(members))}",
+        scheme == "63" and members and members[0] and f"Từ 1/7/2025 thuộc: {esc(members[0])}",
         f"Số kế hoạch: {row.get('plans') or 0}",
         f"{esc(measure_vi)}: {value}",
     )
@@ -134,6 +135,7 @@ def province_map(marts: Marts) -> go.Figure:
         f["properties"]["code"]: f["properties"].get("members", []) for f in shapes(SCHEMES["34"])["features"]
     }
     choices = measures(marts)
+    successors = dict(marts.provinces.select("province_code", "successor_name").rows())
     fig = go.Figure()
     styles: dict[str, list[dict]] = {code: [] for code, _, _ in choices}
     for scheme, file in SCHEMES.items():
@@ -145,6 +147,8 @@ def province_map(marts: Marts) -> go.Figure:
         for code, vi, _ in choices:
             z = colour_values(counts[scheme], with_plans, code)
             member_names = {c: [names["63"].get(m, m) for m in members.get(c, [])] for c in with_plans}
+            if scheme == "63":  # the other way round: the 2025 unit each old province is part of
+                member_names = {c: [successors.get(c, "")] for c in with_plans}
             tips = [
                 unit_hover(names[scheme].get(c, c), scheme, member_names[c], plans.get(c, {}), (code, vi), v)
                 for c, v in zip(with_plans, z, strict=True)
