@@ -213,6 +213,19 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "target_id": S,
         "review_status": S,
     },
+    "fct_target_review": {
+        "target_id": S,
+        "document_id": S,
+        "decision_vi": S,
+        "review_outcome": S,
+        "review_outcome_vi": S,
+        "outcome_reason": S,
+        "quote": S,
+        "reviewer": S,
+        "note": S,
+        "review_file": S,
+        "review_row": INT,
+    },
     "mart_region_benchmark": {
         "indicator_code": S,
         "target_type": S,
@@ -261,6 +274,7 @@ class Marts:
     ranking: pl.DataFrame
     region_benchmark: pl.DataFrame
     rollup: pl.DataFrame
+    reviews: pl.DataFrame
     built_at: dt.datetime
 
 
@@ -298,6 +312,7 @@ FIELDS = {
     "ranking": "mart_indicator_ranking",
     "region_benchmark": "mart_region_benchmark",
     "rollup": "mart_unit_2025_rollup",
+    "reviews": "fct_target_review",
 }
 
 

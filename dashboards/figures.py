@@ -17,7 +17,18 @@ from plotly.subplots import make_subplots
 from dashboards.data import Marts, has_column, matrix_cells, plan_provinces, province_label, vi_order
 from dashboards.html import Chart
 from dashboards.national import context, indicator_reference, national_rows
-from dashboards.text import COMPARISON, REVIEW, esc, fmt_num, hover, short, value_text, wrap
+from dashboards.text import (
+    CHECKED,
+    COMPARISON,
+    REVIEW,
+    esc,
+    fmt_num,
+    hover,
+    review_state,
+    short,
+    value_text,
+    wrap,
+)
 
 FONT = "Segoe UI, Roboto, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
 PALETTE = [
@@ -85,7 +96,8 @@ def province_labels(marts: Marts, codes: list[str]) -> dict[str, str]:
 
 def review_line(row: dict[str, Any]) -> str:
     status = row.get("review_status")
-    return f"Kiểm tra: {REVIEW[status][0]}" if status in REVIEW else ""
+    state = review_state(status)
+    return f"Kiểm tra: {REVIEW[state][0]}" if state else ""
 
 
 # ---------------------------------------------------------------- overview matrix
@@ -106,7 +118,7 @@ def matrix_cell(marts: Marts, row: dict[str, Any], label: str, names: dict) -> t
     stated = row.get("status") == "stated"
     ref = context(marts, row) if stated else None
     mark = MARK.get(ref.code or "", "") if ref else ""
-    warn = " ⚠" if row.get("review_status") == "needs_review" else ""
+    warn = " ⚠" if review_state(row.get("review_status")) == "needs_review" else ""
     value = short(value_text(row), 16)
     year = f"<br>({row['target_year']})" if row.get("target_year") else ""
     text = f"{esc(value)}{mark}{warn}{year}" if stated else ""
@@ -396,5 +408,8 @@ def review_counts(marts: Marts) -> pl.DataFrame:
     if not has_column(marts.targets, "review_status"):
         return pl.DataFrame(schema={"province_key": pl.String, "needs_review": pl.Int64})
     return marts.targets.group_by("province_key").agg(
-        (pl.col("review_status") == "needs_review").sum().cast(pl.Int64).alias("needs_review")
+        (pl.col("review_status").is_not_null() & ~pl.col("review_status").is_in(list(CHECKED)))
+        .sum()
+        .cast(pl.Int64)
+        .alias("needs_review")
     )

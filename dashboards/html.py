@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboards.data import Marts, page_name, plan_provinces
-from dashboards.text import COMPARISON, REVIEW, esc, local_time
+from dashboards.text import COMPARISON, REVIEW, esc, local_time, review_state
 from pipelines.khcn.exports import csv_safe
 
 ASSETS = Path(__file__).parent / "assets"
@@ -77,6 +77,9 @@ def review_badge(status: str | None) -> Safe:
     if not status:
         return Safe("")
     vi, en = REVIEW.get(status, (status, status))
+    status = review_state(status)
+    if status is None:
+        return Safe("")
     mark = "⚠ " if status == "needs_review" else "✓ "
     return Safe(f'<span class="review review-{esc(status)}" title="{esc(en)}">{mark}{esc(vi)}</span>')
 

@@ -34,7 +34,7 @@ from dashboards.ip import ip_charts
 from dashboards.maps import menu_texts, province_map
 from dashboards.national import indicator_reference
 from dashboards.province import indicator_cell, national_cell, plan_labels, plan_ref, province_page
-from dashboards.text import ISSUER_LEVEL, TARGET_TYPE, esc, fmt_num, value_text
+from dashboards.text import ISSUER_LEVEL, TARGET_TYPE, esc, fmt_num, review_state, value_text
 
 __all__ = ["ERROR_PROBE", "render_site"]
 
@@ -107,10 +107,43 @@ def index_page(marts: Marts, files: dict[str, str]) -> str:
 <ul>{pages}<li>{
         link(WORKBOOK, t("Sổ tính Excel (khcn_benchmark.xlsx)", "Excel workbook (khcn_benchmark.xlsx)"))
     }</li></ul>
+{orphan_reviews(marts)}
 <h2>{t("Tệp không đưa vào kho", "Files not loaded")}</h2>
 {table([t("Tệp", "File"), t("Lý do", "Reason")], marts.rejected.select("file_name", "reason").rows())}
 """
     return layout(marts, "index.html", ("Tổng quan", "Overview"), body, map_assets=True)
+
+
+def orphan_reviews(marts: Marts) -> Safe:
+    """Review decisions that no longer match a target (the plan changed): listed so none is lost."""
+    orphans = marts.reviews.filter(pl.col("review_outcome") == "orphan")
+    if orphans.is_empty():
+        return Safe("")
+    rows = [
+        [
+            r["review_file"],
+            r["review_row"],
+            r["decision_vi"],
+            r["reviewer"],
+            r["note"],
+            quote(r["quote"]),
+            r["outcome_reason"],
+        ]
+        for r in orphans.iter_rows(named=True)
+    ]
+    headers = [
+        t("Tệp kiểm tra", "Review file"),
+        t("Dòng", "Row"),
+        t("Quyết định", "Decision"),
+        t("Người kiểm tra", "Reviewer"),
+        t("Ghi chú", "Note"),
+        t("Trích dẫn", "Quote"),
+        t("Lý do", "Reason"),
+    ]
+    heading = t(
+        "Quyết định kiểm tra không còn khớp chỉ tiêu nào", "Review decisions that match no target any more"
+    )
+    return Safe(f"<h2>{heading}</h2>{table(headers, rows, numeric=[1])}")
 
 
 def map_chart(marts: Marts) -> Chart:
@@ -181,7 +214,7 @@ def money_text(r: dict[str, Any]) -> str:
 
 
 def target_row(cells: list, r: dict[str, Any]) -> Row:
-    return Row(cells, "needs-review" if r.get("review_status") == "needs_review" else "")
+    return Row(cells, "needs-review" if review_state(r.get("review_status")) == "needs_review" else "")
 
 
 def spending_page(marts: Marts, files: dict[str, str]) -> str:

@@ -25,7 +25,17 @@ from dashboards.html import (
     table,
 )
 from dashboards.national import context
-from dashboards.text import FLAGS, ISSUER_LEVEL, TARGET_TYPE, esc, fmt_num, short, value_text, vi_key
+from dashboards.text import (
+    FLAGS,
+    ISSUER_LEVEL,
+    TARGET_TYPE,
+    esc,
+    fmt_num,
+    review_state,
+    short,
+    value_text,
+    vi_key,
+)
 
 NATIONAL_ORDER = ["national", "ministry", "party_central", "party_province", "province"]
 
@@ -80,7 +90,7 @@ def profile_targets(marts: Marts, key: str) -> Safe:
                 review_badge(r.get("review_status")),
                 quote(short(r["quote"], 160)),
             ],
-            "needs-review" if r.get("review_status") == "needs_review" else "",
+            "needs-review" if review_state(r.get("review_status")) == "needs_review" else "",
         )
         for r in cells.iter_rows(named=True)
     ]
@@ -198,7 +208,7 @@ def targets_table(marts: Marts, targets: pl.DataFrame, labels: dict[str, str]) -
                 quote(r["quote"]),
                 fmt_num(r["confidence"]),
             ],
-            "needs-review" if r.get("review_status") == "needs_review" else "",
+            "needs-review" if review_state(r.get("review_status")) == "needs_review" else "",
         )
         for r in targets.iter_rows(named=True)
     ]
@@ -261,7 +271,7 @@ def province_page(marts: Marts, key: str, label: str, files: dict[str, str], pdf
     documents = of(marts.documents).sort("issue_date", "issue_year", "doc_number", nulls_last=True)
     targets = of(marts.targets).sort("doc_number", "section", "indicator_code", nulls_last=True)
     awaiting = (
-        targets.filter(pl.col("review_status") == "needs_review").height
+        sum(review_state(s) == "needs_review" for s in targets["review_status"])
         if has_column(marts.targets, "review_status")
         else None
     )

@@ -82,6 +82,18 @@ REVIEW = {  # review_status code: (Vietnamese, English)
     "checked": ("đã kiểm tra", "checked"),
     "needs_review": ("cần kiểm tra", "needs review"),
 }
+# The review loop's statuses (fct_indicator_target.review_status): a person verified, corrected or
+# added the target; 'auto' (accepted by rule) and 'needs_review' still await a person.
+CHECKED = frozenset({"verified", "corrected", "added", "checked"})
+
+
+def review_state(status: str | None) -> str | None:
+    """'checked' / 'needs_review' for a review status, None where the marts carry none."""
+    if not status:
+        return None
+    return "checked" if status in CHECKED else "needs_review"
+
+
 FLAGS = {
     "no_header": "không có phần đầu văn bản",
     "doc_number_blank": "số hiệu để trống",

@@ -341,8 +341,16 @@ def test_review_status_shows_where_the_marts_carry_it_and_nowhere_else(tmp_path:
     second = targets.with_columns(
         pl.lit("t2").alias("target_id"), pl.lit("st_enterprises").alias("indicator_code")
     )
-    reviewed = pl.concat([targets, second]).with_columns(review_status=pl.Series(["needs_review", "checked"]))
+    reviewed = pl.concat([targets, second]).with_columns(review_status=pl.Series(["auto", "verified"]))
     reviewed.write_parquet(marts / "fct_indicator_target.parquet")
+    orphan = {
+        "target_id": "gone",
+        "review_outcome": "orphan",
+        "reviewer": SCRIPT,
+        "note": IMG,
+        "review_file": "a.csv",
+    }
+    pl.DataFrame([orphan]).write_parquet(marts / "fct_target_review.parquet")
     pages = pages_of(build_site(marts, tmp_path / "site-after")[0].parent)
     province = pages["province-27.html"]
     assert 'id="only-checked"' in province and '<tr class="needs-review">' in province
@@ -352,6 +360,8 @@ def test_review_status_shows_where_the_marts_carry_it_and_nowhere_else(tmp_path:
     matrix = pages["index.html"].split('id="matrix"')[1].split('id="map"')[0]
     assert "Kiểm tra: cần kiểm tra" in matrix and "⚠" in matrix  # hover and marker in the cell
     assert 'id="only-checked"' in pages["spending.html"] and "cần kiểm tra" in pages["spending.html"]
+    assert "không còn khớp chỉ tiêu nào" in pages["index.html"]  # the orphaned decision is listed, escaped
+    assert_escaped({"index.html": pages["index.html"]})
 
 
 def test_sparse_or_missing_marts_still_build(tmp_path: Path) -> None:
