@@ -842,3 +842,31 @@ def test_a_numbered_heading_is_titled_by_the_words_before_its_colon(catalog) -> 
         "IV. PHƯƠNG HƯỚNG\n1. Chỉ tiêu: xây dựng 08 mô hình ứng dụng tiến bộ kỹ thuật."
     )
     assert [r["value_min"] for r in targets(text, catalog, PlanContext(2026, 2026, 2025))] == [8]
+
+
+def test_a_table_of_support_rates_gives_norms_and_row_numbers_are_not_values(catalog) -> None:
+    text = (
+        "Điều 2. Chính sách hỗ trợ\nSTT\tNội dung hỗ trợ\tMức hỗ trợ\tMức tối đa\n"
+        "1\tĐăng ký bảo hộ nhãn hiệu tập thể\t100% chi phí\t120 triệu đồng/nhãn hiệu\n"
+        "2\tDoanh nghiệp đổi mới công nghệ\t30% kinh phí\t400 triệu đồng/dự án\n"
+    )
+    result = extract(normalize_text(text), catalog, PLAN)
+    assert result.targets == []
+    assert {d.kind for d in result.decisions if d.text not in {"2"}} <= {"norm", "ordinal"}
+    plain = "III. NHIỆM VỤ\n| 3 | Hỗ trợ doanh nghiệp đổi mới công nghệ | theo nhu cầu |\n| 4 | Ghi chú | |"
+    assert [d.kind for d in extract(normalize_text(plain), catalog, PLAN).decisions] == [
+        "list_number",
+        "list_number",
+    ]
+
+
+def test_budget_rows_and_the_change_of_a_budget_are_not_targets(catalog) -> None:
+    text = (
+        "| STT | Chỉ tiêu | ĐVT | Ước TH 2025 | KH 2026 |\n|---|---|---|---|---|\n"
+        "| 1 | Kinh phí sự nghiệp khoa học được giao | tỷ đồng | 40,5 | 44 |\n"
+        "| 2 | Số đề tài cấp tỉnh | đề tài | 20 | 24 |\n"
+        "4. Kinh phí\nDự toán kinh phí sự nghiệp khoa học năm 2026 là 44 tỷ đồng, tăng 8,6% so với năm 2025.\n"
+    )
+    result = extract(normalize_text(text), catalog, PLAN)
+    assert [(t.value_min, t.unit) for t in result.targets] == [(24, "đề tài")]
+    assert {d.text: d.kind for d in result.decisions}["8,6%"] == "budget"

@@ -24,6 +24,8 @@ UNIT_COLUMN = VOCAB.folded("unit_column")
 LABEL_COLUMN = VOCAB.folded("label_column")
 CUMULATIVE = VOCAB.folded("cumulative_marker")
 OTHER_COLUMN = VOCAB.folded("other_column")
+NORM_COLUMN = VOCAB.folded("norm_column")
+BUDGET_LABEL = VOCAB.folded("budget_label")
 
 UNIT_RE = re.compile(
     r"^\s*(?P<unit>"

@@ -16,7 +16,7 @@ from pipelines.khcn.targeting.model import Decision, PlanContext, SectionContext
 from pipelines.khcn.targeting.prose import prose_targets
 from pipelines.khcn.targeting.sections import lead_in_year, part_heading, section_context
 from pipelines.khcn.targeting.segments import body_end, is_table_line, lines_with_offsets
-from pipelines.khcn.targeting.tables import table_targets
+from pipelines.khcn.targeting.tables import is_norm_table, norm_decisions, table_targets
 
 _APPENDIX = re.compile(r"^[#*_\s]*(?:PHỤ LỤC|Phụ lục)\b")
 
@@ -55,6 +55,8 @@ class _Reader:
     def table(self, block: list[tuple[str, int]], offset: int) -> None:
         prefix = "PL" if self.appendix_seen or offset >= self.end else self.outline.path() or "PL"
         found = table_targets(block, self.catalog, self.context, prefix)
+        if found is None and is_norm_table(block):
+            found = ([], norm_decisions(block, prefix))  # "Nội dung hỗ trợ | Mức hỗ trợ | Mức tối đa"
         if found is not None:
             self.out.targets += found[0]
             self.out.decisions += found[1]

@@ -39,6 +39,7 @@ from pipelines.khcn.text import fold_diacritics
 
 # The value-only form "<indicator>: 05" / "<indicator> là 05" / "đạt 05": no unit needed after the number.
 _VALUE_WITHOUT_UNIT = re.compile(r"(?::|\blà|\bđạt|\bbằng|\btăng|\bgấp|\bchiếm)\s*$", re.IGNORECASE)
+_CHANGE_OF = re.compile(r"^\s*,?\s*(?:tăng|giảm)(?:\s+thêm)?\s*$", re.IGNORECASE)
 _COUNTED = re.compile(r"^\s*(?:Số|số|Tổng số|tổng số)\s+(?:lượng\s+)?")
 _SENTENCE_WINDOW = 400
 
@@ -68,6 +69,7 @@ class _State:
     consumed_until: int = 0
     previous_end: int = 0
     baselines: dict[str, tuple[float, int | None]] = field(default_factory=dict)
+    norm_end: int = -1  # where the last norm or budget figure ended: its change is a norm too
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,10 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
     prefix_folded = line.folded_window(clause.start, m.start)
     norm = policy_norm(text, prefix_folded, line.folded[value_end:short_end], value_end, unit)
     state_end, state.previous_end = state.previous_end, short_end  # unless it becomes a target
+    if norm is None and _CHANGE_OF.match(text[max(0, state.norm_end) : m.start]) and state.norm_end >= 0:
+        norm = "budget"  # "33,2 tỷ đồng, tăng 5,7% so với năm 2024": the change of a budget
     if norm:
+        state.norm_end = value_end
         return _decide(line, m, norm, "policy_norm")
     label = trim_label(text, max(state_end, clause.start, m.start - 300), m.start)
     ends = (short_end, noun_phrase_end(text, value_end, clause.end))

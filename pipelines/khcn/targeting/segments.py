@@ -14,7 +14,11 @@ from dataclasses import dataclass
 _CLAUSE_SPLIT = re.compile(r";|\.\s+(?=[A-ZĐÀ-Ỹ])|\.$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-ZĐÀ-Ỹ])")
 _SIGNATURE = re.compile(r"^[*_\s]*Nơi nhận\s*:?", re.MULTILINE)
-_MARKER = re.compile(r"^[#*_\s]*(?:[IVXLC]{1,6}[.)]|\d{1,2}(?:\.\d{1,2}){0,3}[.)]|[a-zđ][)]|[-+•–])\s*")
+_MARKER = re.compile(
+    r"^[#*_\s]*(?:[IVXLC]{1,6}[.)]|\d{1,2}(?:\.\d{1,2}){0,3}[.)]|[a-zđ][)]|[-+•–])\s*"
+    # the row number of a table row read as prose: "1\tNội dung …", "| 2 | Nội dung …"
+    r"|^\s*(?:\d{1,3}(?:\.\d{1,2}){0,2}|[IVXLC]{1,5})\.?\t|^\s*\|\s*(?:\d{1,3}(?:\.\d{1,2}){0,2}|[IVXLC]{1,5})\.?\s*\|"
+)
 
 
 def body_end(text: str) -> int:

@@ -18,8 +18,10 @@ from pipelines.khcn.numerals import parse_cell
 from pipelines.khcn.targeting.attributes import SHARE_OF_GRDP
 from pipelines.khcn.targeting.cues import (
     ACTUAL_COLUMN,
+    BUDGET_LABEL,
     CUMULATIVE,
     LABEL_COLUMN,
+    NORM_COLUMN,
     OTHER_COLUMN,
     PLAN_COLUMN,
     UNIT_COLUMN,
@@ -161,6 +163,33 @@ def _header(rows: list[list[str]], context: PlanContext) -> tuple[Layout | None,
     return None, 0
 
 
+def is_norm_table(rows: list[tuple[str, int]]) -> bool:
+    """A table of support rates and caps ("Nội dung hỗ trợ | Mức hỗ trợ | Mức tối đa"): norms, no targets."""
+    head = [fold_phrase(c) for line, _ in rows[:3] for c in cells(line)]
+    return any(NORM_COLUMN.search(c) for c in head)
+
+
+def norm_decisions(rows: list[tuple[str, int]], section: str) -> list[Decision]:
+    """A `norm` decision for every number of a norms table (so `khcn explain` lists them)."""
+    from pipelines.khcn.targeting.mentions import read_mentions
+
+    return [
+        Decision(
+            offset + m.start,
+            offset + m.end,
+            line[m.start : m.end],
+            "norm",
+            "norm_table",
+            None,
+            section,
+            m.low,
+            m.high,
+        )
+        for line, offset in rows
+        for m in read_mentions(line)
+    ]
+
+
 def table_targets(
     rows: list[tuple[str, int]], catalog: Catalog, context: PlanContext, section_prefix: str
 ) -> tuple[list[Target], list[Decision]] | None:
@@ -215,6 +244,8 @@ def _cell_target(
         kind, reason = "table_cell", ("no_value" if plan_cell.strip(" -x") else "empty_cell")
     elif context.start_year is not None and column.year is not None and column.year < context.start_year:
         kind, reason = "past_result", "past_plan_column"
+    elif _is_budget_row(row, found):
+        kind, reason = "budget", "budget_row"  # "Kinh phí sự nghiệp … được giao | tỷ đồng": an allocation
     low, high = (value[0], value[1]) if value else (None, None)
     decision = Decision(
         offset + span[0], offset + span[1], plan_cell, kind, reason, None, section_prefix, low, high
@@ -295,6 +326,16 @@ _RANK_CELL = re.compile(
     r"^(?:(?P<group>nhóm|top|tốp)\s*)?(?P<rank>\d{1,3})(?:\s*/\s*\d{1,3})?$", re.IGNORECASE
 )
 _RANK_ROW = re.compile(r"\b(?:hang|thu hang|xep hang|vi tri)\b")
+
+
+_MONEY = re.compile(r"\b(?:ty|trieu|nghin|ngan) dong\b")
+
+
+def _is_budget_row(row: list[str], found: Layout) -> bool:
+    """A row of money allocated or estimated (a budget), not a spending target."""
+    unit = row[found.unit] if found.unit is not None and found.unit < len(row) else ""
+    label = fold_phrase(row[found.label])
+    return bool(_MONEY.search(fold_phrase(unit) + " " + label) and BUDGET_LABEL.search(label))
 
 
 def _is_rank_row(row: list[str], found: Layout) -> bool:

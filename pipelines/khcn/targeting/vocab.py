@@ -38,6 +38,8 @@ LISTS = (
     "label_column",
     "cumulative_marker",
     "other_column",
+    "norm_column",
+    "budget_label",
     "activity_noun",
     "duration_unit",
 )
