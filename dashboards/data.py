@@ -112,6 +112,7 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "plans": INT,
         "period_from": INT,
         "period_to": INT,
+        "horizon_year": INT,
         "targets": INT,
         "indicators_stated": INT,
         "catalog_size": INT,
@@ -133,6 +134,7 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "signer": S,
         "period_start": INT,
         "period_end": INT,
+        "horizon_year": INT,
         "flags": S,
     },
     "fct_indicator_target": {

@@ -34,7 +34,7 @@ from dashboards.ip import ip_charts
 from dashboards.maps import menu_texts, province_map
 from dashboards.national import indicator_reference
 from dashboards.province import indicator_cell, national_cell, plan_labels, plan_ref, province_page
-from dashboards.text import ISSUER_LEVEL, TARGET_TYPE, esc, fmt_num, review_state, value_text
+from dashboards.text import ISSUER_LEVEL, TARGET_TYPE, esc, fmt_num, period_text, review_state, value_text
 
 __all__ = ["ERROR_PROBE", "render_site"]
 
@@ -180,7 +180,7 @@ def province_table(marts: Marts, reviews: dict[str, int]) -> Safe:
     rows = []
     for key, label in plan_provinces(marts):
         p = profile.get(key, {})
-        period = f"{p.get('period_from') or ''}–{p.get('period_to') or ''}".strip("–")
+        period = period_text(p.get("period_from"), p.get("period_to"), p.get("horizon_year"))
         stated = f"{p.get('indicators_stated') or 0}/{p.get('catalog_size') or '?'}"
         row = [
             link(page_name(key), label),

@@ -31,6 +31,7 @@ from dashboards.text import (
     TARGET_TYPE,
     esc,
     fmt_num,
+    period_text,
     review_state,
     short,
     value_text,
@@ -172,7 +173,7 @@ def plans_table(marts: Marts, documents: pl.DataFrame) -> Safe:
             date_text(r["issue_date"]) or r["issue_year"],
             f"{r['issuer'] or ''} ({ISSUER_LEVEL.get(r['issuer_level'] or '', r['issuer_level'] or '?')})",
             r["signer"],
-            f"{r['period_start'] or ''}–{r['period_end'] or ''}".strip("–"),
+            period_text(r["period_start"], r["period_end"], r.get("horizon_year")),
             "; ".join(FLAGS.get(f.strip(), f.strip()) for f in (r["flags"] or "").split(",") if f.strip()),
             r["file_name"],
         ]
@@ -293,7 +294,7 @@ def province_page(marts: Marts, key: str, label: str, files: dict[str, str], pdf
         facts.append((awaiting, "chỉ tiêu cần kiểm tra", "targets to review"))
     cards = "".join(f'<div class="card"><b>{esc(n)}</b>{t(vi, en)}</div>' for n, vi, en in facts)
     successor = p.get("successor_name") or (documents["successor_name"][0] if documents.height else None)
-    period = f"{p.get('period_from') or ''}–{p.get('period_to') or ''}".strip("–")
+    period = period_text(p.get("period_from"), p.get("period_to"), p.get("horizon_year"))
     safe_key = page_name(key).removesuffix(".html")
     body = f"""
 <div class="tools"><button id="print" type="button">{t("In hồ sơ một trang / lưu PDF", "Print the one-page profile / save as PDF")}</button>

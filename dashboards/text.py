@@ -184,6 +184,12 @@ def hover(*lines: Any) -> str:
     return "<br>".join(str(line) for line in lines if line)
 
 
+def period_text(start: Any, end: Any, horizon: Any = None) -> str:
+    """'2021–2025', or '2021–2025 (tầm nhìn 2030)' when the plan looks further ahead."""
+    period = f"{start or ''}–{end or ''}".strip("–")
+    return f"{period} (tầm nhìn {horizon})" if horizon and horizon != end else period
+
+
 # ---------------------------------------------------------------- Vietnamese alphabetical order
 
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
