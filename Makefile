@@ -12,7 +12,7 @@ export KHCN_WAREHOUSE ?= $(KHCN_DATA_DIR)/warehouse.duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: run test lint dev clean manifest install bench lock
+.PHONY: run test lint dev clean manifest install bench lock update_snapshot
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -46,6 +46,10 @@ lint: $(STAMP)
 test: manifest lint
 	$(PY) -m pytest -q
 
+# Rewrite the reviewed snapshot of the Dagster definitions (tests/test_defs.py); review the diff.
+update_snapshot: manifest
+	$(PY) tests/test_defs.py
+
 dev: manifest
 	$(VENV)/bin/dagster dev -w workspace.yaml
 
@@ -57,5 +61,5 @@ lock: $(STAMP)
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
 
 clean:
-	rm -rf data/warehouse.duckdb* data/warehouse.building-* data/marts data/bench data/extracted data/.last_build.json data/.run.lock dbt_project/target dbt_project/logs logs test-output
+	rm -rf data/warehouse.duckdb* data/warehouse.building-* data/marts data/.marts data/.pending_build-* data/bench data/logs data/extracted data/.last_build.json data/.run.lock dbt_project/target dbt_project/logs logs test-output
 	find .dagster_home -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

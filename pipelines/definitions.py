@@ -10,8 +10,11 @@ from pipelines.schedules import all_assets_job, nightly_schedule, refresh_job
 from pipelines.sensors import plan_folder_sensor
 
 
-def build_definitions(settings: Settings | None = None) -> dg.Definitions:
-    """Everything in one place; tests build it against a temporary data folder."""
+def build_definitions(
+    settings: Settings | None = None, loggers: dict[str, dg.LoggerDefinition] | None = None
+) -> dg.Definitions:
+    """Everything in one place; tests build it against a temporary data folder (`make run` passes
+    a console logger without stack traces)."""
     return dg.Definitions(
         assets=dg.load_assets_from_modules([ingest, reviews, warehouse, export, dashboards]),
         asset_checks=[*ALL_CHECKS, *REVIEW_CHECKS],
@@ -19,6 +22,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         schedules=[nightly_schedule],
         sensors=[plan_folder_sensor, freshness_sensor],
         resources=build_resources(settings),
+        loggers=loggers,
     )
 
 

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
-from pipelines.khcn.documents import discover_plan_files
+from pipelines.khcn.documents import PlanFile, discover_plan_files
 from pipelines.khcn.extraction import ExtractionStore, KeyedPlan, code_fingerprint, key_plans
 
 plans_partitions = dg.DynamicPartitionsDefinition(name="plans")
@@ -46,6 +47,30 @@ def folder_state(instance: dg.DagsterInstance, plan_dir: Path, store_dir: Path) 
         stale=[k for k in current if not store.is_current(k, fingerprint)],
         fingerprint=fingerprint,
     )
+
+
+def plans_from_listing(listing: pl.DataFrame, plan_dir: Path) -> tuple[list[KeyedPlan], list[dict]]:
+    """The plans and refusals of the run's one folder listing (the `plan_files` asset), so every step
+    of a run sees the same folder: a file removed mid-run is "gone", never unaccounted for."""
+    keyed = [
+        KeyedPlan(
+            row["plan_key"],
+            PlanFile(plan_dir / row["file_name"], row["file_name"], row["size_bytes"], row["modified_at"]),
+            row["sha256"],
+        )
+        for row in listing.filter(pl.col("status") == "candidate").iter_rows(named=True)
+    ]
+    refused = [
+        {
+            "file_name": row["file_name"],
+            "document_id": None,
+            "stage": "discover",
+            "reason_code": row["reason_code"],
+            "reason": row["reason"],
+        }
+        for row in listing.filter(pl.col("status") == "refused").iter_rows(named=True)
+    ]
+    return keyed, refused
 
 
 def partition_requests(state: FolderState) -> list:

@@ -4,15 +4,17 @@ Usage: python -m pipelines.run
 """
 
 import fcntl
+import logging
 import os
+import re
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines.khcn.build_state import PlanFolderGone, build_is_current, check_plan_folder
 from pipelines.khcn.documents import default_data_dir
-from pipelines.khcn.extraction import build_is_current
 
 if TYPE_CHECKING:  # Dagster takes seconds to import: only a real run pays for it
     import dagster as dg
@@ -33,6 +35,31 @@ def run_lock(data_dir: Path, log=print):
             fcntl.flock(handle, fcntl.LOCK_EX)
             log(f"waited {time.monotonic() - started:.1f} s; starting")
         yield
+
+
+STACK_TRACE = re.compile(r"\n*Stack Trace:\n(?:  .*(?:\n|$))*")
+
+
+class NoStackTraces(logging.Filter):
+    """Dagster's console log without Python stack traces: a failed step says which error, in one
+    block, and the run ends with a summary (the traces stay in the run's event log and the UI)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "Stack Trace:" in message:
+            record.msg, record.args = STACK_TRACE.sub("\n", message).rstrip(), ()
+        return True
+
+
+def concise_console_logger(init_context) -> logging.Logger:
+    """The console logger `make run` uses (INFO and up, no stack traces)."""
+    from dagster._loggers import create_console_logger  # the logger Dagster uses by default
+
+    log = create_console_logger(name="khcn", level=logging.INFO)
+    for handler in log.handlers:
+        if not any(isinstance(f, NoStackTraces) for f in handler.filters):
+            handler.addFilter(NoStackTraces())
+    return log
 
 
 LAUNCHER_TAG = "khcn/launcher"
@@ -66,7 +93,26 @@ def recover_killed_runs(instance: "dg.DagsterInstance", log=print) -> list[str]:
     return [r.dagster_run.run_id for r in records]
 
 
-def run_pipeline(settings: "Settings | None" = None, instance: "dg.DagsterInstance | None" = None):
+def remove_leftovers(settings: "Settings", instance: "dg.DagsterInstance", log=print) -> None:
+    """What killed or failed runs left behind: build files, unpublished export folders, pending build
+    records. Called under the run lock, so only runs of other launchers (the daemon) can be going."""
+    from pipelines.khcn.build_state import remove_pending
+    from pipelines.resources import MartsFolder, Warehouse, active_run_prefixes
+
+    active = active_run_prefixes(instance)
+    removed = Warehouse(path=str(settings.warehouse_path)).remove_leftovers(active)
+    removed += MartsFolder(path=str(settings.marts_dir)).remove_leftovers(active)
+    remove_pending(settings.data_dir)
+    if removed:
+        log(f"removed {len(removed)} leftover(s) of earlier runs: {', '.join(p.name for p in removed)}")
+
+
+def run_pipeline(
+    settings: "Settings | None" = None,
+    instance: "dg.DagsterInstance | None" = None,
+    concise: bool = False,
+    run_id: str | None = None,
+):
     """Sync partitions with the folder and execute the whole graph in this process."""
     import dagster as dg
 
@@ -76,15 +122,19 @@ def run_pipeline(settings: "Settings | None" = None, instance: "dg.DagsterInstan
 
     settings = settings or Settings.from_env()
     instance = instance or dg.DagsterInstance.get()
-    definitions = build_definitions(settings)
+    loggers = {"console": dg.LoggerDefinition(concise_console_logger)} if concise else None
+    definitions = build_definitions(settings, loggers=loggers)
     with run_lock(settings.data_dir):
         recover_killed_runs(instance)
+        remove_leftovers(settings, instance)
+        check_plan_folder(settings.plan_dir, settings.store_dir)
         state = folder_state(instance, settings.plan_dir, settings.store_dir)
+        check_plan_folder(settings.plan_dir, settings.store_dir, len(state.keyed))
         apply_partition_changes(instance, state)
         keys = instance.get_dynamic_partitions(plans_partitions.name)
         job = definitions.resolve_job_def("khcn_all" if keys else "khcn_refresh")
         tags = {**range_tags(keys), LAUNCHER_TAG: LAUNCHER}
-        return job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+        return job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_id=run_id)
 
 
 def main() -> int:
@@ -94,8 +144,34 @@ def main() -> int:
         )
         print("Set KHCN_FORCE=1 to rebuild anyway.")
         return 0
-    result = run_pipeline()
-    return 0 if result.success else 1
+    try:
+        from pipelines.console import run_quietly  # a line per stage and a summary; the log in a file
+
+        data_dir = default_data_dir().resolve()
+        result = run_quietly(lambda **hooks: run_pipeline(concise=True, **hooks), data_dir)
+    except PlanFolderGone as exc:
+        print(f"Run refused: {exc}", file=sys.stderr)
+        return 1
+    if result.success:
+        return 0
+    print(failure_summary(result), file=sys.stderr)
+    return 1
+
+
+def failure_summary(result) -> str:
+    """Which steps failed and why, in a few lines (the run's log has the details)."""
+    lines = ["The run failed; the last good outputs are unchanged."]
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data.error is not None:
+            error = event.step_failure_data.error
+            while error.cause is not None and error.cls_name in {
+                "DagsterExecutionStepExecutionError",
+                "DagsterUserCodeExecutionError",
+            }:
+                error = error.cause
+            message = error.message.strip().splitlines()[-1] if error.message.strip() else error.cls_name
+            lines.append(f"  step {event.step_key}: {message}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from pipelines.assets.ingest import documents
-from pipelines.khcn.extraction import build_is_current
+from pipelines.khcn.build_state import build_is_current
 from pipelines.resources import PlanFolder
 
 all_assets_job = dg.define_asset_job(
@@ -31,7 +31,6 @@ refresh_job = dg.define_asset_job(
     "sensor); skipped when no plan, code, catalog or reference file changed since the last build.",
 )
 def nightly_schedule(context: dg.ScheduleEvaluationContext, plan_folder: PlanFolder):
-    data_dir = plan_folder.root().parent.parent
-    if build_is_current(data_dir):
+    if build_is_current(plan_folder.data_dir()):
         return dg.SkipReason("nothing changed since the last build; the marts and exports are current")
     return dg.RunRequest()

@@ -181,8 +181,8 @@ def test_a_run_killed_mid_step_leaves_the_previous_outputs_and_the_next_run_reco
     if step == "dbt":
         condition = _dbt_running
     else:
-        marts = data_dir / "marts"
-        condition = lambda: any(p.name.startswith(".staging-") for p in marts.iterdir())  # noqa: E731
+        generations = data_dir / ".marts"  # exports are written as a new generation beside the published one
+        condition = lambda: len(list(generations.iterdir())) > 1  # noqa: E731
     code = _run_and_kill_when(data_dir, home, condition)
     assert code == -signal.SIGKILL, "the run should have been killed mid-step"
     assert _fingerprint_outputs(data_dir) == outputs, "exports must be the previous good set"
@@ -195,7 +195,7 @@ def test_a_run_killed_mid_step_leaves_the_previous_outputs_and_the_next_run_reco
 
 
 def test_make_run_skips_when_nothing_changed_and_the_nightly_schedule_too(data_dir: Path) -> None:
-    from pipelines.khcn.extraction import build_is_current
+    from pipelines.khcn.build_state import build_is_current
     from pipelines.schedules import nightly_schedule
 
     assert not build_is_current(data_dir)

@@ -1,6 +1,7 @@
 """Export: every mart to data/marts/ as Parquet, CSV (Excel-ready) and one workbook."""
 
 import datetime as dt
+import shutil
 from collections.abc import Mapping
 
 import dagster as dg
@@ -14,9 +15,8 @@ from pipelines.khcn.exports import (
     export_tables,
     load_model_docs,
 )
-from pipelines.khcn.extraction import record_build
 from pipelines.project import dbt_project
-from pipelines.resources import DUCKDB_POOL, MartsFolder, Warehouse
+from pipelines.resources import DUCKDB_POOL, MartsFolder, Warehouse, active_run_prefixes
 
 MARTS_SCHEMA = "marts"
 REFERENCE_SCHEMA = "reference"
@@ -82,11 +82,18 @@ def workbook_context(
 def mart_exports(
     context: dg.AssetExecutionContext, warehouse: Warehouse, marts_folder: MartsFolder
 ) -> dg.MaterializeResult:
-    """Parquet + CSV per mart and the workbook `khcn_benchmark.xlsx`, replaced atomically."""
+    """Parquet + CSV per mart and the workbook `khcn_benchmark.xlsx`, written as a new generation
+    of the marts folder and published all at once; marts that no longer exist leave with the old one."""
     tables = read_marts(warehouse)
     book = workbook_context(tables, read_national_targets(warehouse), build_time())
-    paths = export_tables(tables, marts_folder.root(), book)
-    record_build(marts_folder.root().parent)  # lets the next run see that nothing changed
+    marts_folder.remove_leftovers(active_run_prefixes(context.instance) - {context.run.run_id[:8]})
+    generation = marts_folder.new_generation(context.run.run_id)
+    try:
+        paths = export_tables(tables, generation, book)
+        marts_folder.publish_generation(generation)  # every export at once, or none
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
     context.log.info(f"wrote {len(paths)} files to {marts_folder.root()}")
     return dg.MaterializeResult(
         metadata={

@@ -3,8 +3,11 @@
 import dagster as dg
 import polars as pl
 
+from pipelines.console import progress
+from pipelines.khcn.build_state import PlanFolderGone, begin_build, check_plan_folder, remove_pending
 from pipelines.khcn.extraction import ExtractionStore, code_fingerprint, extract_many, extraction_workers
-from pipelines.partitions import folder_state, plans_partitions
+from pipelines.khcn.reference import REFERENCE_COLUMNS, read_reference_folder
+from pipelines.partitions import folder_state, plans_from_listing, plans_partitions
 from pipelines.resources import PlanFolder
 
 PLAN_FILE_SCHEMA = {
@@ -22,8 +25,21 @@ PLAN_FILE_SCHEMA = {
 @dg.asset(group_name="ingest", compute_kind="python")
 def plan_files(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> pl.DataFrame:
     """Every file in the plan folder with its partition key and content hash; files we will not
-    read (symbolic links, unsupported formats) are listed with a reason instead of being ignored."""
-    state = folder_state(context.instance, plan_folder.root(), plan_folder.store())
+    read (symbolic links, unsupported formats) are listed with a reason instead of being ignored.
+
+    This is the run's one listing of the folder: the other steps read it, and the build is recorded
+    from it. A missing folder, or one emptied while plans were stored, stops the run here, before
+    anything is pruned or published (KHCN_ALLOW_EMPTY=1 allows emptying)."""
+    try:
+        check_plan_folder(plan_folder.root(), plan_folder.store())
+        state = folder_state(context.instance, plan_folder.root(), plan_folder.store())
+        check_plan_folder(plan_folder.root(), plan_folder.store(), len(state.keyed))
+    except PlanFolderGone as exc:
+        raise dg.Failure(str(exc), allow_retries=False) from None
+    remove_pending(plan_folder.data_dir(), keep_run_id=context.run.run_id)
+    begin_build(
+        plan_folder.data_dir(), context.run.run_id, state.keys, [r["file_name"] for r in state.refused]
+    )
     rows = [
         {
             "file_name": k.plan.relative_path,
@@ -62,16 +78,18 @@ def plan_files(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> pl
     compute_kind="python",
     partitions_def=plans_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
-    deps=[plan_files],
+    ins={"plan_files": dg.AssetIn(plan_files.key)},
 )
-def documents(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> dg.MaterializeResult:
+def documents(
+    context: dg.AssetExecutionContext, plan_folder: PlanFolder, plan_files: pl.DataFrame
+) -> dg.MaterializeResult:
     """Read, normalise and extract each plan of the run's partitions (metadata, targets, citations,
     themes), storing one result per plan. A plan whose stored result comes from the same file content
     and the same code is not read again; a plan that cannot be read becomes a rejection, never a
     failure of the others."""
     store = ExtractionStore(plan_folder.store())
-    state = folder_state(context.instance, plan_folder.root(), plan_folder.store())
-    by_key = {k.key: k for k in state.keyed}
+    keyed_plans, _ = plans_from_listing(plan_files, plan_folder.root())
+    by_key = {k.key: k for k in keyed_plans}
     fingerprint = code_fingerprint()
     extracted, skipped, missing, todo = [], [], [], []
     for key in context.partition_keys:
@@ -84,7 +102,7 @@ def documents(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> dg.
             todo.append(keyed)
     workers = extraction_workers(len(todo))
     rejected = 0
-    for record in extract_many(todo, fingerprint, workers):
+    for record in progress(extract_many(todo, fingerprint, workers), len(todo)):  # a bar on a terminal
         store.write(record)
         extracted.append(record["key"])
         if record["rejections"]:
@@ -103,43 +121,24 @@ def documents(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> dg.
     )
 
 
-REFERENCE_COLUMNS = {
-    "province_code": pl.String,
-    "province_name": pl.String,
-    "statistic": pl.String,
-    "year": pl.Int64,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "status": pl.String,
-    "source": pl.String,
-    "source_url": pl.String,
-    "origin": pl.String,
-}
+REFERENCE_OUTPUT = {**REFERENCE_COLUMNS, "reason_code": pl.String, "reason": pl.String}
 
 
 @dg.asset(group_name="ingest", compute_kind="python")
 def reference_statistics(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> pl.DataFrame:
     """Official statistics analysts drop as CSV into data/raw/reference/ (files starting with "_" are
-    templates). A file that cannot be read is logged and skipped; the checked seed is unaffected."""
-    folder = plan_folder.root().parent / "reference"
-    frames = []
-    for path in sorted(folder.glob("*.csv")) if folder.exists() else []:
-        if path.name.startswith("_"):
-            continue
-        try:
-            frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
-            missing = set(REFERENCE_COLUMNS) - {"origin"} - set(frame.columns)
-            if missing:
-                raise ValueError(f"missing columns {sorted(missing)}")
-            frame = frame.with_columns(
-                pl.col("year").cast(pl.Int64, strict=True),
-                pl.col("value").str.replace_all(",", ".").cast(pl.Float64, strict=True),
-                pl.col("province_code").str.zfill(2),
-                pl.lit(path.name).alias("origin"),
-            ).select(list(REFERENCE_COLUMNS))
-            frames.append(frame)
-        except Exception as exc:  # a bad drop-in must not stop the night
-            context.log.error(f"reference file {path.name} skipped: {exc}")
-    result = pl.concat(frames) if frames else pl.DataFrame(schema=REFERENCE_COLUMNS)
-    context.add_output_metadata({"rows": result.height, "files": len(frames)})
+    templates). A file that cannot be read is refused whole: it comes out as one row with only
+    `origin`, `reason_code` and `reason` set, which the raw load sends to the quarantine marts."""
+    frame, refused = read_reference_folder(plan_folder.root().parent / "reference")
+    rows = frame.with_columns(
+        pl.lit(None, pl.String).alias("reason_code"), pl.lit(None, pl.String).alias("reason")
+    )
+    refusals = pl.DataFrame(
+        [{"origin": r["file_name"], "reason_code": r["reason_code"], "reason": r["reason"]} for r in refused],
+        schema=REFERENCE_OUTPUT,
+    )
+    for r in refused:
+        context.log.error(f"{r['file_name']}: {r['reason']}")
+    result = pl.concat([rows.select(list(REFERENCE_OUTPUT)), refusals])
+    context.add_output_metadata({"rows": frame.height, "files_refused": len(refused)})
     return result

@@ -1,7 +1,7 @@
 """Warehouse: load the per-plan extraction results into a fresh DuckDB build (schema raw), let dbt
 build the marts in it, then publish it in place of the live warehouse in one atomic rename."""
 
-import os
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,11 +13,12 @@ from pipelines.assets.ingest import documents, plan_files, reference_statistics
 from pipelines.assets.reviews import reviews
 from pipelines.khcn.catalog import load_catalog
 from pipelines.khcn.extraction import ExtractionStore
+from pipelines.khcn.reference import REFERENCE_COLUMNS, REFERENCE_STAGE
 from pipelines.khcn.reviews import split_review_frame
 from pipelines.khcn.tables import build_raw_tables
-from pipelines.partitions import folder_state
+from pipelines.partitions import plans_from_listing
 from pipelines.project import dbt_project
-from pipelines.resources import DUCKDB_POOL, PlanFolder, Warehouse
+from pipelines.resources import DUCKDB_POOL, PlanFolder, Warehouse, active_run_prefixes
 
 RAW_SCHEMA = "raw"
 RAW_TABLES = (
@@ -34,6 +35,24 @@ RAW_TABLES = (
     "reviews",
     "rejected_reviews",
 )
+# What each raw table holds, for the Dagster UI (every raw/* asset used to show the same text).
+RAW_DESCRIPTIONS = {
+    "documents": "One row per distinct plan: metadata read from its text (province, type, number, dates, "
+    "issuer, period, flags) and the normalised text.",
+    "targets": "Every quantified target a plan commits to, with indicator, bound, values, unit, year, the "
+    "exact quote and its section.",
+    "citations": "Every citation of a legal or Party document, one row per occurrence, in canonical spelling.",
+    "citation_links": "Citations whose cited document is itself a plan in the warehouse, and how they matched.",
+    "theme_mentions": "Mentions of the theme lexicon per plan and section.",
+    "rejected_documents": "Files that did not become documents (unreadable, duplicate, not extracted …) "
+    "with the step and the reason.",
+    "rejected_targets": "Targets that failed their contract, with the reason.",
+    "rejected_citations": "Citations that failed their contract, with the reason.",
+    "plan_files": "The plan folder as listed for this run: every file, its partition key and size.",
+    "reference_statistics": "Analysts' statistics dropped into data/raw/reference/ (GRDP, PII …) with sources.",
+    "reviews": "Analysts' review decisions on extracted targets (data/raw/reviews/).",
+    "rejected_reviews": "Review rows that could not be applied, with the reason.",
+}
 
 
 def replace_tables(conn, tables: Mapping[str, pl.DataFrame]) -> None:
@@ -58,6 +77,7 @@ def replace_tables(conn, tables: Mapping[str, pl.DataFrame]) -> None:
         dg.AssetSpec(
             dg.AssetKey([RAW_SCHEMA, name]),
             kinds={"duckdb"},
+            description=RAW_DESCRIPTIONS.get(name),
             deps=[documents, plan_files, reference_statistics, reviews],
         )
         for name in RAW_TABLES
@@ -76,18 +96,20 @@ def raw_tables(
     reference_statistics: pl.DataFrame,
     reviews: pl.DataFrame,
 ):
-    """Every plan now in the folder, from its stored extraction, validated and de-duplicated, written to
-    this run's warehouse build. Plans that left the folder are not loaded, so they leave the marts."""
-    state = folder_state(context.instance, plan_folder.root(), plan_folder.store())
+    """Every plan of the run's folder listing, from its stored extraction, validated and de-duplicated,
+    written to this run's warehouse build. Plans that left the folder are not loaded, so they leave
+    the marts. A run that rebuilds only some of the dbt models starts from a copy of the live
+    warehouse, so the published file always has every model."""
+    keyed_plans, refused = plans_from_listing(plan_files, plan_folder.root())
     store = ExtractionStore(plan_folder.store())
     records, not_extracted = [], []
-    for keyed in state.keyed:
+    for keyed in keyed_plans:
         record = store.read(keyed.key)
         if record is None:
             not_extracted.append(keyed.plan.relative_path)
             continue
         records.append(record)
-    refused = state.refused + [
+    refused += [
         {
             "file_name": name,
             "document_id": None,
@@ -97,21 +119,49 @@ def raw_tables(
         }
         for name in not_extracted
     ]
-    tables = build_raw_tables(records, refused, load_catalog().codes).as_dict()
+    statistics, refused_references = split_reference(reference_statistics)
+    tables = build_raw_tables(records, refused + refused_references, load_catalog().codes).as_dict()
     del records  # the texts are in the frames now; keep peak memory to one copy
     tables["plan_files"] = plan_files
-    tables["reference_statistics"] = reference_statistics
+    tables["reference_statistics"] = statistics
     tables["reviews"], tables["rejected_reviews"] = split_review_frame(reviews)  # applied by dbt
-    pruned = store.prune({k.key for k in state.keyed})
-    build = warehouse.start_build(context.run_id)
-    with warehouse.connect(path=build) as conn:
-        replace_tables(conn, tables)
+    warehouse.remove_leftovers(active_run_prefixes(context.instance))
+    build = warehouse.start_build(context.run.run_id, from_live=not runs_every_model(context))
+    try:
+        with warehouse.connect(path=build) as conn:
+            replace_tables(conn, tables)
+    except BaseException:
+        warehouse.discard(context.run.run_id)
+        raise
+    pruned = store.prune({k.key for k in keyed_plans})
     context.log.info(f"raw tables written to {build.name}; {pruned} stored result(s) of removed plans pruned")
     for name in RAW_TABLES:
         yield dg.MaterializeResult(
             asset_key=dg.AssetKey([RAW_SCHEMA, name]),
             metadata={"rows": tables[name].height, "table": f"{RAW_SCHEMA}.{name}"},
         )
+
+
+def split_reference(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
+    """The statistics to load, and the refused reference files as quarantine rows."""
+    refused = frame.filter(pl.col("reason_code").is_not_null())
+    rows = [
+        {
+            "file_name": r["origin"],
+            "document_id": None,
+            "stage": REFERENCE_STAGE,
+            "reason_code": r["reason_code"],
+            "reason": r["reason"],
+        }
+        for r in refused.iter_rows(named=True)
+    ]
+    return frame.filter(pl.col("reason_code").is_null()).select(list(REFERENCE_COLUMNS)), rows
+
+
+def runs_every_model(context: dg.AssetExecutionContext) -> bool:
+    """Whether this run builds every dbt model (then its warehouse may start empty)."""
+    selection = context.run.asset_selection
+    return not selection or set(khcn_dbt_assets.keys) <= set(selection)  # empty: the whole job
 
 
 class KhcnTranslator(DagsterDbtTranslator):
@@ -143,12 +193,20 @@ translator = KhcnTranslator(
 def khcn_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     """Seeds, staging views and mart tables built in this run's warehouse file, with their tests as
     asset checks; published in place of the live warehouse only when the whole build succeeded."""
-    build = warehouse.build_path(context.run_id)
-    if not build.exists():
-        raise dg.Failure(
-            f"no warehouse build for this run ({build.name}): materialize the raw tables in the same run"
-        )
-    os.environ["KHCN_DBT_DUCKDB_PATH"] = str(build)  # read by dbt_project/profiles.yml
-    yield from dbt.cli(["build"], context=context).stream()
-    warehouse.publish(context.run_id)
+    build = warehouse.build_path(context.run.run_id)
+    complete = set(context.selected_asset_keys) >= set(khcn_dbt_assets.keys)
+    try:
+        if not build.exists():
+            if complete:
+                raise dg.Failure(
+                    f"no warehouse build for this run ({build.name}): materialize the raw tables in the same run"
+                )
+            warehouse.start_build(context.run.run_id, from_live=True)  # a subset: rebuilt on a copy
+        # the build file goes to dbt as a var (profiles.yml), not through the process environment
+        args = ["build", "--vars", json.dumps({"warehouse_path": str(build)})]
+        yield from dbt.cli(args, context=context).stream()
+        warehouse.publish(context.run.run_id)
+    except BaseException:
+        warehouse.discard(context.run.run_id)
+        raise
     context.log.info(f"published {build.name} as {warehouse.path}")

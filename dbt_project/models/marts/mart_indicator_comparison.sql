@@ -12,8 +12,8 @@ with targets as (
 
 grdp as (
     select province_code, year as grdp_year, value as grdp_bn_vnd, source as grdp_source
-    from {{ ref('stg_reference_statistics') }}
-    where statistic = 'grdp_current_prices'
+    from {{ ref('int_reference_statistics') }}
+    where statistic = 'grdp_current_prices' and is_chosen  -- one sourced figure per year, chosen in int_reference_statistics
 ),
 
 grdp_for_target as (

@@ -1,10 +1,34 @@
 -- Quarantine of the extraction steps: targets and citations that failed their contract, and
--- documents an extractor could not process, with reasons.
+-- documents an extractor could not process, with reasons; and reference statistics that were not
+-- used (no source, or another row of the same province, statistic and year was chosen).
 select 'target' as record_type, file_name, document_id, stage, reason_code, reason
 from {{ ref('stg_rejected_targets') }}
 union all
 select 'citation' as record_type, file_name, document_id, stage, reason_code, reason
 from {{ ref('stg_rejected_citations') }}
+union all
+select
+    'reference_statistic' as record_type,
+    case when origin = 'seed' then 'dbt_project/seeds/reference_statistics.csv' else 'reference/' || origin end
+        as file_name,
+    null::varchar as document_id,
+    'reference' as stage,
+    rejection_code as reason_code,
+    case rejection_code
+        when 'reference_no_source' then
+            'Số liệu ' || statistic || ' năm ' || year || ' của ' || coalesce(province_name, province_code)
+            || ' không ghi nguồn nên không được dùng (để trống). Ghi nguồn vào cột source rồi chạy lại.'
+        when 'reference_conflict' then
+            'Số liệu ' || statistic || ' năm ' || year || ' của ' || coalesce(province_name, province_code)
+            || ' khác số đã chọn (' || value || ' so với ' || chosen_value || ' từ ' || chosen_origin
+            || '): chọn theo trạng thái (official, preliminary, estimate, as reported), rồi dữ liệu gốc'
+            || ' trước tệp bổ sung, rồi theo nguồn. Số này không được dùng.'
+        else
+            'Số liệu ' || statistic || ' năm ' || year || ' của ' || coalesce(province_name, province_code)
+            || ' trùng với số đã chọn từ ' || chosen_origin || '; không dùng lần hai.'
+    end as reason
+from {{ ref('int_reference_statistics') }}
+where rejection_code is not null
 union all
 -- analysts' review decisions that cannot apply: refused files and rows, orphans, added quotes not found
 select
