@@ -208,7 +208,7 @@ def measure_style(code: str, label: str, z: list[float], tips: list[str], top: i
             "zmin": [0],
             "zmax": [max([*z, 1.0])],
             "colorscale": ["YlGnBu"],
-            "colorbar": [{"title": {"text": "Số chỉ tiêu<br>đã nêu"}, "thickness": 14, "len": 0.5}],
+            "colorbar": [{"title": {"text": "Số chỉ tiêu<br>đã nêu"}, "thickness": 14, "len": 0.5, "x": 0.8}],
         }
     return {
         "z": [z],
@@ -223,6 +223,7 @@ def measure_style(code: str, label: str, z: list[float], tips: list[str], top: i
                 "ticktext": ["Không nêu", "Nêu định tính", "Nêu có số liệu"],
                 "thickness": 14,
                 "len": 0.5,
+                "x": 0.8,
             }
         ],
     }

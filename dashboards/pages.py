@@ -150,7 +150,7 @@ def map_chart(marts: Marts) -> Chart:
     fig = province_map(marts)
     fg.base_layout(
         fig,
-        height=860,
+        height=940,
         title="Bản đồ: chỉ tiêu đã nêu theo tỉnh, thành phố",
         margin={"l": 0, "r": 0, "t": 50, "b": 0},
     )
