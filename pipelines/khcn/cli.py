@@ -149,7 +149,9 @@ def _eval_reviews(args: argparse.Namespace, gazetteer: Gazetteer, catalog: Catal
     def extract_all(folder: Path) -> list[dict]:
         lexicon = load_lexicon()
         files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
-        return [t for p in files for t in extract_file(str(p), gazetteer, catalog, lexicon).get("targets", [])]
+        return [
+            t for p in files for t in extract_file(str(p), gazetteer, catalog, lexicon).get("targets", [])
+        ]
 
     return reviews_command(args.reviews, args.plans, extract_all, catalog.codes, args.json)
 
