@@ -394,6 +394,32 @@ def test_a_huge_image_in_a_docx_is_never_unpacked(tmp_path: Path) -> None:
     assert "khoa học và công nghệ" in record["document"]["text_normalized"]
 
 
+def test_a_list_numbered_from_a_huge_start_value_is_not_a_memory_bomb(tmp_path: Path) -> None:
+    """A list label in letters repeats the letter past "z"; a start of 10**12 asked for 38 billion letters."""
+    document = docx.Document()
+    document.add_paragraph("KẾ HOẠCH phát triển khoa học và công nghệ năm 2025")
+    document.add_paragraph("Phấn đấu đạt 30 doanh nghiệp khoa học và công nghệ", style="List Number")
+    out = io.BytesIO()
+    document.save(out)
+    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    crafted = io.BytesIO()
+    with zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/numbering.xml":
+                data = re.sub(
+                    rb'<w:start w:val="\d+"/><w:numFmt w:val="\w+"/>',
+                    (b'<w:start w:val="999999999999"/><w:numFmt w:val="lowerLetter"/>'),
+                    data,
+                )
+            target.writestr(info, data)
+    (tmp_path / "list.docx").write_bytes(crafted.getvalue())
+    plans = keyed([tmp_path / "list.docx"], tmp_path)
+    (record,) = extract_many(plans, code_fingerprint(), budget=Budget(60, 200))
+    assert record["document"] is not None, record["rejections"]
+    assert "999999999999. Phấn đấu đạt 30 doanh nghiệp" in record["document"]["text_normalized"]
+
+
 # --------------------------------------------------------------------------- item 10: size before reading
 
 

@@ -1119,9 +1119,14 @@ def _private_use(text: str) -> bool:
     return any(unicodedata.category(c) == "Co" for c in text)
 
 
+# Word repeats the letter past "z" ("aa", "bbb"); a crafted start value of 10**12 would ask for a label of
+# 38 billion letters. Beyond 30 rounds (no real list gets there) the counter is written as a number.
+_MAX_LETTER_LABEL = 26 * 30
+
+
 def _format_number(value: int, fmt: str) -> str:
     """A list counter in Word's number formats (decimal for the ones we do not draw)."""
-    if fmt in ("lowerLetter", "upperLetter") and value > 0:
+    if fmt in ("lowerLetter", "upperLetter") and 0 < value <= _MAX_LETTER_LABEL:
         letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
         return letter.upper() if fmt == "upperLetter" else letter
     if fmt in ("lowerRoman", "upperRoman") and 0 < value < 4000:
