@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -126,6 +127,10 @@ def test_whole_files_refused_before_reading(tmp_path: Path) -> None:
     assert big.stat().st_size > MAX_REVIEW_BYTES
     (tmp_path / "latin1.csv").write_bytes(",".join(CSV_COLUMNS).encode() + b"\n,,\xe9,confirm,,,,,,\n")
     (tmp_path / "fake.xlsx").write_bytes(b"not a zip")
+    with zipfile.ZipFile(tmp_path / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr(
+            "xl/worksheets/sheet1.xml", b"0" * (120 * 1024 * 1024)
+        )  # 120 MB of zeros, ~120 kB packed
     decisions, refused = read_review_folder(tmp_path, CODES)
     assert decisions.height == 0
     by_file = dict(zip(refused["file_name"].to_list(), refused["reason_code"].to_list(), strict=True))
@@ -134,6 +139,7 @@ def test_whole_files_refused_before_reading(tmp_path: Path) -> None:
         "big.csv": "too_large",
         "latin1.csv": "not_utf8",
         "fake.xlsx": "not_a_workbook",
+        "bomb.xlsx": "too_large",
     }
 
 

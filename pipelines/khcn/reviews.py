@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pandera.polars as pa
@@ -45,6 +46,7 @@ OPTIONAL_COLUMNS = ("decided_at",)
 DECISIONS = ("confirm", "reject", "correct", "add")
 DECISIONS_VI = {"xác nhận": "confirm", "loại": "reject", "sửa": "correct", "thêm": "add"}
 REVIEW_SHEET = "Kiểm tra"
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_REVIEW_BYTES = 10 * 1024 * 1024  # a review file is a few hundred rows; refuse anything far larger
 ID_PATTERN = r"^[0-9a-f]{16}$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -257,6 +259,20 @@ def _refuse_size(path: Path) -> None:
         )
 
 
+def _refuse_unpacked_size(path: Path) -> None:
+    """A workbook is a zip: refuse one whose parts would unpack far beyond a review file (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip: openpyxl gives the reason
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ReviewFileError(
+            "too_large",
+            f"the workbook unpacks to {unpacked / 1e6:.0f} MB; a review workbook may unpack to 100 MB",
+        )
+
+
 def csv_rows(path: Path) -> list[tuple[int, dict]]:
     """(line number, cells) of a review CSV; ReviewFileError for a file that cannot be a review file."""
     _refuse_size(path)
@@ -294,6 +310,7 @@ def xlsx_rows(path: Path) -> list[tuple[int, dict]]:
     from openpyxl import load_workbook  # only needed for workbooks
 
     _refuse_size(path)
+    _refuse_unpacked_size(path)
     try:
         book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # not a workbook, damaged, encrypted: refuse the file with the reason
