@@ -34,6 +34,7 @@ from pipelines.khcn.workbook import (
     write_workbook,
 )
 from pipelines.khcn.workbook.model import number_format
+from pipelines.khcn.workbook.review_sheet import NEEDS_REVIEW_STYLE
 from tests.conftest import PLANS, REPO
 
 MATRIX_SHEET = SHEETS["mart_indicator_matrix_wide"][0]
@@ -233,7 +234,7 @@ def test_matrix_freezes_the_province_column_and_sorts_by_value(book, parquet) ->
     # the one display text (the review loop may add the cell's review status on a second line)
     assert stated.value.split("\n")[0] == expected["target_text_vi"][0]
     assert (
-        stated.fill.fgColor.rgb == STATED_FILL
+        stated.fill.fgColor.rgb in {STATED_FILL, "FF" + NEEDS_REVIEW_STYLE["bg_color"].lstrip("#")}
         and stated.comment is not None
         and "GRDP" in stated.comment.text
     )
@@ -423,3 +424,30 @@ def test_lists_of_provinces_in_a_cell_are_in_vietnamese_order(tmp_path: Path) ->
     path = tmp_path / "book.xlsx"
     write_workbook({"t": pl.DataFrame({"province_names": ["Hải Dương, Hà Nam, Bắc Giang, Bạc Liêu"]})}, path)
     assert openpyxl.load_workbook(path)["t"]["A3"].value == "Bạc Liêu, Bắc Giang, Hà Nam, Hải Dương"
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_the_workbook(run: dict, tmp_path: Path) -> None:
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    assert run["done"].returncode == 0, run["output"]
+    out = tmp_path / "converted"
+    converted = subprocess.run(
+        # first sheet (the introduction) as UTF-8 CSV; a private profile so a running office is untouched
+        [
+            office,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(out),
+            str(run["marts"] / "khcn_benchmark.xlsx"),
+        ],
+        capture_output=True,
+        timeout=300,
+    )
+    assert converted.returncode == 0, converted.stderr
+    text = (out / "khcn_benchmark.csv").read_text(encoding="utf-8")
+    assert "Bộ số liệu so sánh kế hoạch" in text and "Không nêu" in text

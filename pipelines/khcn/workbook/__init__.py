@@ -110,7 +110,9 @@ def _data_sheets(
                 matrix_values(tables),
                 name,
             )
-            mark_matrix_review(sheet, formats, matrix_frame(tables[mart]), columns, tables, MATRIX_HEADER_ROWS)
+            mark_matrix_review(
+                sheet, formats, matrix_frame(tables[mart]), columns, tables, MATRIX_HEADER_ROWS
+            )
         else:
             frame, columns = present_table(tables[mart], doc, context.labels, mart)
             write_table_sheet(sheet, formats, frame, columns, name)
@@ -148,9 +150,13 @@ def write_workbook(
         write_table_sheet(
             workbook.add_worksheet(DICTIONARY_SHEET), formats, entries, dictionary_columns, DICTIONARY_SHEET
         )
+        extra = [name for _, name, _ in written if name not in dict(sheets).values()]  # e.g. "Kiểm tra"
         write_intro_sheet(
-            intro, formats, intro_facts(tables, sheets, context), sheet_listing(tables, sheets, context)
+            intro,
+            formats,
+            intro_facts(tables, sheets, context),
+            sheet_listing(tables, sheets, context, extra),
         )
     finally:
         workbook.close()
-    return [INTRO_SHEET, *(name for _, name in sheets), DICTIONARY_SHEET]
+    return [INTRO_SHEET, *(name for _, name, _ in written), DICTIONARY_SHEET]

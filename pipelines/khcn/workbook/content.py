@@ -45,6 +45,11 @@ DICTIONARY_DOC = ModelDoc(
         "source_model": ColumnDoc("Mô hình nguồn"),
     },
 )
+# Sheets that are not one mart, with what they are for.
+EXTRA_SHEETS = {
+    "Kiểm tra": "Kiểm tra từng mục tiêu: chọn Xác nhận, Loại, Sửa hoặc Thêm, ghi tên và ghi chú, rồi lưu tệp "
+    "vào data/raw/reviews/ để lần chạy sau áp dụng. Mục tiêu cần kiểm tra đứng đầu.",
+}
 PERSON_GROUP = "Cột đọc"
 MACHINE_GROUP = "Cột mã (bên phải, chữ xám)"
 
@@ -164,14 +169,19 @@ def intro_facts(
 
 
 def sheet_listing(
-    tables: Mapping[str, pl.DataFrame], sheets: Sequence[tuple[str, str]], context: WorkbookContext
+    tables: Mapping[str, pl.DataFrame],
+    sheets: Sequence[tuple[str, str]],
+    context: WorkbookContext,
+    extra: Sequence[str] = (),
 ) -> list[tuple[str, str, int | None, str]]:
-    """(sheet, Vietnamese one-liner, rows, source model) for every data sheet and the dictionary."""
+    """(sheet, Vietnamese one-liner, rows, source model) for every data sheet, the sheets that are
+    not one mart (`extra`, such as the review sheet) and the dictionary."""
     listing: list[tuple[str, str, int | None, str]] = []
     for mart, title in sheets:
         doc = context.model(mart)
         blurb = SHEETS[mart][1] if mart in SHEETS else (doc.description_vi or doc.description)
         listing.append((title, blurb, tables[mart].height, mart))
+    listing += [(name, EXTRA_SHEETS.get(name, ""), None, "") for name in extra]
     listing.append(
         (
             DICTIONARY_SHEET,

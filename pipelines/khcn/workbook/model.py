@@ -103,6 +103,11 @@ SHEETS: dict[str, tuple[str, str]] = {
         "Đơn vị 2025",
         "34 đơn vị hành chính cấp tỉnh từ 1/7/2025 và các tỉnh cũ hợp nhất vào mỗi đơn vị.",
     ),
+    "fct_target_review": (
+        "Lịch sử kiểm tra",
+        "Mọi quyết định kiểm tra của người phân tích về một mục tiêu (data/raw/reviews): áp dụng, bị thay "
+        "bằng quyết định sau, không khớp hay bị từ chối; giá trị trước và sau, người kiểm tra, ghi chú, thời điểm.",
+    ),
     "mart_rejected_documents": (
         "Loại bỏ - văn bản",
         "Tệp không được đưa vào kho dữ liệu, lý do và cách xử lý.",
@@ -142,10 +147,23 @@ VALUE_COLUMNS = frozenset(
 # Columns for machines, not people: ids, codes, keys, hashes, offsets, English names. They are kept,
 # grouped at the right of each sheet under a grey header, so files can still be joined.
 MACHINE_SUFFIXES = ("_id", "_code", "_key", "_sha256", "_en")
+# `definition` is the catalog's English definition: kept with the other English text at the right until
+# the catalog has a Vietnamese one (`definition_vi`, shown where a person reads when it exists).
 MACHINE_COLUMNS = frozenset(
-    {"encoding", "char_start", "char_end", "first_char_start", "char_count", "reason", "cell_text", "name_en"}
+    {
+        "encoding",
+        "char_start",
+        "char_end",
+        "first_char_start",
+        "char_count",
+        "reason",
+        "cell_text",
+        "name_en",
+        "definition",
+    }
 )
 JSON_COLUMNS = frozenset({"components"})
+ENGLISH_COLUMNS = frozenset({"definition", "reason"})
 # Lists of province names in one cell ("Hà Nam, Hải Dương"): shown in Vietnamese alphabetical order.
 NAME_LIST_COLUMNS = frozenset({"province_names", "legacy_names"})
 
@@ -372,9 +390,13 @@ def present_table(
                 .alias(shown)
             )
             person.append(SheetColumn(shown, doc.label(column), doc.meaning(column)))
-            machine.append(SheetColumn(column, machine_label(doc.label(column)), doc.meaning(column), True))
+            machine.append(
+                SheetColumn(column, machine_label(doc.label(column), column), doc.meaning(column), True)
+            )
         elif (vocabulary and f"{column}_vi" in frame.columns) or is_machine_column(column):
-            machine.append(SheetColumn(column, machine_label(doc.label(column)), doc.meaning(column), True))
+            machine.append(
+                SheetColumn(column, machine_label(doc.label(column), column), doc.meaning(column), True)
+            )
         else:
             if column in JSON_COLUMNS and frame.schema[column] == pl.String:
                 derived.append(pl.col(column).map_elements(components_text, return_dtype=pl.String))
@@ -386,8 +408,10 @@ def present_table(
     return shown.select([c.name for c in columns]), columns
 
 
-def machine_label(label: str) -> str:
-    """Header of a machine column: the Vietnamese header marked as a code."""
+def machine_label(label: str, column: str = "") -> str:
+    """Header of a machine column: the Vietnamese header marked as a code, or as English text."""
+    if column in ENGLISH_COLUMNS or column.endswith("_en"):
+        return label if "tiếng Anh" in label else f"{label} (tiếng Anh)"
     return label if label.lower().startswith(("mã", "khóa")) else f"{label} (mã)"
 
 

@@ -249,7 +249,7 @@ def _matrix_headers(
         name, unit = indicator.get("name_vi") or code, indicator.get("unit") or ""
         meaning = (
             f"Mục tiêu của kế hoạch mới nhất của tỉnh cho chỉ tiêu này, hoặc “{NOT_STATED_CELL}”. "
-            + (indicator.get("definition") or "")
+            + (indicator.get("definition_vi") or "")
         ).strip()
         columns.append(SheetColumn(code, name, meaning, role="indicator"))
         columns.append(
