@@ -870,3 +870,14 @@ def test_budget_rows_and_the_change_of_a_budget_are_not_targets(catalog) -> None
     result = extract(normalize_text(text), catalog, PLAN)
     assert [(t.value_min, t.unit) for t in result.targets] == [(24, "đề tài")]
     assert {d.text: d.kind for d in result.decisions}["8,6%"] == "budget"
+
+
+def test_units_in_scope_per_unit_minimums_and_period_asides(catalog) -> None:
+    text = (
+        "II. MỤC TIÊU\n1. Hoàn thành phủ sóng 5G đến 95 xã, phường trên địa bàn.\n"
+        "2. Bảo đảm mỗi thôn, bản có 01 điểm truy cập internet công cộng.\n"
+        "3. Tỷ lệ sáng kiến đã công nhận được nhân rộng không thấp hơn 40% (giai đoạn 2021 - 2025: 28%)."
+    )
+    records = targets(text, catalog)
+    assert [(r["value_min"], r["unit"]) for r in records] == [(1, "điểm"), (40, "%")]
+    assert (records[1]["baseline_value"], records[1]["baseline_year"]) == (28, 2025)

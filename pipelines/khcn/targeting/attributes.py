@@ -87,8 +87,9 @@ def counted_noun(text: str, value_end: int, prefix_folded: str, prefix_written: 
         (m for m in ACTION_CUES.finditer(near_folded, near_written) if not near_folded[m.end() :].strip()),
         None,
     )
-    if not (_GOVERNED.search(near_folded) or action):
-        return None
+    per_unit = re.search(r"\bmoi\b", near_folded) and re.search(r"\bco\s*$", near_folded)
+    if not (_GOVERNED.search(near_folded) or action or per_unit):
+        return None  # "mỗi xã có 01 tổ …": a per-unit minimum
     word = re.match(r"[ \t]+([a-zà-ỹđ]+)\b(?![/\d])", text[value_end : value_end + 30])
     if not word or word.group(1) in _NOT_A_NOUN:
         return None
@@ -208,7 +209,7 @@ def year_after(folded_after: str) -> int | None:
 
 # "(năm 2024: 35 hồ sơ)", "(năm 2024 đã kiểm định 11.530)": the past value a target is set against.
 _PAREN_BASELINE = re.compile(
-    rf"^[^()]{{0,60}}?\(\s*(?:năm|so với năm|cùng kỳ năm)\s+(?P<year>(?:19|20)\d{{2}})[^()\d]{{0,40}}?(?P<value>{NUMBER})[^()]*\)",
+    rf"^[^()]{{0,60}}?\(\s*(?:năm|so với năm|cùng kỳ năm|giai đoạn\s+(?:19|20)\d{{2}}\s*[-–]\s*)\s*(?P<year>(?:19|20)\d{{2}})[^()\d]{{0,40}}?(?P<value>{NUMBER})[^()]*\)",
     re.IGNORECASE,
 )
 # "…, tăng 3 nhiệm vụ so với năm 2024" right after a level: the change, not another target.

@@ -129,6 +129,7 @@ _COMPARE_YEAR = re.compile(
 # "đã" (past tense, or "đã được bảo hộ": already protected), read WITH diacritics: folded, it is the
 # "đa" of "tối đa", "đa dạng", "đa ngành".
 _PAST_TENSE = re.compile(r"(?<!\w)đã(?!\w)", re.IGNORECASE)
+_COMMITTED_BOUND = re.compile(r"\b(?:khong thap hon|khong it hon|khong duoi|toi thieu|it nhat)\s*$")
 _ALREADY = re.compile(r"đã\s+(?:được|bị)(?!\w)", re.IGNORECASE)
 
 
@@ -166,6 +167,8 @@ def past_reason(
     tense = None if cue else _PAST_TENSE.search(raw_prefix)
     if tense and in_goal_section and _ALREADY.match(raw_prefix, tense.start()):
         tense = None  # "nhãn hiệu đã được bảo hộ" in a goal list: already protected, not past tense
+    if tense and _COMMITTED_BOUND.search(clause_prefix[-30:]):
+        tense = None  # "tỷ lệ nhiệm vụ đã nghiệm thu … không thấp hơn 70%": "đã" qualifies the noun
     word = cue or tense
     if word and not FORWARD.search(clause_prefix, raw_prefix or None):
         return f"past_cue:{fold_phrase(word.group(0))}", past_year
@@ -199,6 +202,21 @@ _MONEY_NORM = re.compile(
 _POLICY_NORM = re.compile(
     r"\b(?:ho tro|muc ho tro|kinh phi ho tro|chi phi|muc chi|dinh muc|khong qua|toi da)\b[^;]{0,40}$"
 )
+
+
+ADMIN_UNITS = frozenset(p.lower() for p in VOCAB.literal("admin_unit"))
+
+
+def units_in_scope(text: str, value_end: int, unit: str | None) -> bool:
+    """ "đến 102 xã, phường, đặc khu": the count of every administrative unit in scope, not a target."""
+    if unit is None or unit.lower() not in ADMIN_UNITS:
+        return False
+    following = re.match(r"\s*,\s*([^\W\d]+)(?: ([^\W\d]+))?", text[value_end : value_end + 30])
+    if not following:
+        return False
+    one = following.group(1).lower()
+    two = f"{one} {(following.group(2) or '').lower()}".strip()
+    return one in ADMIN_UNITS or two in ADMIN_UNITS
 
 
 def policy_norm(

@@ -24,6 +24,8 @@ DECISION_KINDS = (
     "name",
     "list_number",
     "rank_context",
+    "scope",
+    "request",
     "no_unit",
     "no_commitment",
     "consumed",

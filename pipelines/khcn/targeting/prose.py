@@ -15,7 +15,14 @@ from dataclasses import dataclass, field, replace
 from pipelines.khcn.catalog import OTHER, Catalog, fold_phrase
 from pipelines.khcn.targeting import attributes as attr
 from pipelines.khcn.targeting.cues import ACTION_CUES, STRONG_CUES, UNIT_RE
-from pipelines.khcn.targeting.decisions import commitment, is_rank, not_a_quantity, past_reason, policy_norm
+from pipelines.khcn.targeting.decisions import (
+    commitment,
+    is_rank,
+    not_a_quantity,
+    past_reason,
+    policy_norm,
+    units_in_scope,
+)
 from pipelines.khcn.targeting.evidence import confidence, quote_span, signals_of
 from pipelines.khcn.targeting.indicator import (
     IndicatorReading,
@@ -174,6 +181,8 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
     unit, value_end, per_year = ("hạng", _rank_end(text, m), False) if rank else attr.value_unit(text, m)
     short_end = phrase_end(text, value_end)
     prefix_folded = line.folded_window(clause.start, m.start)
+    if units_in_scope(text, value_end, unit):
+        return _decide(line, m, "scope", "units_in_scope")
     norm = policy_norm(text, prefix_folded, line.folded[value_end:short_end], value_end, unit)
     state_end, state.previous_end = state.previous_end, short_end  # unless it becomes a target
     if norm is None and _CHANGE_OF.match(text[max(0, state.norm_end) : m.start]) and state.norm_end >= 0:

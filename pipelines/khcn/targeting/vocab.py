@@ -40,6 +40,7 @@ LISTS = (
     "other_column",
     "norm_column",
     "budget_label",
+    "admin_unit",
     "activity_noun",
     "duration_unit",
 )
