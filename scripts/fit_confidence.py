@@ -5,7 +5,7 @@
 
 Every labelled plan of tests/fixtures/firstsight*/ is extracted with the current code; each record is
 right or wrong (calibration_fit.truth_of). A ridge logistic regression from the records' signals is
-fitted on them; the review_threshold is the lowest (0.01 steps) at which the records at or above it
+fitted on them, its penalty chosen from a small grid by leave-one-plan-out log-loss; the review_threshold is the lowest (0.01 steps) at which the records at or above it
 had precision ≥ 0.97 under the fitted model. Because that is an in-sample figure, the script also
 prints *leave-one-plan-out* probabilities (each plan scored by a model fitted without it): the honest
 estimate for a plan nobody has seen. The tuned sets are scored with the final model and printed
@@ -24,11 +24,14 @@ sys.path.insert(0, str(REPO))
 
 from pipelines.khcn.calibration import MODEL_PATH, format_calibration  # noqa: E402
 from pipelines.khcn.calibration_fit import (  # noqa: E402
+    RIDGE_GRID,
     Labelled,
     choose_threshold,
     first_sight_sets,
     fit_model,
     labelled_records,
+    leave_one_plan_out,
+    log_loss,
     model_rows,
     tuned_sets,
 )
@@ -59,25 +62,22 @@ def collect(sets: list[Path]) -> tuple[list[Labelled], int]:
     return rows, labelled
 
 
-def leave_one_plan_out(rows: list[Labelled]) -> list[tuple[float, bool]]:
-    scored = []
-    for file in sorted({(r.set_name, r.file) for r in rows}):
-        train = [r for r in rows if (r.set_name, r.file) != file]
-        model = fit_model(train, 0.5)
-        scored += [(model.probability(r.target), r.right) for r in rows if (r.set_name, r.file) == file]
-    return scored
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="rewrite the seed with the fitted model")
     args = parser.parse_args()
     first, first_labelled = collect(first_sight_sets())
     tuned, tuned_labelled = collect(tuned_sets())
-    cross = leave_one_plan_out(first)
-    fitted = fit_model(first, 0.5)
+    losses = {ridge: log_loss(leave_one_plan_out(first, ridge)) for ridge in RIDGE_GRID}
+    ridge = min(losses, key=losses.get)
+    print(
+        "leave-one-plan-out log-loss by ridge penalty: "
+        + ", ".join(f"{k:g}: {v:.4f}" for k, v in losses.items())
+    )
+    cross = leave_one_plan_out(first, ridge)
+    fitted = fit_model(first, 0.5, ridge)
     threshold = choose_threshold([(fitted.probability(r.target), r.right) for r in first])
-    model = fit_model(first, threshold)
+    model = fit_model(first, threshold, ridge)
     names = ", ".join(p.name for p in first_sight_sets())
     groups = {
         f"first-sight ({names}), leave-one-plan-out": cross,
@@ -91,9 +91,11 @@ def main() -> int:
     }
     labelled = {name: first_labelled for name in groups} | {list(groups)[2]: tuned_labelled}
     print(format_calibration(groups, threshold, labelled))
-    print(f"\nreview_threshold = {threshold:.2f}; {len(model.coefficients)} coefficients")
+    print(
+        f"\nreview_threshold = {threshold:.2f}; ridge penalty {ridge:g}; {len(model.coefficients)} coefficients"
+    )
     if args.write:
-        note = f"fitted by scripts/fit_confidence.py on {names}: {len(first)} records, ridge logistic"
+        note = f"fitted by scripts/fit_confidence.py on {names}: {len(first)} records, ridge logistic, penalty {ridge:g}"
         with MODEL_PATH.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=["kind", "signal", "level", "value", "note"])
             writer.writeheader()

@@ -32,6 +32,7 @@ FIRST_SIGHT_GLOB = "firstsight*"
 TUNED_SETS = ("golden", "synthetic", "holdout", "holdout2")
 MIN_LEVEL_COUNT = 3  # a (signal, level) seen fewer times gets no coefficient of its own
 RIDGE = 1.0
+RIDGE_GRID = (1.0, 3.0, 10.0, 30.0)  # the penalty is chosen by leave-one-plan-out log-loss
 
 
 @dataclass
@@ -128,10 +129,10 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, ridge: float = RIDGE, steps: int 
     return beta
 
 
-def fit_model(rows: list[Labelled], threshold: float) -> ConfidenceModel:
+def fit_model(rows: list[Labelled], threshold: float, ridge: float = RIDGE) -> ConfidenceModel:
     """The fitted model (coefficients rounded to 4 places, as stored in the seed)."""
     x, columns = design([r.target for r in rows])
-    beta = fit_logistic(x, np.array([1.0 if r.right else 0.0 for r in rows]))
+    beta = fit_logistic(x, np.array([1.0 if r.right else 0.0 for r in rows]), ridge=ridge)
     coefficients = {pair: round(float(b), 4) for pair, b in zip(columns, beta[1:], strict=True)}
     return ConfidenceModel(round(float(beta[0]), 4), coefficients, threshold)
 
@@ -181,3 +182,20 @@ def calibration_groups(
             groups[title] += [(model.probability(r.target), r.right) for r in rows]
             labelled[title] += count
     return groups, labelled
+
+
+def leave_one_plan_out(rows: list[Labelled], ridge: float = RIDGE) -> list[tuple[float, bool]]:
+    """(probability, right) of every record, each plan scored by a model fitted without it."""
+    scored = []
+    for plan in sorted({(r.set_name, r.file) for r in rows}):
+        model = fit_model([r for r in rows if (r.set_name, r.file) != plan], 0.5, ridge)
+        scored += [(model.probability(r.target), r.right) for r in rows if (r.set_name, r.file) == plan]
+    return scored
+
+
+def log_loss(scored: list[tuple[float, bool]]) -> float:
+    """Mean negative log-likelihood: how well probabilities predict rightness (lower is better)."""
+    eps = 1e-6
+    return float(
+        np.mean([-np.log(max(p, eps)) if right else -np.log(max(1 - p, eps)) for p, right in scored])
+    )
