@@ -302,7 +302,7 @@ def _record(
         quote=row.line[quote_start:quote_end],
         char_start=row.offset + quote_start,
         char_end=row.offset + quote_end,
-        section=f"{section_prefix}.{stt}" if stt else section_prefix,
+        section=f"{section_prefix}.{stt}" if stt and section_prefix.startswith("PL") else section_prefix,
         confidence=0.9,
         source="table",
         decision_reason="table_plan_column",
