@@ -74,12 +74,10 @@ def comparison_badge(code: str | None, text: str = "") -> Safe:
 
 def review_badge(status: str | None) -> Safe:
     """'đã kiểm tra' / 'cần kiểm tra' where the marts carry a review status, nothing otherwise."""
-    if not status:
-        return Safe("")
-    vi, en = REVIEW.get(status, (status, status))
     status = review_state(status)
     if status is None:
         return Safe("")
+    vi, en = REVIEW[status]
     mark = "⚠ " if status == "needs_review" else "✓ "
     return Safe(f'<span class="review review-{esc(status)}" title="{esc(en)}">{mark}{esc(vi)}</span>')
 
