@@ -147,7 +147,7 @@ def test_every_number_gets_a_decision_with_a_reason(catalog) -> None:
         ),
         (
             "Hằng năm triển khai 25 nhiệm vụ khoa học và công nghệ cấp tỉnh",
-            ("st_tasks", "eq", 25, 25, "nhiệm vụ"),
+            ("st_tasks", "eq", 25, 25, "nhiệm vụ/năm"),
         ),
         (
             "Hỗ trợ 18 sản phẩm đặc sản, sản phẩm OCOP được đăng ký bảo hộ nhãn hiệu",
@@ -364,7 +364,7 @@ def test_report_and_plan_results_are_past_and_plan_figures_are_targets(catalog) 
         ("Rút ngắn thời gian thẩm định hồ sơ xuống tối đa 15 ngày", ("other", "le", 15, 15, "ngày")),
         (
             "Hằng năm hỗ trợ từ 2 đến 4 doanh nghiệp đổi mới công nghệ",
-            ("enterprises_tech_supported", "range", 2, 4, "doanh nghiệp"),
+            ("enterprises_tech_supported", "range", 2, 4, "doanh nghiệp/năm"),
         ),
         ("Chỉ số PII của tỉnh nằm trong nhóm 20/34 tỉnh, thành phố", ("pii_rank", "le", 20, 20, "hạng")),
         (
@@ -879,5 +879,23 @@ def test_units_in_scope_per_unit_minimums_and_period_asides(catalog) -> None:
         "3. Tỷ lệ sáng kiến đã công nhận được nhân rộng không thấp hơn 40% (giai đoạn 2021 - 2025: 28%)."
     )
     records = targets(text, catalog)
-    assert [(r["value_min"], r["unit"]) for r in records] == [(1, "điểm"), (40, "%")]
+    assert [(r["value_min"], r["unit"]) for r in records] == [(1, "điểm/thôn"), (40, "%")]
     assert (records[1]["baseline_value"], records[1]["baseline_year"]) == (28, 2025)
+
+
+def test_counts_per_year_and_per_unit_carry_it_in_their_unit(catalog) -> None:
+    text = (
+        "II. MỤC TIÊU\n1. Hằng năm tổ chức ít nhất 02 cuộc thi sáng tạo kỹ thuật.\n"
+        "2. Tổ chức tối thiểu 03 lớp tập huấn mỗi năm.\n3. Mỗi huyện bố trí ít nhất 01 cán bộ theo dõi.\n"
+        "4. Tỷ lệ chi cho khoa học đạt 2% tổng chi ngân sách hằng năm."
+    )
+    assert [r["unit"] for r in targets(text, catalog)] == ["cuộc thi/năm", "lớp/năm", "cán bộ/huyện", "%"]
+
+
+def test_table_units_of_ranks_and_of_personnel_per_population(catalog) -> None:
+    text = (
+        "| STT | Chỉ tiêu | Đơn vị | Năm 2025 | Năm 2030 |\n|---|---|---|---|---|\n"
+        "| 1 | Chỉ số đổi mới sáng tạo cấp tỉnh | Thứ hạng | 28/34 | 18/34 |\n"
+        "| 2 | Nhân lực nghiên cứu và phát triển | Người/vạn dân | 5 | 9 |\n"
+    )
+    assert [r["unit"] for r in targets(text, catalog)] == ["hạng", "người/10.000 dân"]

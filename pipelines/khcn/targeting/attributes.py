@@ -96,6 +96,28 @@ def counted_noun(text: str, value_end: int, prefix_folded: str, prefix_written: 
     return word.group(1)
 
 
+_YEARLY = re.compile(r"(?<!\w)(?:hằng|hàng|mỗi)\s+năm(?!\w)", re.IGNORECASE)
+_EACH = re.compile(r"(?<!\w)mỗi\s+(?P<noun>[^\W\d]+(?:\s+[^\W\d]+){0,3})", re.IGNORECASE)
+_LEVEL_OF = re.compile(r"\bcấp\s+(?P<level>huyện|xã|tỉnh)\b", re.IGNORECASE)
+
+
+def unit_per(unit: str | None, written_before: str, written_after: str) -> str | None:
+    """A count per year or per unit: "hằng năm tổ chức 02 cuộc thi" → "cuộc thi/năm", "mỗi huyện bố trí
+    01 công chức" → "công chức/huyện" ("mỗi năm" and "hằng năm" after the phrase count too)."""
+    if unit is None or "/" in unit or unit.startswith("%") or unit in {"lần", "hạng", "bậc"}:
+        return unit
+    each = next(reversed(list(_EACH.finditer(written_before))), None)
+    if each is not None and not each.group("noun").lower().startswith("năm"):
+        noun = each.group("noun")
+        level = _LEVEL_OF.search(noun)
+        known = UNIT_RE.match(noun)
+        per = level.group("level") if level else (known.group("unit") if known else noun.split()[0])
+        return f"{unit}/{per.lower()}"
+    if _YEARLY.search(written_before) or _YEARLY.search(written_after):
+        return f"{unit}/năm"
+    return unit
+
+
 _BOUNDS = (
     (
         "ge",

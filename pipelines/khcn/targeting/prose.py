@@ -350,7 +350,9 @@ def _build(
         bound=bound,
         value_min=low,
         value_max=high,
-        unit=unit,
+        unit=attr.unit_per(
+            unit, text[max(clause.start, m.start - 120) : m.start], text[value_end : reading.tail_end + 16]
+        ),
         target_year=_year(
             line, sentence_prefix, line.folded[value_end : max(value_end, reading.tail_end) + 40]
         ),

@@ -319,6 +319,12 @@ def _clean_unit(unit: str | None, label: str, plan_cell: str) -> tuple[str | Non
         unit = "%"
     if unit == "%" and SHARE_OF_GRDP.search(fold_phrase(label)):
         unit = "% GRDP"
+    if unit and re.fullmatch(r"(?:thu|xep)\s+hang|hang", fold_phrase(unit)):
+        unit = "hạng"  # "Thứ hạng", "Xếp hạng": the unit of a rank
+    if unit and re.fullmatch(
+        r"nguoi\s*(?:/|tren)\s*(?:1\s*|mot\s+)?(?:van|10\.?000)\s*dan", fold_phrase(unit)
+    ):
+        unit = "người/10.000 dân"
     return unit, cumulative
 
 
