@@ -111,7 +111,7 @@ def test_several_targets_in_one_sentence_are_separate_records(catalog) -> None:
         ),
         ("phấn đấu có từ 5 đến 10 doanh nghiệp KH&CN", ("st_enterprises", "range", 5, 10, "doanh nghiệp")),
         ("Đề xuất ít nhất 01 mô hình ứng dụng KH&CN mới", ("st_application_models", "ge", 1, 1, "mô hình")),
-        ("mỗi huyện bố trí ít nhất một công chức chuyên trách", ("other", "ge", 1, 1, "công chức")),
+        ("mỗi huyện bố trí ít nhất một công chức chuyên trách", ("other", "ge", 1, 1, "công chức/huyện")),
         (
             "nhân lực nghiên cứu (quy đổi toàn thời gian) đạt 10 người/một vạn dân",
             ("rd_personnel_per_10k", "eq", 10, 10, "người/10.000 dân"),
