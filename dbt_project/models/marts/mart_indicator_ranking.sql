@@ -68,12 +68,13 @@ pii as (
     from {{ ref('pii_published') }}
 ),
 
+-- the latest GRDP of the province: one sourced figure per year, as chosen in int_reference_statistics
 grdp as (
     select
         province_code, year, value, source,
         row_number() over (partition by province_code order by year desc) as pick
-    from {{ ref('stg_reference_statistics') }}
-    where statistic = 'grdp_current_prices' and source is not null and source <> ''
+    from {{ ref('int_reference_statistics') }}
+    where statistic = 'grdp_current_prices' and is_chosen
 )
 
 select
