@@ -899,3 +899,12 @@ def test_table_units_of_ranks_and_of_personnel_per_population(catalog) -> None:
         "| 2 | Nhân lực nghiên cứu và phát triển | Người/vạn dân | 5 | 9 |\n"
     )
     assert [r["unit"] for r in targets(text, catalog)] == ["hạng", "người/10.000 dân"]
+
+
+def test_a_preamble_lead_in_does_not_give_its_year_to_the_numbered_sections(catalog) -> None:
+    text = (
+        "UBND tỉnh ban hành Kế hoạch giai đoạn 2026 - 2028, định hướng đến năm 2035 như sau:\n"
+        "I. MỤC TIÊU\n1. Mục tiêu cụ thể đến năm 2028\na) Có 30 doanh nghiệp khoa học và công nghệ."
+    )
+    (record,) = targets(text, catalog, PlanContext(2026, 2028, 2026))
+    assert record["target_year"] == 2028

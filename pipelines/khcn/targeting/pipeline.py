@@ -44,7 +44,10 @@ class _Reader:
 
     def where(self) -> SectionContext:
         path = self.outline.path() or ""
-        year = self.lead_in[0] if self.lead_in and path.startswith(self.lead_in[1]) else None
+        # a lead-in ("… như sau:", "Đến năm 2030:") gives its year to the items under it; one outside any
+        # numbered section (a preamble) only until the first numbered heading
+        under = self.lead_in and (path.startswith(self.lead_in[1]) if self.lead_in[1] else not path)
+        year = self.lead_in[0] if under else None
         return section_context(self.outline.headings(), year, self.context, self.part)
 
     def prose(self, line: str, offset: int, section: str | None) -> None:
