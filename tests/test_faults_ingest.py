@@ -514,14 +514,50 @@ def test_a_mixed_utf8_and_windows_1258_file_is_read_line_by_line_or_refused_as_m
     assert f"line {garbled_line}" in str(error.value)
 
 
-def test_an_unexpected_exception_reading_one_plan_is_a_rejection(tmp_path: Path) -> None:
-    (tmp_path / "broken.html").write_text(BROKEN_HTML, encoding="utf-8")
-    plans = keyed([tmp_path / "broken.html", SEEDS[0]], tmp_path)
-    broken, seed = (
+def test_inputs_that_crashed_a_reader_library_are_refused_or_read(tmp_path: Path) -> None:
+    """Found by fuzzing the readers: each raised inside the standard library, and one plan's exception
+    stopped the run. Now each is a refusal with a reason, or is read."""
+    (tmp_path / "broken.html").write_text(BROKEN_HTML, encoding="utf-8")  # html.parser: AssertionError
+    page = "<html><head><meta charset='base64'></head><body><p>" + SEEDS[2].read_text(encoding="utf-8")
+    (tmp_path / "odd charset.html").write_bytes(
+        windows_1258(page)
+    )  # "base64" is not a text codec: LookupError
+    data = docx_with_picture()
+    source, odd = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(odd, "w") as target:
+        for info in source.infolist():
+            info.extract_version = 70  # a ZIP feature zipfile does not implement: NotImplementedError
+            target.writestr(info, source.read(info))
+    (tmp_path / "odd zip.docx").write_bytes(odd.getvalue())
+    plans = keyed(
+        [tmp_path / "broken.html", tmp_path / "odd charset.html", tmp_path / "odd zip.docx", SEEDS[0]],
+        tmp_path,
+    )
+
+    broken, charset, zipped, seed = (
         extract_plan(p, Gazetteer.load(), load_catalog(), load_lexicon(), code_fingerprint()) for p in plans
     )
-    assert codes(broken) == ["extractor_error"] and broken["rejections"][0]["stage"] == "read"
-    assert seed["document"] is not None
+
+    assert codes(broken) == ["corrupt_html"] and "save it again" in broken["rejections"][0]["reason"]
+    assert charset["document"] is not None and charset["document"]["encoding"] == "html:cp1258"
+    assert codes(zipped) == ["corrupt_docx"]
+    assert seed["document"] is not None and not seed["rejections"]
+
+
+def test_a_file_name_in_a_legacy_encoding_is_refused_not_a_crash(tmp_path: Path) -> None:
+    """A name typed in Windows-1258 (copied from an old share) is not UTF-8: writing it into the hash
+    cache raised UnicodeEncodeError and stopped every run and the sensor."""
+    root = tmp_path / "plans"
+    root.mkdir()
+    shutil.copy(SEEDS[2], os.fsencode(root) + b"/k\xe9 ho\xe1ch.txt")
+    shutil.copy(SEEDS[0], root / "Kế hoạch.txt")
+    files, refused = discover_plan_files(root)
+    plans, unreadable = key_plans(files, tmp_path / "store")
+    assert [p.plan.relative_path for p in plans] == ["Kế hoạch.txt"] and not unreadable
+    assert [(r["file_name"], r["reason_code"]) for r in refused] == [
+        ("k\ufffd ho\ufffdch.txt", "bad_file_name")
+    ]
+    json.dumps(refused, ensure_ascii=False).encode("utf-8")  # storable
 
 
 def run_khcn(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -530,13 +566,13 @@ def run_khcn(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
     )
 
 
-def test_the_cli_refuses_links_reads_themes_and_goes_on_after_an_exception(tmp_path: Path) -> None:
+def test_the_cli_refuses_links_reads_themes_and_goes_on_after_a_bad_file(tmp_path: Path) -> None:
     (tmp_path / "broken.html").write_text(BROKEN_HTML, encoding="utf-8")
     (tmp_path / "link.txt").symlink_to(SEEDS[1])
     result = run_khcn("extract", str(tmp_path / "broken.html"), str(tmp_path / "link.txt"), str(SEEDS[0]))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     broken, link, seed = (json.loads(line) for line in result.stdout.splitlines())
-    assert broken["reason_code"] == "extractor_error" and "error" in broken
+    assert broken["reason_code"] == "corrupt_html" and "error" in broken
     assert link["reason_code"] == "symlink" and "document" not in link
     assert seed["document"]["province_code"] and seed["themes"] and seed["targets"] is not None
 

@@ -95,6 +95,7 @@ def _walk(root: Path, rejected: list[dict[str, Any]]) -> Iterator[tuple[Path, st
 
     def unreadable(error: OSError) -> None:
         name = Path(error.filename or "").relative_to(root).as_posix() if error.filename else "."
+        name = displayable_name(name)
         rejected.append(
             rejection(name, "discover", "unreadable", f"cannot list the folder: {error.strerror or error}")
         )
@@ -114,8 +115,23 @@ def _suffix_of(name: str) -> str:
     return Path(name).suffix.lower()
 
 
+def displayable_name(relative: str) -> str:
+    """A name that can be stored and shown: bytes that are not UTF-8 (a name typed in an old Windows
+    encoding, copied from a network share) arrive as surrogates, which no JSON, DuckDB or Excel
+    writer accepts; they are shown as U+FFFD."""
+    return relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _refusal(path: Path, relative: str) -> dict[str, Any] | None:
     """Why `path` will not be read, as a rejection row (None: it is a candidate)."""
+    if displayable_name(relative) != relative:
+        return rejection(
+            displayable_name(relative),
+            "discover",
+            "bad_file_name",
+            "the file name is not valid Unicode (typed in an old Windows or legacy font encoding?); "
+            "rename the file (any name will do: nothing is read from it) and it is read on the next run",
+        )
     if path.is_symlink():
         return rejection(
             relative,

@@ -812,7 +812,7 @@ def _read_docx(data: bytes, max_bytes: int) -> ExtractedText:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:  # odd "ZIP version"
         raise UnreadableDocument(
             "corrupt_docx",
             f"the Word file is damaged ({exc}); it may be truncated by an interrupted download or copy: "
@@ -985,10 +985,7 @@ class _DocxReader:
             blob, content_type = _mht_html(blob), "text/html"
         if "html" in content_type and blob:
             markup, _charset = _decode_html_bytes(blob)
-            parser = _HtmlText()
-            parser.feed(markup)
-            parser.close()
-            return parser.finish()
+            return _html_lines(markup)
         if content_type == "text/plain":
             text, _encoding, _notes = _decode_text_bytes(blob)
             return _clean_lines(text).split("\n")
@@ -1317,10 +1314,23 @@ def _read_html(data: bytes) -> ExtractedText:
         markup, charset = _strict_decode(data, "utf-16", "UTF-16"), "utf-16"
     else:
         markup, charset = _decode_html_bytes(data)
+    return _finish("\n".join(_html_lines(markup)), f"html:{charset}", [])
+
+
+def _html_lines(markup: str) -> list[str]:
+    """The readable lines of a page; markup html.parser gives up on (a broken "<![" section or
+    declaration raises AssertionError inside the standard library) is a refusal, not a crash."""
     parser = _HtmlText()
-    parser.feed(markup)
-    parser.close()
-    return _finish("\n".join(parser.finish()), f"html:{charset}", [])
+    try:
+        parser.feed(markup)
+        parser.close()
+    except AssertionError as exc:
+        raise UnreadableDocument(
+            "corrupt_html",
+            f"the web page's markup is broken ({exc}); open it in a browser and save it again "
+            '("Web page, complete" or "HTML only"), or copy the plan text into a .docx',
+        ) from exc
+    return parser.finish()
 
 
 def _decode_html_bytes(data: bytes) -> tuple[str, str]:
@@ -1346,7 +1356,7 @@ def _decode_html_bytes(data: bytes) -> tuple[str, str]:
         if codec and codec not in ("utf-8", "ascii"):
             try:
                 text = data.decode(codec)
-            except UnicodeDecodeError:
+            except (UnicodeDecodeError, LookupError):  # LookupError: "base64", "zlib" … are not text codecs
                 pass
             else:
                 score = vietnamese_score(text)
