@@ -28,7 +28,8 @@ from tests.conftest import PLANS
 RISKY_REVIEWER = '<script>alert("x")</script> Lan'
 
 
-def run(data: Path, force: bool = False) -> None:
+def run(data: Path, force: bool = False) -> dict[str, bool]:
+    """One whole pipeline run; returns the review asset checks' outcomes."""
     from pipelines.resources import Settings
     from pipelines.run import run_pipeline
 
@@ -39,6 +40,11 @@ def run(data: Path, force: bool = False) -> None:
     finally:
         os.environ.pop("KHCN_FORCE", None)
     assert result.success
+    return {
+        c.check_name: c.passed
+        for c in result.get_asset_check_evaluations()
+        if c.asset_key.to_user_string() == "reviews"
+    }
 
 
 def query(data: Path, sql: str) -> pl.DataFrame:
@@ -104,7 +110,7 @@ def loop(tmp_path_factory: pytest.TempPathFactory) -> dict:
         write_csv_decisions(data, state, picks[3:6], picks[2])
         store = sorted((data / "extracted").glob("*.json"))
         before = {p.name: p.stat().st_mtime_ns for p in store}
-        run(data, force=True)  # 3. forced re-extraction, plus the CSV decisions
+        state["checks"] = run(data, force=True)  # 3. forced re-extraction, plus the CSV decisions
         state["reextracted"] = sum(
             p.stat().st_mtime_ns != before.get(p.name) for p in (data / "extracted").glob("*.json")
         )
@@ -322,6 +328,8 @@ def test_decisions_survive_forced_reextraction_and_csv_round_trip(loop: dict) ->
     assert {"unknown_decision", "not_a_number", "formula", "wrong_columns", "review_orphan"} <= codes
     assert "review_quote_not_found" in codes
     assert rejected["reason"].null_count() == 0
+    # the reviews asset's checks: accepted rows keep their contract; the refusals are flagged (a warning)
+    assert loop["checks"] == {"reviews_contract": True, "reviews_all_accepted": False}
 
 
 def test_removed_plan_decisions_are_orphans(loop: dict) -> None:

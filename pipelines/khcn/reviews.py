@@ -139,7 +139,7 @@ def parse_number(text: str | None) -> float | None:
     elif re.fullmatch(r"-?\d+,\d+", cleaned):
         cleaned = cleaned.replace(",", ".")
     if not re.fullmatch(r"-?\d+(?:\.\d+)?", cleaned):
-        raise ValueError(f"'{text[:40]}' is not a number")
+        raise ValueError(f"“{text[:40]}” không phải là số")
     return float(cleaned)
 
 
@@ -162,7 +162,7 @@ def clean_row(raw: dict[str, object]) -> tuple[dict, str | None, str | None]:
             return (
                 cells,
                 "formula",
-                f"cell '{name}' holds a formula or formula-like text ({value[:30]!r}); type the value itself",
+                f"ô “{name}” chứa công thức hoặc chữ giống công thức ({value[:30]!r}); hãy gõ giá trị, không gõ công thức",
             )
     row: dict = {k: cells[k] for k in ("target_id", "document_id", "indicator_code", "reviewer", "note")}
     row["quote"] = normalize_unicode(cells["quote"]) if cells["quote"] else None
@@ -172,8 +172,8 @@ def clean_row(raw: dict[str, object]) -> tuple[dict, str | None, str | None]:
             row,
             "unknown_decision",
             (
-                f"unknown decision '{cells['decision']}': use confirm, reject, correct or add "
-                "(in the workbook: Xác nhận, Loại, Sửa, Thêm)"
+                f"quyết định không hợp lệ “{cells['decision']}”: dùng Xác nhận, Loại, Sửa hoặc Thêm "
+                "(trong CSV: confirm, reject, correct, add)"
             ),
         )
     try:
@@ -181,9 +181,9 @@ def clean_row(raw: dict[str, object]) -> tuple[dict, str | None, str | None]:
         row["value_max"] = parse_number(cells["value_max"])
         year = parse_number(cells["target_year"])
     except ValueError as exc:
-        return row, "not_a_number", f"{exc}: value_min, value_max and target_year must be numbers"
+        return row, "not_a_number", f"{exc}: value_min, value_max và target_year phải là số"
     if year is not None and not year.is_integer():
-        return row, "not_a_number", f"target_year {cells['target_year']} is not a whole year"
+        return row, "not_a_number", f"target_year {cells['target_year']} không phải là một năm"
     row["target_year"] = int(year) if year is not None else None
     if row["value_max"] is None:
         row["value_max"] = row["value_min"]
@@ -211,15 +211,18 @@ def _needs(row: dict) -> tuple[str | None, str | None]:
             or not row["indicator_code"]
             or row["value_min"] is None
         ):
-            return "incomplete_add", "an add row needs document_id, quote, indicator_code and value_min"
+            return "incomplete_add", "dòng Thêm (add) cần document_id, quote, indicator_code và value_min"
         row["target_id"] = target_id(row["document_id"], row["quote"], row["value_min"], row["value_max"])
         return None, None
     if not row["target_id"]:
-        return "no_target_id", f"a {decision} row must name the target_id it decides on"
+        return "no_target_id", f"dòng {decision} phải ghi target_id của mục tiêu được quyết định"
     if decision == "correct" and all(
         row[k] is None for k in ("indicator_code", "value_min", "value_max", "target_year")
     ):
-        return "empty_correction", "a correct row needs the corrected indicator_code, value(s) or target_year"
+        return (
+            "empty_correction",
+            "dòng Sửa (correct) cần chỉ tiêu (indicator_code), giá trị hoặc năm (target_year) đã sửa",
+        )
     return None, None
 
 
@@ -242,7 +245,7 @@ def review_contract(indicator_codes: set[str]) -> pa.DataFrameSchema:
                     | pl.col("value_max").is_null()
                     | (pl.col("value_min") <= pl.col("value_max"))
                 ),
-                error="value_min must not exceed value_max",
+                error="value_min không được lớn hơn value_max",
             )
         ],
         strict=False,
@@ -254,8 +257,8 @@ def _refuse_size(path: Path) -> None:
     if size > MAX_REVIEW_BYTES:
         raise ReviewFileError(
             "too_large",
-            f"the file is {size / 1e6:.1f} MB; a review file may be at most {MAX_REVIEW_BYTES // 1_000_000} MB "
-            "(split it, or save only the 'Kiểm tra' sheet)",
+            f"tệp nặng {size / 1e6:.1f} MB; tệp kiểm tra tối đa {MAX_REVIEW_BYTES // 1_000_000} MB "
+            "(hãy chia nhỏ, hoặc chỉ lưu trang “Kiểm tra”)",
         )
 
 
@@ -269,7 +272,7 @@ def _refuse_unpacked_size(path: Path) -> None:
     if unpacked > MAX_UNPACKED_BYTES:
         raise ReviewFileError(
             "too_large",
-            f"the workbook unpacks to {unpacked / 1e6:.0f} MB; a review workbook may unpack to 100 MB",
+            f"bảng tính giải nén ra {unpacked / 1e6:.0f} MB; tối đa 100 MB",
         )
 
 
@@ -279,7 +282,7 @@ def csv_rows(path: Path) -> list[tuple[int, dict]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ReviewFileError("not_utf8", "the file is not UTF-8 text; save it as 'CSV UTF-8'") from None
+        raise ReviewFileError("not_utf8", "tệp không phải văn bản UTF-8; hãy lưu dạng “CSV UTF-8”") from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -300,8 +303,8 @@ def _check_header(names: list[str]) -> None:
     if missing or unknown:
         raise ReviewFileError(
             "wrong_columns",
-            f"the header must be {','.join(CSV_COLUMNS)} (optionally decided_at); "
-            f"missing: {', '.join(missing) or 'none'}; unknown: {', '.join(unknown) or 'none'}",
+            f"dòng tiêu đề phải là {','.join(CSV_COLUMNS)} (có thể thêm decided_at); "
+            f"thiếu: {', '.join(missing) or 'không'}; cột lạ: {', '.join(unknown) or 'không'}",
         )
 
 
@@ -315,25 +318,23 @@ def xlsx_rows(path: Path) -> list[tuple[int, dict]]:
         book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # not a workbook, damaged, encrypted: refuse the file with the reason
         raise ReviewFileError(
-            "not_a_workbook", f"cannot open the workbook: {type(exc).__name__}: {exc}"
+            "not_a_workbook", f"không mở được bảng tính: {type(exc).__name__}: {exc}"
         ) from None
     try:
         if REVIEW_SHEET not in book.sheetnames:
-            raise ReviewFileError("no_review_sheet", f"the workbook has no sheet '{REVIEW_SHEET}'")
+            raise ReviewFileError("no_review_sheet", f"bảng tính không có trang “{REVIEW_SHEET}”")
         rows = list(book[REVIEW_SHEET].iter_rows(values_only=True))
     finally:
         book.close()
     header_at = next((i for i, row in enumerate(rows[:6]) if "target_id" in row and "decision" in row), None)
     if header_at is None:
         raise ReviewFileError(
-            "wrong_columns", f"sheet '{REVIEW_SHEET}' has no row of machine names (target_id, decision …)"
+            "wrong_columns", f"trang “{REVIEW_SHEET}” không có dòng tên máy (target_id, decision …)"
         )
     names = [str(n).strip() if n is not None else "" for n in rows[header_at]]
     missing = [c for c in CSV_COLUMNS if c not in names]
     if missing:
-        raise ReviewFileError(
-            "wrong_columns", f"sheet '{REVIEW_SHEET}' lacks the columns {', '.join(missing)}"
-        )
+        raise ReviewFileError("wrong_columns", f"trang “{REVIEW_SHEET}” thiếu các cột {', '.join(missing)}")
     out = []
     for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         cells = {name: value for name, value in zip(names, row, strict=False) if name}
@@ -360,7 +361,7 @@ def read_review_folder(folder: Path, indicator_codes: set[str]) -> tuple[pl.Data
             modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(tzinfo=None)
         except (ReviewFileError, OSError) as exc:
             code = exc.code if isinstance(exc, ReviewFileError) else "unreadable"
-            refused.append(_refusal(path.name, None, {}, code, f"file refused: {exc}"))
+            refused.append(_refusal(path.name, None, {}, code, f"tệp bị từ chối: {exc}"))
             continue
         for number, cells in rows:
             row, code, reason = clean_row(cells)
