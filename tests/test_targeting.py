@@ -908,3 +908,29 @@ def test_a_preamble_lead_in_does_not_give_its_year_to_the_numbered_sections(cata
     )
     (record,) = targets(text, catalog, PlanContext(2026, 2028, 2026))
     assert record["target_year"] == 2028
+
+
+def test_an_indicator_must_count_what_the_number_counts(catalog) -> None:
+    text = (
+        "II. MỤC TIÊU\n1. Tỷ lệ sản phẩm OCOP được gắn tem truy xuất nguồn gốc đạt 70%.\n"
+        "2. Số sản phẩm được cấp tem truy xuất nguồn gốc tăng 20%.\n"
+        "3. Thời gian thẩm định hồ sơ doanh nghiệp khoa học và công nghệ tối đa 10 ngày.\n"
+        "4. Đến năm 2030, có 06 tổ chức khoa học và công nghệ ngoài công lập đủ năng lực nghiên cứu, chuyển giao "
+        "công nghệ.\n5. Kinh phí huy động từ xã hội chiếm trên 55%."
+    )
+    assert [r["indicator"] for r in targets(text, catalog)] == [
+        "other",
+        "traceability_products",
+        "other",
+        "st_organizations",
+        "rd_social_share_pct",
+    ]
+
+
+def test_a_table_label_is_read_by_its_head_first(catalog) -> None:
+    text = (
+        "| STT | Chỉ tiêu | ĐVT | Năm 2025 | Năm 2030 |\n|---|---|---|---|---|\n"
+        "| 1 | Hợp đồng chuyển giao công nghệ của doanh nghiệp khoa học và công nghệ | Hợp đồng | 10 | 25 |\n"
+        "| 2 | Tỷ lệ sản phẩm OCOP có mã truy xuất nguồn gốc | % | 40 | 80 |\n"
+    )
+    assert [r["indicator"] for r in targets(text, catalog)] == ["tech_transfer_contracts", "other"]

@@ -17,6 +17,7 @@ from pipelines.khcn.targeting.vocab import VOCAB
 from pipelines.khcn.text import fold_diacritics
 
 ACTIVITY_NOUNS = frozenset(p.lower() for p in VOCAB.literal("activity_noun"))
+DURATION_UNITS = frozenset(p.lower() for p in VOCAB.literal("duration_unit"))
 
 _SHORT_END = re.compile(r"[,;:.()]|\s(?:và|hoặc|để|nhằm|trong đó|với|theo|so với|phấn đấu)\s")
 # Where a noun phrase certainly ends: punctuation that closes a clause, or a word that opens a new one.
@@ -99,26 +100,57 @@ def read_indicator(
     unit: str | None,
     value_end: int,
     ends: tuple[int, int],
+    level: bool = True,
 ) -> IndicatorReading:
     """The indicator of one number: the short phrase first (label, unit, phrase after, unit again:
-    some catalog patterns key on the unit closing the phrase), then the whole noun phrase."""
+    some catalog patterns key on the unit closing the phrase), then the noun phrase after the number
+    lengthened one "và"/comma at a time (the shortest reading that names an indicator wins, so a name
+    is not overridden by a word further on). The indicator must count what the number counts."""
     short_end, noun_end = ends
     before = line[label[0] : label[1]]
     unit_text = unit or ""
     code = catalog.match(f"{before} {unit_text} {line[value_end:short_end]} {unit_text}")
-    if code != OTHER and unit in ACTIVITY_NOUNS and not _same_head(unit, catalog.unit_of(code)):
-        return IndicatorReading(OTHER, "activity_count", short_end)  # "03 hội thảo về …" counts workshops
     if code != OTHER:
+        if not compatible(unit, catalog.unit_of(code), level):
+            return IndicatorReading(OTHER, "unit_mismatch", short_end)
         extended = noun_end > short_end and _continues_noun(line, short_end)
         if extended and catalog.match(f"{before} {unit_text} {line[value_end:noun_end]} {unit_text}") == code:
             return IndicatorReading(code, "short_phrase", noun_end)
         return IndicatorReading(code, "short_phrase", short_end)
-    if noun_end > short_end:
-        code = catalog.match(f"{before} {unit_text} {line[value_end:noun_end]} {unit_text}")
-        activity = unit in ACTIVITY_NOUNS and not _same_head(unit, catalog.unit_of(code))
-        if code != OTHER and not activity:
-            return IndicatorReading(code, "noun_phrase", noun_end)
+    for end in _lengthenings(line, short_end, noun_end):
+        code = catalog.match(f"{before} {unit_text} {line[value_end:end]} {unit_text}")
+        if code != OTHER:
+            if compatible(unit, catalog.unit_of(code), level):
+                return IndicatorReading(code, "noun_phrase", noun_end)
+            return IndicatorReading(OTHER, "unit_mismatch", short_end)
     return IndicatorReading(OTHER, "none", short_end)
+
+
+def _lengthenings(line: str, short_end: int, noun_end: int) -> list[int]:
+    """Ends of the noun phrase at each "và" or comma after the short phrase, then its full end."""
+    if noun_end <= short_end:
+        return []
+    cuts = (short_end + m.start() for m in re.finditer(r",|\svà\s", line[short_end:noun_end]))
+    return [*(end for end in cuts if end > short_end), noun_end]
+
+
+_MONEY_UNITS = ("tỷ đồng", "triệu đồng", "nghìn đồng", "đồng")
+
+
+def compatible(unit: str | None, catalog_unit: str | None, level: bool = True) -> bool:
+    """Can a number in `unit` measure an indicator whose unit is `catalog_unit`? Workshops, days or a
+    platform are not enterprises or money; a share of tasks (a level in %) is not a count of tasks
+    (a rise in % of a count is)."""
+    if unit is None or not catalog_unit:
+        return True
+    if unit in ACTIVITY_NOUNS or unit.split("/")[0] in DURATION_UNITS:
+        return _same_head(unit, catalog_unit)
+    money = catalog_unit.startswith(_MONEY_UNITS)
+    if money:
+        return unit.startswith(("%", "lần")) or unit.split("/")[0] in _MONEY_UNITS
+    if unit.startswith("%") and level and not catalog_unit.startswith("%"):
+        return False
+    return True
 
 
 def _same_head(unit: str | None, catalog_unit: str | None) -> bool:

@@ -192,7 +192,8 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
         return _decide(line, m, norm, "policy_norm")
     label = trim_label(text, max(state_end, clause.start, m.start - 300), m.start)
     ends = (short_end, noun_phrase_end(text, value_end, clause.end))
-    reading = read_indicator(line.catalog, text, label, unit, value_end, ends)
+    level = m.form != "multiple" and attr.target_type(prefix_folded, unit, per_year) == "level"
+    reading = read_indicator(line.catalog, text, label, unit, value_end, ends, level)
     sentence_start = max(line.sentences.start_of(m.start), m.start - _SENTENCE_WINDOW)
     sentence_prefix = without_parentheses(line.folded[sentence_start : m.start])
     raw_prefix = text[max(clause.start, m.start - attr.WINDOW) : m.start]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from pipelines.khcn.catalog import Catalog, fold_phrase
+from pipelines.khcn.catalog import OTHER, Catalog, fold_phrase
 from pipelines.khcn.numerals import parse_cell
 from pipelines.khcn.targeting.attributes import SHARE_OF_GRDP
 from pipelines.khcn.targeting.cues import (
@@ -26,6 +26,7 @@ from pipelines.khcn.targeting.cues import (
     PLAN_COLUMN,
     UNIT_COLUMN,
 )
+from pipelines.khcn.targeting.indicator import compatible
 from pipelines.khcn.targeting.model import Decision, PlanContext, Target
 
 _YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -273,7 +274,7 @@ def _record(
     label = cells[found.label]
     unit = cells[found.unit] if found.unit is not None and found.unit < len(cells) else None
     unit, cumulative = _clean_unit(unit, label, plan_cell)
-    indicator = catalog.match(f"{label} {unit or ''}")
+    indicator = _table_indicator(catalog, label, unit, level=change is None)
     baseline = _baseline(cells, found)
     low, high, cell_bound = value
     target_type = "level"
@@ -308,6 +309,20 @@ def _record(
         decision_reason="table_plan_column",
         signals=_signals(indicator, column, baseline, cumulative, found),
     )
+
+
+_HEAD_END = re.compile(r"\s(?:của|cho|thuộc|tại|trong|đối với|trên địa bàn)\s|,")
+
+
+def _table_indicator(catalog: Catalog, label: str, unit: str | None, level: bool) -> str:
+    """The indicator of a row: its label's head first ("Hợp đồng chuyển giao công nghệ của doanh nghiệp
+    KH&CN" counts contracts), then the whole label; it must count what the unit counts."""
+    head = _HEAD_END.search(label)
+    for phrase in ([label[: head.start()]] if head else []) + [label]:
+        code = catalog.match(f"{phrase} {unit or ''}")
+        if code != OTHER:
+            return code if compatible(unit, catalog.unit_of(code), level) else OTHER
+    return OTHER
 
 
 def _clean_unit(unit: str | None, label: str, plan_cell: str) -> tuple[str | None, bool]:
