@@ -38,7 +38,10 @@ COLUMNS = (
 def names_to_codes(seed: Path) -> dict[str, str]:
     """NFC name → code of one province seed."""
     with seed.open(encoding="utf-8") as handle:
-        return {unicodedata.normalize("NFC", r["province_name"]): r["province_code"] for r in csv.DictReader(handle)}
+        return {
+            unicodedata.normalize("NFC", r["province_name"]): r["province_code"]
+            for r in csv.DictReader(handle)
+        }
 
 
 def build(reference: Path) -> list[dict[str, str]]:
@@ -52,7 +55,9 @@ def build(reference: Path) -> list[dict[str, str]]:
             if code is None:
                 missing.append(f"{row['edition']}/{row['unit_scheme']}: {name}")
                 continue
-            rows.append({**{c: row.get(c, "") for c in COLUMNS}, "province_code": code, "province_name": name})
+            rows.append(
+                {**{c: row.get(c, "") for c in COLUMNS}, "province_code": code, "province_name": name}
+            )
     if missing:
         raise SystemExit("provinces not found in the seeds: " + "; ".join(missing))
     return rows

@@ -124,8 +124,12 @@ def intro_facts(
         facts.append(
             ("Tệp bị loại", f"{rejected.height} tệp (xem trang “{where.get('mart_rejected_documents', '')}”)")
         )
+    return [*facts, *reading_guide(where)]
+
+
+def reading_guide(where: Mapping[str, str]) -> list[tuple[str, str]]:
+    """How to read the workbook: “not stated”, evidence, national targets, ranking, numbers, headers."""
     return [
-        *facts,
         (
             "Cách đọc “Không nêu”",
             f"“{NOT_STATED_VI}” (viết gọn “{NOT_STATED_CELL}”, ô nền xám chữ xám): kế hoạch của tỉnh không nêu "
