@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 CATALOG = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "indicators.csv"
-COLUMNS = ["code", "name_vi", "name_en", "unit", "pillar", "priority", "patterns", "definition"]
+COLUMNS = ["code", "name_vi", "name_en", "unit", "pillar", "priority", "patterns", "definition", "definition_vi"]
 REQUIRED = [
     "rd_spend_pct_grdp",
     "rd_social_share_pct",
@@ -112,8 +112,9 @@ def test_codes_unique_snake_case(rows):
 def test_text_columns(rows):
     for r in rows:
         assert r["pillar"] in {"input", "output"}, r["code"]
-        assert r["name_vi"] and r["name_en"] and r["definition"], r["code"]
+        assert r["name_vi"] and r["name_en"] and r["definition"] and r["definition_vi"], r["code"]
         assert unicodedata.normalize("NFC", r["name_vi"]) == r["name_vi"], r["code"]
+        assert unicodedata.normalize("NFC", r["definition_vi"]) == r["definition_vi"], r["code"]
         assert r["unit"] and unicodedata.normalize("NFC", r["unit"]) == r["unit"], r["code"]
 
 

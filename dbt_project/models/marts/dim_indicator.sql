@@ -17,6 +17,7 @@ select
     i.unit,
     i.pillar,
     i.definition,
+    i.definition_vi,
     coalesce(usage.target_count, 0)::integer as target_count,
     coalesce(usage.document_count, 0)::integer as document_count,
     coalesce(usage.province_count, 0)::integer as province_count
