@@ -240,9 +240,6 @@ def run_summary(marts: Path, elapsed: float, log_path: Path | None, ok: bool) ->
     lines += [f"      - {reason}" for reason in reasons[:5]]
     if targets is not None:
         lines.append(f"  Mục tiêu trích xuất : {targets.height}")
-        if "confidence" in targets.columns:
-            low = int((targets["confidence"] < 0.6).sum())
-            lines.append(f"  Độ tin cậy < 0,6    : {low} (nên đọc lại trước khi dùng)")
     if (waiting := review_count(targets)) is not None:
         lines.append(f"  Cần xem xét         : {waiting}")
     lines.append(f"  Thời gian           : {seconds(elapsed)}")

@@ -70,7 +70,7 @@ def test_summary_reads_the_exported_marts(tmp_path: Path) -> None:
     assert "Kế hoạch đã đọc     : 3 (2 tỉnh, thành phố)" in text
     assert "Tệp bị loại         : 3" in text
     assert f"{labels.label('reason_code', 'needs_ocr')}: 2" in text and "needs_ocr" not in text
-    assert "Mục tiêu trích xuất : 2" in text and "Độ tin cậy < 0,6    : 1" in text
+    assert "Mục tiêu trích xuất : 2" in text
     assert "Thời gian           : 12,3 s" in text
     assert lines[-3].endswith("index.html") and lines[-2].endswith("khcn_benchmark.xlsx")
     assert "Cần xem xét" not in text, "no review line before the review loop adds its column"
