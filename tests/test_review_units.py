@@ -238,3 +238,45 @@ def test_eval_calibration_prints_first_sight_and_tuned_bands(capsys: pytest.Capt
     # the rule the seed's threshold was chosen by still holds on the first-sight sets
     assert first["threshold"]["precision_at_or_above"] >= 0.97
     assert first["threshold"]["true_targets_covered"] > first["threshold"]["true_targets_extracted"] / 2
+
+
+def test_score_against_reviews_counts_each_kind(tmp_path: Path) -> None:
+    from pipelines.khcn.review_eval import score_against_reviews
+
+    targets = [
+        {"target_id": f"{c * 16}", "indicator": "other", "value_min": 5, "value_max": 5, "target_year": 2025}
+        for c in "abcd"
+    ]
+    added = target_id(DOC, "đạt 7 tổ chức", 7, 7)
+    write_csv(
+        tmp_path / "r.csv",
+        [
+            {"target_id": "a" * 16, "decision": "confirm"},
+            {"target_id": "b" * 16, "decision": "reject"},
+            {"target_id": "c" * 16, "decision": "correct", "target_year": "2030", "decided_at": "2030-01-01"},
+            {"target_id": "c" * 16, "decision": "reject", "decided_at": "2020-01-01"},  # earlier: loses
+            {"target_id": "e" * 16, "decision": "confirm"},  # not extracted: an orphan
+            {
+                "document_id": DOC,
+                "quote": "đạt 7 tổ chức",
+                "decision": "add",
+                "indicator_code": "other",
+                "value_min": "7",
+            },
+        ],
+        header=(*CSV_COLUMNS, "decided_at"),
+    )
+    decisions, refused = read_review_folder(tmp_path, CODES)
+    assert refused.height == 0 and added in decisions["target_id"].to_list()
+    score = score_against_reviews(targets, decisions)
+    assert {k: score[k] for k in ("confirmed", "corrected", "rejected", "added", "orphans")} == {
+        "confirmed": 1,
+        "corrected": 1,
+        "rejected": 1,
+        "added": 1,
+        "orphans": 1,
+    }
+    assert score["corrected_attributes"] == {"indicator": 0, "value": 0, "target_year": 1}
+    assert score["precision"] == pytest.approx(2 / 3, abs=1e-3) and score["recall"] == pytest.approx(
+        2 / 3, abs=1e-3
+    )

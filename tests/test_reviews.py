@@ -351,6 +351,7 @@ def test_removed_plan_decisions_are_orphans(loop: dict) -> None:
 def test_eval_scores_the_extractor_against_decisions(loop: dict) -> None:
     score = loop["eval"]
     assert (score["confirmed"], score["rejected"], score["corrected"], score["added"]) == (1, 1, 1, 1)
+    assert score["corrected_attributes"] == {"indicator": 0, "value": 1, "target_year": 0}
     assert score["precision"] == pytest.approx(2 / 3, abs=1e-3) and score["recall"] == pytest.approx(
         2 / 3, abs=1e-3
     )

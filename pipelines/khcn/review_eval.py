@@ -44,19 +44,21 @@ def calibration_command(
 
 def score_against_reviews(targets: list[dict], decisions: pl.DataFrame) -> dict:
     """Counts and rates of the extractor against the latest decision per target."""
-    extracted = {t["target_id"] for t in targets}
+    extracted = {t["target_id"]: t for t in targets}
     latest = decisions.sort("decision_order").unique("target_id", keep="last", maintain_order=True)
     counts = {"confirmed": 0, "corrected": 0, "rejected": 0, "added": 0, "orphans": 0}
+    wrong = {"indicator": 0, "value": 0, "target_year": 0}
+    kinds = {"confirm": "confirmed", "correct": "corrected", "reject": "rejected"}
     for row in latest.iter_rows(named=True):
-        present = row["target_id"] in extracted
+        target = extracted.get(row["target_id"])
         if row["decision"] == "add":
-            counts["confirmed" if present else "added"] += 1
-        elif not present:
+            counts["confirmed" if target else "added"] += 1
+        elif target is None:
             counts["orphans"] += 1
         else:
-            counts[
-                {"confirm": "confirmed", "correct": "corrected", "reject": "rejected"}[row["decision"]]
-            ] += 1
+            counts[kinds[row["decision"]]] += 1
+            for name in corrected_attributes(row, target) if row["decision"] == "correct" else []:
+                wrong[name] += 1
     right = counts["confirmed"] + counts["corrected"]
     reviewed = right + counts["rejected"]
     return {
@@ -65,7 +67,24 @@ def score_against_reviews(targets: list[dict], decisions: pl.DataFrame) -> dict:
         "precision": round(right / reviewed, 4) if reviewed else None,
         "recall": round(right / (right + counts["added"]), 4) if right + counts["added"] else None,
         "attribute_accuracy": round(counts["confirmed"] / right, 4) if right else None,
+        "corrected_attributes": wrong,
     }
+
+
+def corrected_attributes(decision: dict, target: dict) -> list[str]:
+    """Which attributes a correction changed: indicator, value (min or max), target_year."""
+    changed = []
+    if decision["indicator_code"] is not None and decision["indicator_code"] != target.get("indicator"):
+        changed.append("indicator")
+    values = [
+        (decision["value_min"], target.get("value_min")),
+        (decision["value_max"], target.get("value_max")),
+    ]
+    if any(new is not None and (old is None or abs(float(new) - float(old)) > 1e-9) for new, old in values):
+        changed.append("value")
+    if decision["target_year"] is not None and decision["target_year"] != target.get("target_year"):
+        changed.append("target_year")
+    return changed
 
 
 def reviews_command(
@@ -91,7 +110,8 @@ def reviews_command(
         f"{score['corrected']}  rejected (extra): {score['rejected']}  added (missed): {score['added']}  "
         f"orphans: {score['orphans']}  refused rows: {score['refused_rows']}\n"
         f"precision: {rate['precision']}  recall: {rate['recall']}  "
-        f"attribute accuracy: {rate['attribute_accuracy']}"
+        f"attribute accuracy: {rate['attribute_accuracy']}  corrected attributes: "
+        + ", ".join(f"{k} {v}" for k, v in score["corrected_attributes"].items())
     )
     for row in refused.iter_rows(named=True):
         print(
