@@ -934,3 +934,13 @@ def test_a_table_label_is_read_by_its_head_first(catalog) -> None:
         "| 2 | Tỷ lệ sản phẩm OCOP có mã truy xuất nguồn gốc | % | 40 | 80 |\n"
     )
     assert [r["indicator"] for r in targets(text, catalog)] == ["tech_transfer_contracts", "other"]
+
+
+def test_a_request_to_another_body_is_not_a_target(catalog) -> None:
+    text = (
+        "III. NHIỆM VỤ\n1. Đề nghị Bộ Khoa học và Công nghệ hỗ trợ tỉnh triển khai 03 dự án thuộc Chương trình "
+        "nông thôn miền núi.\n2. Triển khai 03 dự án thuộc Chương trình nông thôn miền núi."
+    )
+    result = extract(normalize_text(text), catalog, PLAN)
+    assert [t.value_min for t in result.targets] == [3]
+    assert ("request", "request_to_another_body") in {(d.kind, d.reason) for d in result.decisions}

@@ -25,6 +25,7 @@ LABEL_COLUMN = VOCAB.folded("label_column")
 CUMULATIVE = VOCAB.folded("cumulative_marker")
 OTHER_COLUMN = VOCAB.folded("other_column")
 NORM_COLUMN = VOCAB.folded("norm_column")
+REQUEST_CUES = VOCAB.folded("request_cue")
 BUDGET_LABEL = VOCAB.folded("budget_label")
 
 UNIT_RE = re.compile(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from pipelines.khcn.catalog import OTHER, Catalog, fold_phrase
 from pipelines.khcn.targeting import attributes as attr
-from pipelines.khcn.targeting.cues import ACTION_CUES, STRONG_CUES, UNIT_RE
+from pipelines.khcn.targeting.cues import ACTION_CUES, REQUEST_CUES, STRONG_CUES, UNIT_RE
 from pipelines.khcn.targeting.decisions import (
     commitment,
     is_rank,
@@ -85,13 +85,17 @@ class _Clause:
     end: int
     cues: tuple[str | None, str | None]  # the clause's first commitment cue and action cue
     rises: attr.Rises
+    request: bool = False  # the sentence asks another body for something ("Đề nghị …", "Kiến nghị …")
 
 
 def _clause(line: Line, start: int, end: int) -> _Clause:
     folded, written = line.folded[start:end], line.text[start:end]
     strong, action = STRONG_CUES.search(folded, written), ACTION_CUES.search(folded, written)
     cues = (strong.group(0) if strong else None, action.group(0) if action else None)
-    return _Clause(start, end, cues, attr.rises(line.text, start, end))
+    sentence = line.sentences.start_of(start)
+    opening = line.text[max(sentence, line.marker_end) : max(sentence, line.marker_end) + 40]
+    request = bool(REQUEST_CUES.match(fold_diacritics(opening).lstrip(" -+*•"), 0))
+    return _Clause(start, end, cues, attr.rises(line.text, start, end), request)
 
 
 def prose_targets(
@@ -168,6 +172,8 @@ def _screen(line: Line, clause: _Clause, m: Mention, state: _State, rank: bool) 
         return "baseline", "rise_start"
     if line.where.in_report:
         return "past_result", "report_section"
+    if clause.request:
+        return "request", "request_to_another_body"  # "Đề nghị Bộ … hỗ trợ tỉnh thực hiện 02 nhiệm vụ"
     return None
 
 

@@ -41,6 +41,7 @@ LISTS = (
     "norm_column",
     "budget_label",
     "admin_unit",
+    "request_cue",
     "activity_noun",
     "duration_unit",
 )
