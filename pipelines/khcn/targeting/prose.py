@@ -231,12 +231,20 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
         return _decide(line, m, "no_commitment", "no_commitment_cue", reading.code)
     state.previous_end = state_end
     target = _build(line, clause, m, state, (unit, unit_source, value_end, per_year, rank), reading, label)
+    return _as_target(line, m, target, (reason, cues, reading, sentence_prefix, unit_source))
+
+
+def _as_target(line: Line, m: Mention, target: Target, why: tuple) -> tuple[Target, Decision]:
+    """The target with its reason, signals and rough confidence, and its `target` decision."""
+    reason, cues, reading, sentence_prefix, unit_source = why
     target.decision_reason = reason
     target.signals = signals_of(line, m, reading, cues, target, sentence_prefix, unit_source)
     target.confidence = confidence(
         target.indicator, cues["commitment_cue"], target.target_year, line.where.in_goal, m.word
     )
-    decision = Decision(line.offset + m.start, line.offset + m.end, text[m.start : m.end], "target", reason)
+    decision = Decision(
+        line.offset + m.start, line.offset + m.end, line.text[m.start : m.end], "target", reason
+    )
     return target, replace(
         decision,
         indicator=target.indicator,
