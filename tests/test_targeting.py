@@ -944,3 +944,12 @@ def test_a_request_to_another_body_is_not_a_target(catalog) -> None:
     result = extract(normalize_text(text), catalog, PLAN)
     assert [t.value_min for t in result.targets] == [3]
     assert ("request", "request_to_another_body") in {(d.kind, d.reason) for d in result.decisions}
+
+
+def test_a_guessed_counted_noun_and_a_capitalised_table_unit_are_checked_against_the_indicator(catalog) -> None:
+    text = (
+        "II. MỤC TIÊU\n1. Hình thành 01 sàn giao dịch công nghệ trực tuyến.\n"
+        "| STT | Chỉ tiêu | Đơn vị tính | Năm 2025 | Năm 2030 |\n|---|---|---|---|---|\n"
+        "| 1 | Giá trị giao dịch công nghệ | Tỷ đồng | 120 | 240 |\n"
+    )
+    assert [r["indicator"] for r in targets(text, catalog)] == ["other", "tech_market_value"]

@@ -143,6 +143,7 @@ def compatible(unit: str | None, catalog_unit: str | None, level: bool = True) -
     (a rise in % of a count is)."""
     if unit is None or not catalog_unit:
         return True
+    unit, catalog_unit = unit.lower(), catalog_unit.lower()
     if unit in ACTIVITY_NOUNS or unit.split("/")[0] in DURATION_UNITS:
         return _same_head(unit, catalog_unit)
     money = catalog_unit.startswith(_MONEY_UNITS)

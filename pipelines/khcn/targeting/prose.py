@@ -26,6 +26,7 @@ from pipelines.khcn.targeting.decisions import (
 from pipelines.khcn.targeting.evidence import confidence, quote_span, signals_of
 from pipelines.khcn.targeting.indicator import (
     IndicatorReading,
+    compatible,
     has_noun,
     noun_phrase_end,
     phrase_end,
@@ -215,6 +216,12 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
     guessed = (
         None if unit is not None or m.word else attr.counted_noun(text, value_end, prefix_folded, raw_prefix)
     )
+    if (
+        guessed
+        and reading.code != OTHER
+        and not compatible(guessed, line.catalog.unit_of(reading.code), level)
+    ):
+        reading = IndicatorReading(OTHER, "unit_mismatch", reading.tail_end)  # "01 sàn giao dịch" is no money
     if (
         unit is None
         and guessed is None
