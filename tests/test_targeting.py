@@ -953,3 +953,14 @@ def test_a_guessed_counted_noun_and_a_capitalised_table_unit_are_checked_against
         "| 1 | Giá trị giao dịch công nghệ | Tỷ đồng | 120 | 240 |\n"
     )
     assert [r["indicator"] for r in targets(text, catalog)] == ["other", "tech_market_value"]
+
+
+def test_a_single_subset_takes_the_indicator_of_its_target(catalog) -> None:
+    text = (
+        "II. MỤC TIÊU\n1. Có ít nhất 80 hợp đồng chuyển giao công nghệ được ký kết; trong đó không dưới 20 hợp đồng "
+        "thuộc lĩnh vực nông nghiệp."
+    )
+    assert [(r["indicator"], r["value_min"]) for r in targets(text, catalog)] == [
+        ("tech_transfer_contracts", 80),
+        ("tech_transfer_contracts", 20),
+    ]

@@ -47,6 +47,7 @@ from pipelines.khcn.text import fold_diacritics
 
 # The value-only form "<indicator>: 05" / "<indicator> là 05" / "đạt 05": no unit needed after the number.
 _VALUE_WITHOUT_UNIT = re.compile(r"(?::|\blà|\bđạt|\bbằng|\btăng|\bgấp|\bchiếm)\s*$", re.IGNORECASE)
+_SUBSET = re.compile(r"\btrong do\s*(?:co\s*)?(?:khong duoi|khong it hon|it nhat|toi thieu|khoang|tren)?\s*$")
 _CHANGE_OF = re.compile(r"^\s*,?\s*(?:tăng|giảm)(?:\s+thêm)?\s*$", re.IGNORECASE)
 _COUNTED = re.compile(r"^\s*(?:Số|số|Tổng số|tổng số)\s+(?:lượng\s+)?")
 _SENTENCE_WINDOW = 400
@@ -78,6 +79,7 @@ class _State:
     previous_end: int = 0
     baselines: dict[str, tuple[float, int | None]] = field(default_factory=dict)
     norm_end: int = -1  # where the last norm or budget figure ended: its change is a norm too
+    last: tuple[str, str | None] | None = None  # indicator and unit of the last target of the line
 
 
 @dataclass(frozen=True)
@@ -216,12 +218,7 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
     guessed = (
         None if unit is not None or m.word else attr.counted_noun(text, value_end, prefix_folded, raw_prefix)
     )
-    if (
-        guessed
-        and reading.code != OTHER
-        and not compatible(guessed, line.catalog.unit_of(reading.code), level)
-    ):
-        reading = IndicatorReading(OTHER, "unit_mismatch", reading.tail_end)  # "01 sàn giao dịch" is no money
+    reading = _adjust_reading(line, state, reading, (unit, guessed, level), prefix_folded)
     if (
         unit is None
         and guessed is None
@@ -238,6 +235,7 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
         return _decide(line, m, "no_commitment", "no_commitment_cue", reading.code)
     state.previous_end = state_end
     target = _build(line, clause, m, state, (unit, unit_source, value_end, per_year, rank), reading, label)
+    state.last = (target.indicator, unit)
     return _as_target(line, m, target, (reason, cues, reading, sentence_prefix, unit_source))
 
 
@@ -260,6 +258,25 @@ def _as_target(line: Line, m: Mention, target: Target, why: tuple) -> tuple[Targ
         value_max=m.high,
         target=target,
     )
+
+
+def _adjust_reading(
+    line: Line, state: _State, reading: IndicatorReading, units: tuple, prefix_folded: str
+) -> IndicatorReading:
+    """A subset ("…, trong đó 15 hợp đồng …") takes the indicator of the target it is part of; a counted
+    noun guessed after a verb must fit the indicator ("01 sàn giao dịch" is not money)."""
+    unit, guessed, level = units
+    if reading.code == OTHER and state.last and _SUBSET.search(prefix_folded[-40:]):
+        code, last_unit = state.last
+        if code != OTHER and (unit or guessed or "").split("/")[0] == (last_unit or "").split("/")[0]:
+            return IndicatorReading(code, "subset_of_previous", reading.tail_end)
+    if (
+        guessed
+        and reading.code != OTHER
+        and not compatible(guessed, line.catalog.unit_of(reading.code), level)
+    ):
+        return IndicatorReading(OTHER, "unit_mismatch", reading.tail_end)
+    return reading
 
 
 def _rank_end(text: str, m: Mention) -> int:
