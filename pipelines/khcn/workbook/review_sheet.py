@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import polars as pl
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -29,6 +30,8 @@ from pipelines.khcn.workbook.sheets import (
 )
 
 TARGET_MART = "fct_indicator_target"
+INDICATOR_MART = "dim_indicator"
+CODE_LIST = "indicator_code_list"
 MATRIX_MART = "mart_indicator_matrix"
 BLANK_ROWS = 50  # rows for targets the extractor missed
 CHECKED = ("verified", "corrected", "added")
@@ -75,6 +78,12 @@ ANALYST = (
 MACHINE = (
     ("target_id", "Mã mục tiêu", "Mã mục tiêu (không sửa).", 17),
     ("document_id", "Mã văn bản", "Mã văn bản (không sửa; chép sang dòng Thêm).", 17),
+    (
+        CODE_LIST,
+        "Mã chỉ tiêu (danh sách)",
+        "Các mã chỉ tiêu hợp lệ: danh sách chọn của cột Chỉ tiêu sửa (mã).",
+        24,
+    ),
 )
 
 
@@ -117,7 +126,8 @@ def write_review_sheet(
     for row_index in range(HEADER_ROWS + rows.height, last + 1):
         for col, (name, *_) in enumerate(spec):
             sheet.write_blank(row_index, col, None, formats.get(ANALYST_STYLE if name in analyst else {}))
-    _validate(sheet, spec, last)
+    codes = _write_code_list(sheet, formats, spec, tables.get(INDICATOR_MART))
+    _validate(sheet, spec, last, codes)
     for col, (name, _, _, width) in enumerate(spec):
         wrap = formats.get({"text_wrap": True, "valign": "top"}) if name == "quote" else None
         sheet.set_column(col, col, width, wrap, {"level": 1} if name in machine else {})
@@ -148,9 +158,35 @@ def _write_row(
             write_text(sheet, row_index, col, "" if value is None else str(value), formats, style)
 
 
-def _validate(sheet: Worksheet, spec: Sequence, last: int) -> None:
-    """The decision drop-down, and numbers only in the value and year columns."""
+def _write_code_list(
+    sheet: Worksheet, formats: Formats, spec: Sequence, indicators: pl.DataFrame | None
+) -> int:
+    """The catalog's codes down the list column (the indicator drop-down reads them); returns how many."""
+    if indicators is None or "indicator_code" not in indicators.columns:
+        return 0
+    col = [name for name, *_ in spec].index(CODE_LIST)
+    codes = indicators["indicator_code"].drop_nulls().to_list()
+    for offset, code in enumerate(codes):
+        sheet.write_string(HEADER_ROWS + offset, col, code, formats.get(MACHINE_CELL_STYLE))
+    return len(codes)
+
+
+def _validate(sheet: Worksheet, spec: Sequence, last: int, codes: int) -> None:
+    """The decision and indicator drop-downs, and numbers only in the value and year columns."""
     names = [name for name, *_ in spec]
+    if codes:
+        col, source = names.index("indicator_code"), names.index(CODE_LIST)
+        first, end = (
+            xl_rowcol_to_cell(HEADER_ROWS, source, True, True),
+            xl_rowcol_to_cell(HEADER_ROWS + codes - 1, source, True, True),
+        )
+        sheet.data_validation(
+            HEADER_ROWS,
+            col,
+            last,
+            col,
+            {"validate": "list", "source": f"={first}:{end}", "error_type": "warning"},
+        )
     decision = names.index("decision")
     sheet.data_validation(
         HEADER_ROWS,
