@@ -251,7 +251,11 @@ def test_a_plan_column_for_a_year_already_past_gives_no_target(catalog) -> None:
     )
     result = extract(normalize_text(text), catalog, PLAN)
     assert result.targets == []
-    assert [(d.kind, d.reason) for d in result.decisions] == [("past_result", "past_plan_column")]
+    assert [(d.kind, d.reason) for d in result.decisions if d.reason != "column_header"] == [
+        ("past_result", "past_plan_column"),
+        ("list_number", "row_number"),
+        ("baseline", "table_actual_column"),
+    ]
 
 
 def _docx_with_merged_header(tmp_path):
@@ -964,3 +968,18 @@ def test_a_single_subset_takes_the_indicator_of_its_target(catalog) -> None:
         ("tech_transfer_contracts", 80),
         ("tech_transfer_contracts", 20),
     ]
+
+
+def test_every_number_of_a_plan_gets_a_decision(catalog) -> None:
+    import re
+
+    text = normalize_text(
+        "Số: 12/KH-UBND\nII. MỤC TIÊU\n1. Phấn đấu có 30 doanh nghiệp khoa học và công nghệ.\n"
+        "| STT | Chỉ tiêu | ĐVT | Ước TH 2025 | KH 2026 | So sánh (%) |\n|---|---|---|---|---|---|\n"
+        "| 1 | Số đề tài cấp tỉnh | Đề tài | 20 | 24 | 120 |\nNơi nhận:\n- Lưu: VT, 02 bản."
+    )
+    result = extract(text, catalog, PLAN)
+    covered = {i for d in result.decisions for i in range(d.char_start, d.char_end)}
+    assert all(m.start() in covered for m in re.finditer(r"\d+", text))
+    kinds = {d.text: d.kind for d in result.decisions}
+    assert (kinds["20"], kinds["24"], kinds["120"], kinds["02"]) == ("baseline", "target", "table_cell", "outside_body")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pipelines.khcn.catalog import Catalog
 from pipelines.khcn.metadata import ATTACHMENT
 from pipelines.khcn.outline import Outline
+from pipelines.khcn.targeting.mentions import read_mentions
 from pipelines.khcn.targeting.model import Decision, PlanContext, SectionContext, Target
 from pipelines.khcn.targeting.prose import prose_targets
 from pipelines.khcn.targeting.sections import lead_in_year, part_heading, section_context
@@ -71,6 +72,13 @@ class _Reader:
 
     def line(self, line: str, offset: int) -> None:
         if offset >= self.end and not self.appendix_seen:
+            # the signature block and distribution list: every number there is decided, none is a target
+            self.out.decisions += [
+                Decision(
+                    offset + m.start, offset + m.end, line[m.start : m.end], "outside_body", "after_signature"
+                )
+                for m in read_mentions(line)
+            ]
             return
         part = part_heading(line, self.context)
         if part is not None:

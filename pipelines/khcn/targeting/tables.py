@@ -200,7 +200,7 @@ def table_targets(
     if found is None:
         return None
     records: list[Target] = []
-    decisions: list[Decision] = []
+    decisions: list[Decision] = _header_numbers(rows[:start], section_prefix)
     for (line, offset), row in zip(rows[start:], parsed[start:], strict=True):
         if all(_SEPARATOR.fullmatch(c) for c in row) or len(row) <= found.label:
             continue
@@ -213,7 +213,59 @@ def table_targets(
             decisions.append(decision)
             if target is not None:
                 records.append(target)
+        decisions += _other_cells(line, offset, row, found, section_prefix)
     return records, decisions
+
+
+def _header_numbers(rows: list[tuple[str, int]], section: str) -> list[Decision]:
+    """The years of the header ("KH 2026") are column names: decided, never values."""
+    from pipelines.khcn.targeting.mentions import read_mentions
+
+    return [
+        Decision(
+            offset + m.start,
+            offset + m.end,
+            line[m.start : m.end],
+            "table_cell",
+            "column_header",
+            None,
+            section,
+        )
+        for line, offset in rows
+        for m in read_mentions(line)
+    ]
+
+
+def _other_cells(line: str, offset: int, row: list[str], found: Layout, section: str) -> list[Decision]:
+    """A decision for the numbers of the cells that are not target cells: the baseline column, the row
+    number, the label and comparison columns (so `khcn explain` accounts for every number)."""
+    from pipelines.khcn.targeting.mentions import read_mentions
+
+    plan_columns = {c.index for c in found.plans}
+    roles = {found.stt: ("list_number", "row_number"), found.label: ("name", "in_indicator_name")}
+    if found.actual is not None:
+        roles[found.actual.index] = ("baseline", "table_actual_column")
+    out = []
+    for index, (start, end) in enumerate(cell_spans(line)):
+        if index in plan_columns or index >= len(row):
+            continue
+        kind, reason = roles.get(index, ("table_cell", "other_column"))
+        for m in read_mentions(line[start:end]):
+            text = line[start + m.start : start + m.end]
+            out.append(
+                Decision(
+                    offset + start + m.start,
+                    offset + start + m.end,
+                    text,
+                    kind,
+                    reason,
+                    None,
+                    section,
+                    m.low,
+                    m.high,
+                )
+            )
+    return out
 
 
 @dataclass(frozen=True)
