@@ -983,3 +983,16 @@ def test_every_number_of_a_plan_gets_a_decision(catalog) -> None:
     assert all(m.start() in covered for m in re.finditer(r"\d+", text))
     kinds = {d.text: d.kind for d in result.decisions}
     assert (kinds["20"], kinds["24"], kinds["120"], kinds["02"]) == ("baseline", "target", "table_cell", "outside_body")
+
+
+def test_every_target_has_the_same_signal_keys(catalog) -> None:
+    from pipelines.khcn.targeting.model import SIGNAL_DEFAULTS
+
+    text = (
+        "II. MỤC TIÊU\n1. Phấn đấu có 12 doanh nghiệp khoa học và công nghệ.\n"
+        "2. Mức chi cho khoa học và công nghệ đảm bảo tối thiểu bằng mức dự toán Trung ương giao.\n"
+        "| STT | Chỉ tiêu | ĐVT | Năm 2025 | Năm 2030 |\n|---|---|---|---|---|\n| 1 | Số đơn đăng ký sáng chế | Đơn | 8 | 20 |\n"
+    )
+    records = targets(text, catalog)
+    assert {r["source"] for r in records} == {"prose", "table"} and any(r["qualitative"] for r in records)
+    assert all(set(r["signals"]) == set(SIGNAL_DEFAULTS) for r in records)

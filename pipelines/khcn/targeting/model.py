@@ -34,6 +34,28 @@ DECISION_KINDS = (
 )
 
 
+# Every target's `signals` has these keys (a stage that does not apply leaves its default), so a
+# confidence model can be fitted on them; add keys, never rename one.
+SIGNAL_DEFAULTS: dict = {
+    "segment": None,  # sentence | list_item | table_row | table_cell
+    "indicator_matched": False,  # a catalog indicator, not `other`
+    "indicator_source": None,  # short_phrase | noun_phrase | subset_of_previous | table_label | unit_mismatch …
+    "commitment_cue": None,  # the first commitment word of the clause ("phan dau", "dat" …)
+    "action_cue": None,  # the verb governing a count ("ho tro", "xay dung" …)
+    "goal_section": False,  # under a goal heading ("Mục tiêu", "Chỉ tiêu")
+    "year_source": None,  # sentence | heading | lead_in | table_header | plan_period | none
+    "unit_source": None,  # after_number | counted_noun | counted_noun_after_cue | catalog | table_column | rank …
+    "table_row": False,
+    "table_plan_columns": 0,  # how many target columns the table has
+    "cumulative": False,  # "(lũy kế)"
+    "number_form": "digits",  # digits | words | fraction | multiple | none
+    "number_words": False,
+    "past_cue_nearby": False,  # a past cue in the sentence before the number
+    "baseline_found": False,
+    "per_year": False,  # "hằng năm", "mỗi năm", "/năm"
+}
+
+
 @dataclass(frozen=True)
 class PlanContext:
     """What the rest of the document says about time: the default target year comes from it."""
@@ -121,6 +143,7 @@ class Target:
     def as_dict(self) -> dict:
         record = asdict(self)
         record.pop("extras")
+        record["signals"] = {**SIGNAL_DEFAULTS, **self.signals}
         record["value_min"] = as_int_if_whole(self.value_min)
         record["value_max"] = as_int_if_whole(self.value_max)
         record["baseline_value"] = as_int_if_whole(self.baseline_value)
