@@ -996,3 +996,8 @@ def test_every_target_has_the_same_signal_keys(catalog) -> None:
     records = targets(text, catalog)
     assert {r["source"] for r in records} == {"prose", "table"} and any(r["qualitative"] for r in records)
     assert all(set(r["signals"]) == set(SIGNAL_DEFAULTS) for r in records)
+
+
+def test_percent_written_as_a_word(catalog) -> None:
+    (record,) = targets("II. MỤC TIÊU\n1. Tỷ lệ hồ sơ được giải quyết trực tuyến đạt 90 phần trăm.", catalog)
+    assert (record["value_min"], record["unit"]) == (90, "%")

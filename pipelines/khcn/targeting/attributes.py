@@ -32,6 +32,9 @@ def unit_after(tail: str) -> tuple[str | None, int, bool]:
     match = re.match(r"^\s*lần\b", tail)
     if match:
         return "lần", match.end(), False
+    match = re.match(r"^\s*phần\s+trăm\b", tail, re.IGNORECASE)
+    if match:  # "đạt 100 phần trăm"
+        return "%", match.end(), False
     match = _PER_POPULATION.match(tail)
     if match:
         return "người/10.000 dân", match.end(), False
