@@ -1001,3 +1001,14 @@ def test_every_target_has_the_same_signal_keys(catalog) -> None:
 def test_percent_written_as_a_word(catalog) -> None:
     (record,) = targets("II. MỤC TIÊU\n1. Tỷ lệ hồ sơ được giải quyết trực tuyến đạt 90 phần trăm.", catalog)
     assert (record["value_min"], record["unit"]) == (90, "%")
+
+
+def test_a_rise_to_a_percentage_against_a_year_is_a_rise(catalog) -> None:
+    text = "II. MỤC TIÊU\n1. Tăng số hợp đồng chuyển giao công nghệ lên 25% so với năm 2025."
+    (record,) = targets(text, catalog)
+    assert (record["indicator"], record["target_type"], record["value_min"], record["baseline_year"]) == (
+        "tech_transfer_contracts",
+        "increase_by",
+        25,
+        2025,
+    )

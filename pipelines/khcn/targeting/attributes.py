@@ -182,9 +182,16 @@ def disambiguate(folded: str, written: str) -> str:
     return "".join(pieces) + folded[last:]
 
 
-def target_type(prefix_folded: str, unit: str | None, per_year: bool) -> str:
-    """level, increase_by, multiply_by or annual_growth_pct, from the verb before the number."""
+def target_type(prefix_folded: str, unit: str | None, per_year: bool, after_folded: str = "") -> str:
+    """level, increase_by, multiply_by or annual_growth_pct, from the verb before the number (and a
+    comparison after it: "tăng … lên 30% so với năm 2024" is a rise of 30%, not a level of 30%)."""
     near = prefix_folded[-40:]
+    if (
+        (unit or "").startswith("%")
+        and re.search(r"\btang\b", prefix_folded[-80:])
+        and re.match(r"^\s*so voi\b", after_folded)
+    ):
+        return "increase_by"
     increase = re.search(r"\b(?:tang|tang them|them|nang|gap)\b(?!.*\b(?:dat|len|chiem)\b)", near)
     if unit == "lần" and (increase or re.search(r"\bgap\b", near)):
         return "multiply_by"

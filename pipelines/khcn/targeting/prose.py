@@ -201,7 +201,8 @@ def _read_number(line: Line, clause: _Clause, m: Mention, state: _State) -> tupl
         return _decide(line, m, norm, "policy_norm")
     label = trim_label(text, max(state_end, clause.start, m.start - 300), m.start)
     ends = (short_end, noun_phrase_end(text, value_end, clause.end))
-    level = m.form != "multiple" and attr.target_type(prefix_folded, unit, per_year) == "level"
+    after = line.folded[value_end : value_end + 20]
+    level = m.form != "multiple" and attr.target_type(prefix_folded, unit, per_year, after) == "level"
     reading = read_indicator(line.catalog, text, label, unit, value_end, ends, level)
     sentence_start = max(line.sentences.start_of(m.start), m.start - _SENTENCE_WINDOW)
     sentence_prefix = without_parentheses(line.folded[sentence_start : m.start])
@@ -316,7 +317,10 @@ def _kind(
         bound = "le"
     else:
         bound = attr.bound(prefix_folded, m.is_range, tail_folded, text[max(0, m.start - 30) : m.start])
-    target_type = "multiply_by" if m.form == "multiple" else attr.target_type(prefix_folded, unit, per_year)
+    after = line.folded[value_end : value_end + 20]
+    target_type = (
+        "multiply_by" if m.form == "multiple" else attr.target_type(prefix_folded, unit, per_year, after)
+    )
     low, high = m.low, m.high
     if target_type == "increase_by" and re.search(r"\bgiam\b", prefix_folded[-40:]):
         low, high = -high, -low
