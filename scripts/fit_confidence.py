@@ -3,7 +3,7 @@
     .venv/bin/python scripts/fit_confidence.py            # print only
     .venv/bin/python scripts/fit_confidence.py --write    # also rewrite dbt_project/seeds/confidence_model.csv
 
-Every labelled plan of tests/fixtures/firstsight*/ is extracted with the current code; each record is
+Every labelled plan of the first-sight sets (calibration_fit.FIRST_SIGHT_SETS) is extracted with the current code; each record is
 right or wrong (calibration_fit.truth_of). A ridge logistic regression from the records' signals is
 fitted on them, its penalty chosen from a small grid by leave-one-plan-out log-loss; the review_threshold is the lowest (0.01 steps) at which the records at or above it
 had precision ≥ 0.97 under the fitted model. Because that is an in-sample figure, the script also
@@ -82,7 +82,7 @@ def main() -> int:
     groups = {
         f"first-sight ({names}), leave-one-plan-out": cross,
         f"first-sight ({names}), fitted model": [(model.probability(r.target), r.right) for r in first],
-        "tuned (golden, synthetic, holdout, holdout2), fitted model": [
+        f"tuned ({', '.join(p.name for p in tuned_sets())}), fitted model": [
             (model.probability(r.target), r.right) for r in tuned
         ],
         "first-sight, the extractor's rule confidence (before)": [
