@@ -331,7 +331,7 @@ def test_ranking_mart_ranks_comparable_targets(book, parquet) -> None:
     members = ranking.group_by("successor_code").agg(pl.col("province_key").n_unique().alias("n"))
     assert set(rollup["successor_code"]) == set(members["successor_code"])
     sheet = book[RANKING_SHEET]
-    assert {"Hạng", "Trung bình vùng", "Mục tiêu quốc gia cùng năm"} <= set(header(sheet, 1))
+    assert {"Hạng", "Trung bình vùng", "Chỉ tiêu quốc gia cùng năm"} <= set(header(sheet, 1))
 
 
 @pytest.mark.slow

@@ -113,7 +113,7 @@ def intro_facts(
             "Bảng tính này là gì",
             "Tổng hợp các chỉ tiêu, mục tiêu định lượng và văn bản căn cứ trong kế hoạch khoa học, công nghệ "
             "và đổi mới sáng tạo (KH,CN&ĐMST) do các tỉnh, thành phố ban hành. Số liệu được đọc tự động từ "
-            "chính văn bản kế hoạch để so sánh giữa các tỉnh và với mục tiêu quốc gia, không chép tay.",
+            "chính văn bản kế hoạch để so sánh giữa các tỉnh và với chỉ tiêu quốc gia, không chép tay.",
         ),
         ("Thời điểm lập", f"{built:%d/%m/%Y %H:%M} (giờ Việt Nam, Asia/Ho_Chi_Minh)"),
         ("Số văn bản kế hoạch", f"{context.document_count} văn bản"),
@@ -143,11 +143,11 @@ def reading_guide(where: Mapping[str, str]) -> list[tuple[str, str]]:
             "vào một ô để xem câu trích dẫn.",
         ),
         (
-            "Mục tiêu quốc gia",
-            "Hàng tiêu đề thứ hai của trang ma trận: mục tiêu quốc gia của chỉ tiêu theo từng văn bản, ghi rõ "
-            f"năm (trang “{where.get('dim_national_target', 'Mục tiêu quốc gia')}”). “{NO_NATIONAL_TARGET}”: "
-            "chưa có mục tiêu quốc gia trong bảng tham chiếu. So sánh cao hơn / trong khoảng / thấp hơn chỉ "
-            "khi cùng năm; khi năm khác nhau, mục tiêu quốc gia chỉ để tham khảo.",
+            "Chỉ tiêu quốc gia",
+            "Hàng tiêu đề thứ hai của trang ma trận: chỉ tiêu quốc gia của chỉ tiêu theo từng văn bản, ghi rõ "
+            f"năm (trang “{where.get('dim_national_target', 'Chỉ tiêu quốc gia')}”). “{NO_NATIONAL_TARGET}”: "
+            "chưa có chỉ tiêu quốc gia trong bảng tham chiếu. So sánh cao hơn / trong khoảng / thấp hơn chỉ "
+            "khi cùng năm; khi năm khác nhau, chỉ tiêu quốc gia chỉ để tham khảo.",
         ),
         (
             "Xếp hạng và số liệu thực tế",

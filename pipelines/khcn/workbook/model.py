@@ -40,12 +40,12 @@ SHEETS: dict[str, tuple[str, str]] = {
     MATRIX_MART: (
         "Ma trận chỉ tiêu",
         "Mỗi tỉnh một dòng, mỗi chỉ tiêu hai cột: mục tiêu của kế hoạch mới nhất hoặc “Không nêu”, và "
-        "con số để sắp xếp; hàng tiêu đề thứ hai là mục tiêu quốc gia; di chuột vào ô để xem câu trích dẫn.",
+        "con số để sắp xếp; hàng tiêu đề thứ hai là chỉ tiêu quốc gia; di chuột vào ô để xem câu trích dẫn.",
     ),
     RANKING_MART: (
         "Xếp hạng",
         "Xếp hạng các tỉnh theo từng chỉ tiêu, trong nhóm mục tiêu so sánh được (cùng loại, đơn vị, năm), "
-        "kèm trung bình vùng, mục tiêu quốc gia cùng năm và số liệu thực tế đã công bố (PII, GRDP).",
+        "kèm trung bình vùng, chỉ tiêu quốc gia cùng năm và số liệu thực tế đã công bố (PII, GRDP).",
     ),
     "mart_region_benchmark": (
         "Trung bình vùng",
@@ -62,12 +62,12 @@ SHEETS: dict[str, tuple[str, str]] = {
     ),
     "mart_indicator_comparison": (
         "So sánh quốc gia",
-        "Từng mục tiêu của tỉnh so với mục tiêu quốc gia cùng năm, khoảng giá trị giữa các tỉnh, "
+        "Từng mục tiêu của tỉnh so với chỉ tiêu quốc gia cùng năm, khoảng giá trị giữa các tỉnh, "
         "quy đổi % GRDP ra tỷ đồng.",
     ),
     NATIONAL_MART: (
-        "Mục tiêu quốc gia",
-        "Mục tiêu quốc gia theo từng văn bản (569/QĐ-TTg, 57-NQ/TW …), viết như mục tiêu của tỉnh.",
+        "Chỉ tiêu quốc gia",
+        "Chỉ tiêu quốc gia theo từng văn bản (569/QĐ-TTg, 57-NQ/TW …), viết như mục tiêu của tỉnh.",
     ),
     "fct_indicator_target": (
         "Mục tiêu",

@@ -272,7 +272,7 @@ def _matrix_headers(
             )
         elif col == len(identity) - 1:
             sheet.write_string(
-                1, col, "Mục tiêu quốc gia →", formats.get(NATIONAL_STYLE, bold=True, align="right")
+                1, col, "Chỉ tiêu quốc gia →", formats.get(NATIONAL_STYLE, bold=True, align="right")
             )
         else:
             sheet.write_blank(1, col, None, formats.get(NATIONAL_STYLE))
