@@ -33,7 +33,13 @@ def test_extract_prints_one_json_line_per_plan_with_golden_metadata() -> None:
             "period_end",
         ):
             assert document[key] == expected[key], (line["file"], key)
-        assert set(line) == {"file", "document", "targets", "citations", "themes"}  # themes added, none dropped
+        assert set(line) == {
+            "file",
+            "document",
+            "targets",
+            "citations",
+            "themes",
+        }  # themes added, none dropped
 
 
 def test_unreadable_file_is_reported_and_others_still_processed(tmp_path: Path) -> None:

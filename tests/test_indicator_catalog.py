@@ -15,7 +15,17 @@ from pathlib import Path
 import pytest
 
 CATALOG = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "indicators.csv"
-COLUMNS = ["code", "name_vi", "name_en", "unit", "pillar", "priority", "patterns", "definition", "definition_vi"]
+COLUMNS = [
+    "code",
+    "name_vi",
+    "name_en",
+    "unit",
+    "pillar",
+    "priority",
+    "patterns",
+    "definition",
+    "definition_vi",
+]
 REQUIRED = [
     "rd_spend_pct_grdp",
     "rd_social_share_pct",

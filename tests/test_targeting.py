@@ -950,7 +950,9 @@ def test_a_request_to_another_body_is_not_a_target(catalog) -> None:
     assert ("request", "request_to_another_body") in {(d.kind, d.reason) for d in result.decisions}
 
 
-def test_a_guessed_counted_noun_and_a_capitalised_table_unit_are_checked_against_the_indicator(catalog) -> None:
+def test_a_guessed_counted_noun_and_a_capitalised_table_unit_are_checked_against_the_indicator(
+    catalog,
+) -> None:
     text = (
         "II. MỤC TIÊU\n1. Hình thành 01 sàn giao dịch công nghệ trực tuyến.\n"
         "| STT | Chỉ tiêu | Đơn vị tính | Năm 2025 | Năm 2030 |\n|---|---|---|---|---|\n"
@@ -982,7 +984,12 @@ def test_every_number_of_a_plan_gets_a_decision(catalog) -> None:
     covered = {i for d in result.decisions for i in range(d.char_start, d.char_end)}
     assert all(m.start() in covered for m in re.finditer(r"\d+", text))
     kinds = {d.text: d.kind for d in result.decisions}
-    assert (kinds["20"], kinds["24"], kinds["120"], kinds["02"]) == ("baseline", "target", "table_cell", "outside_body")
+    assert (kinds["20"], kinds["24"], kinds["120"], kinds["02"]) == (
+        "baseline",
+        "target",
+        "table_cell",
+        "outside_body",
+    )
 
 
 def test_every_target_has_the_same_signal_keys(catalog) -> None:
