@@ -1019,3 +1019,22 @@ def test_a_rise_to_a_percentage_against_a_year_is_a_rise(catalog) -> None:
         25,
         2025,
     )
+
+
+def test_explain_reads_a_pdf_through_the_same_reader(tmp_path, capsys) -> None:
+    """A PDF with a Vietnamese text layer (Identity-H font, as Word writes it) is explained like any plan."""
+    import argparse
+    import json
+
+    from pipelines.khcn.explain import add_explain_command
+    from tests.test_readers import unicode_font_pdf
+
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(unicode_font_pdf("Phấn đấu đến năm 2030 có 25 doanh nghiệp khoa học và công nghệ."))
+    parser = argparse.ArgumentParser()
+    add_explain_command(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["explain", "--json", str(path)])
+    assert args.handler(args) == 0
+    rows = json.loads(capsys.readouterr().out)["numbers"]
+    assert {(r["number"], r["decision"]) for r in rows} == {("2030", "year"), ("25", "target")}
+    assert [r["indicator"] for r in rows if r["decision"] == "target"] == ["st_enterprises"]
