@@ -58,7 +58,7 @@ def date_text(value: Any) -> str:
 
 
 def indicator_cell(name_vi: Any, name_en: Any) -> Safe:
-    return Safe(f'{esc(name_vi)}<br><small class="en-name" lang="en">{esc(name_en)}</small>')
+    return Safe(f'{esc(name_vi)}<small class="en-name en" lang="en"><br>{esc(name_en)}</small>')
 
 
 def national_cell(marts: Marts, row: dict[str, Any]) -> Safe:
