@@ -239,9 +239,9 @@ def run_summary(marts: Path, elapsed: float, log_path: Path | None, ok: bool) ->
     lines.append(f"  Tệp bị loại         : {0 if rejected is None else rejected.height}")
     lines += [f"      - {reason}" for reason in reasons[:5]]
     if targets is not None:
-        lines.append(f"  Mục tiêu trích xuất : {targets.height}")
+        lines.append(f"  Chỉ tiêu trích xuất : {targets.height}")
     if (waiting := review_count(targets)) is not None:
-        lines.append(f"  Cần xem xét         : {waiting}")
+        lines.append(f"  Cần kiểm tra        : {waiting}")
     lines.append(f"  Thời gian           : {seconds(elapsed)}")
     lines.append(f"  Trang tổng quan     : {marts / 'dashboard' / 'index.html'}")
     lines.append(f"  Bảng tính           : {marts / 'khcn_benchmark.xlsx'}")

@@ -140,9 +140,10 @@ def run_pipeline(
 def main() -> int:
     if not os.environ.get("KHCN_FORCE") and build_is_current(default_data_dir().resolve()):
         print(
-            "Nothing changed since the last build (plans, code, catalogs, dbt project, reference data): outputs are current."
+            "Không có gì thay đổi kể từ lần dựng trước (kế hoạch, mã nguồn, danh mục, dự án dbt, số liệu tham chiếu, "
+            "quyết định kiểm tra): kết quả đang là mới nhất."
         )
-        print("Set KHCN_FORCE=1 to rebuild anyway.")
+        print("Đặt KHCN_FORCE=1 để dựng lại dù vậy.")
         return 0
     try:
         from pipelines.console import run_quietly  # a line per stage and a summary; the log in a file
@@ -150,7 +151,7 @@ def main() -> int:
         data_dir = default_data_dir().resolve()
         result = run_quietly(lambda **hooks: run_pipeline(concise=True, **hooks), data_dir)
     except PlanFolderGone as exc:
-        print(f"Run refused: {exc}", file=sys.stderr)
+        print(f"Từ chối chạy: {exc}", file=sys.stderr)
         return 1
     if result.success:
         return 0
@@ -160,7 +161,7 @@ def main() -> int:
 
 def failure_summary(result) -> str:
     """Which steps failed and why, in a few lines (the run's log has the details)."""
-    lines = ["The run failed; the last good outputs are unchanged."]
+    lines = ["Lần chạy thất bại; các kết quả tốt gần nhất vẫn giữ nguyên."]
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data.error is not None:
             error = event.step_failure_data.error
@@ -170,7 +171,7 @@ def failure_summary(result) -> str:
             }:
                 error = error.cause
             message = error.message.strip().splitlines()[-1] if error.message.strip() else error.cls_name
-            lines.append(f"  step {event.step_key}: {message}")
+            lines.append(f"  bước {event.step_key}: {message}")
     return "\n".join(lines)
 
 

@@ -70,14 +70,14 @@ def test_summary_reads_the_exported_marts(tmp_path: Path) -> None:
     assert "Kế hoạch đã đọc     : 3 (2 tỉnh, thành phố)" in text
     assert "Tệp bị loại         : 3" in text
     assert f"{labels.label('reason_code', 'needs_ocr')}: 2" in text and "needs_ocr" not in text
-    assert "Mục tiêu trích xuất : 2" in text
+    assert "Chỉ tiêu trích xuất : 2" in text
     assert "Thời gian           : 12,3 s" in text
     assert lines[-3].endswith("index.html") and lines[-2].endswith("khcn_benchmark.xlsx")
-    assert "Cần xem xét" not in text, "no review line before the review loop adds its column"
+    assert "Cần kiểm tra" not in text, "no review line before the review loop adds its column"
     pl.DataFrame(
         {"target_id": ["t1", "t2", "t3"], "review_status": ["verified", "needs_review", "auto"]}
     ).write_parquet(marts / "fct_indicator_target.parquet")
-    assert "Cần xem xét         : 1" in "\n".join(console.run_summary(marts, 1, None, ok=False))
+    assert "Cần kiểm tra        : 1" in "\n".join(console.run_summary(marts, 1, None, ok=False))
 
 
 def test_extract_summary_counts_files_failures_and_targets() -> None:

@@ -193,7 +193,7 @@ def test_missing_or_emptied_plan_folder_refuses_and_publishes_nothing(built: Pat
     process = launcher(built, tmp_path / "home", KHCN_FORCE="1")
     out, err = process.communicate(timeout=300)
     assert process.returncode == 1
-    assert "does not exist" in err and "KHCN_ALLOW_EMPTY" in err
+    assert "không tồn tại" in err and "KHCN_ALLOW_EMPTY" in err
     assert "Traceback" not in err + out and "Stack Trace" not in err + out
 
     plans.mkdir()  # an empty (unmounted) folder: N plans to 0

@@ -128,7 +128,7 @@ def test_make_run_prints_a_short_report_ending_with_the_summary(run: dict) -> No
     documents = pl.read_parquet(run["marts"] / "dim_document.parquet")
     assert f"Kế hoạch đã đọc     : {documents.height}" in run["output"]
     targets = pl.read_parquet(run["marts"] / "fct_indicator_target.parquet")
-    assert f"Mục tiêu trích xuất : {targets.height}" in run["output"]
+    assert f"Chỉ tiêu trích xuất : {targets.height}" in run["output"]
     # the two paths to open end the summary, and they exist; the full log is in the printed file
     opened = {
         m.group(1).strip() for m in re.finditer(r": (/\S+\.(?:html|xlsx|log|zip))$", run["output"], re.M)

@@ -42,16 +42,16 @@ def check_plan_folder(plan_dir: Path, store_dir: Path, readable_plans: int | Non
         return
     if not plan_dir.is_dir():
         raise PlanFolderGone(
-            f"the plan folder {plan_dir} does not exist or is not a folder (not mounted?); "
-            f"nothing was changed. Restore it, or set {ALLOW_EMPTY_ENV}=1 to publish empty marts."
+            f"thư mục kế hoạch {plan_dir} không tồn tại hoặc không phải là thư mục (chưa gắn ổ đĩa?); "
+            f"không có gì bị thay đổi. Hãy khôi phục thư mục, hoặc đặt {ALLOW_EMPTY_ENV}=1 nếu muốn xuất bảng rỗng."
         )
     if readable_plans == 0:
         stored = stored_plans(store_dir)
         if stored:
             raise PlanFolderGone(
-                f"the plan folder {plan_dir} holds no readable plan, but {len(stored)} plan(s) were "
-                f"loaded before; nothing was changed. If every plan was removed on purpose, set "
-                f"{ALLOW_EMPTY_ENV}=1 and run again."
+                f"thư mục kế hoạch {plan_dir} không còn kế hoạch nào đọc được, trong khi trước đó đã nạp "
+                f"{len(stored)} kế hoạch; không có gì bị thay đổi. Nếu cố ý gỡ mọi kế hoạch, hãy đặt "
+                f"{ALLOW_EMPTY_ENV}=1 rồi chạy lại."
             )
 
 
