@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
+PARENT_ENV = "KHCN_DBT_PARENT_PID"  # the pid of the process that starts dbt, set where it is configured
 
 
 def ask_to_die_with_parent() -> bool:
@@ -31,8 +32,14 @@ def ask_to_die_with_parent() -> bool:
 
 
 def main() -> None:
-    """Entry point of the wrapper script: arguments are dbt's."""
-    parent = os.getppid()
+    """Entry point of the wrapper script: arguments are dbt's.
+
+    The parent may die while this interpreter is still starting, before the request is made; then
+    we already belong to another process and the kernel will never signal us. The expected parent's
+    pid comes from the environment (set by the process that configures dbt), so that case is seen.
+    """
+    expected = os.environ.get(PARENT_ENV, "")
+    parent = int(expected) if expected.isdigit() else os.getppid()
     ask_to_die_with_parent()
     if os.getppid() != parent:  # the parent died before the request took effect
         sys.exit(1)
@@ -42,7 +49,9 @@ def main() -> None:
 
 def guarded_dbt_executable() -> str:
     """Path of an executable that runs this interpreter's dbt through `main` (written once, beside the
-    interpreter, or in the temporary folder when that is not writable)."""
+    interpreter, or in the temporary folder when that is not writable). This process is the one
+    that will start dbt, so its pid is what the wrapper checks its parent against."""
+    os.environ[PARENT_ENV] = str(os.getpid())
     root = Path(__file__).resolve().parents[1]  # this checkout, whatever the interpreter's site-packages say
     script = (
         f"#!{sys.executable}\nimport sys\n\nsys.path.insert(0, {str(root)!r})\n"
