@@ -18,7 +18,7 @@ with targets as (
             make_date(d.period_start, 1, 1)
         ) as plan_date
     from {{ ref('int_targets_reviewed') }} as t  -- after the analysts' decisions
-    inner join {{ ref('dim_document') }} as d using (document_id)
+    inner join {{ ref('int_documents') }} as d using (document_id)
 )
 
 select

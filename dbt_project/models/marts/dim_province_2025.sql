@@ -11,7 +11,7 @@ with legacy as (
 
 plans as (
     select successor_code as province_code, count(*) as plan_count
-    from {{ ref('dim_document') }}
+    from {{ ref('int_documents') }}
     group by successor_code
 )
 

@@ -47,6 +47,6 @@ select
     l.link_method,
     l.link_evidence
 from citations as c
-inner join {{ ref('dim_document') }} as d using (document_id)
+inner join {{ ref('int_documents') }} as d using (document_id)
 left join links as l using (document_id, canonical)
 order by d.province_code, c.document_id, c.first_char_start

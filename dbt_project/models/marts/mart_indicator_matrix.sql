@@ -5,7 +5,7 @@
 -- the one from its newest plan.
 with provinces as (
     select distinct province_code, province_key, province_name, successor_code, successor_name
-    from {{ ref('dim_document') }}
+    from {{ ref('int_documents') }}
 ),
 
 indicators as (

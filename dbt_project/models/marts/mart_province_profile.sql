@@ -1,7 +1,7 @@
 -- One row per province with plans: what it has published, how much it commits to, what it
 -- cites and which themes dominate, plus what an analyst should know (flags).
 with documents as (
-    select * from {{ ref('dim_document') }}
+    select * from {{ ref('int_documents') }}
 ),
 
 plans as (

@@ -4,7 +4,7 @@
 with provinces as (
     select province_code, province_key, province_name, successor_code, successor_name, sum(char_count) as total_chars,
         count(*) as plans
-    from {{ ref('dim_document') }}
+    from {{ ref('int_documents') }}
     group by all
 ),
 
@@ -17,7 +17,7 @@ mentions as (
         count(distinct m.document_id || ':' || m.section) as sections, sum(m.chars) as chars,
         count(distinct m.document_id) as plans_mentioning
     from {{ ref('stg_theme_mentions') }} as m
-    inner join {{ ref('dim_document') }} as d using (document_id)
+    inner join {{ ref('int_documents') }} as d using (document_id)
     group by all
 )
 
