@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from dashboards.text import vi_key
+from pipelines.settings import seed
 
 S, INT, F, B, D = pl.String, pl.Int64, pl.Float64, pl.Boolean, pl.Date
 
@@ -253,7 +254,7 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
     },
 }
 # The national targets are a dbt seed; until a mart exports them, the seed file itself is read.
-NATIONAL_SEED = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "national_targets.csv"
+NATIONAL_SEED = seed("national_targets")
 
 
 @dataclass(frozen=True)

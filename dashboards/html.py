@@ -17,7 +17,7 @@ import polars as pl
 
 from dashboards.data import Marts, page_name, plan_provinces
 from dashboards.text import COMPARISON, REVIEW, esc, local_time, review_state
-from pipelines.khcn.exports import csv_safe
+from pipelines.publishing.exports import csv_safe
 
 ASSETS = Path(__file__).parent / "assets"
 ERROR_PROBE = (ASSETS / "probe.js").read_text(encoding="utf-8")

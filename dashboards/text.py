@@ -14,9 +14,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from pipelines.settings import seed
+
 # The project's labels of codes (the workbook reads the same file), so a code reads the same
 # everywhere; the defaults below only cover codes the seed does not (yet) have.
-LABELS_SEED = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "labels_vi.csv"
+LABELS_SEED = seed("labels_vi")
 
 
 def seed_labels(path: Path = LABELS_SEED) -> dict[tuple[str, str], tuple[str, str]]:

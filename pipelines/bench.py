@@ -57,7 +57,7 @@ def _wrap(text: str, width: int) -> str:
 
 def generate_corpus(n: int, out_dir: Path, seed: int = 20251121) -> int:
     """Write `n` plan files made from the seed plans; returns the bytes written. Deterministic."""
-    from pipelines.khcn.gazetteer import Gazetteer
+    from pipelines.gazetteer.units import Gazetteer
 
     gazetteer = Gazetteer.load()
     provinces = [p.name for p in gazetteer.legacy()]
@@ -107,8 +107,8 @@ def floor_seconds(folder: Path) -> float:
 
 def extraction_seconds(folder: Path, workers: int) -> tuple[float, dict[str, str]]:
     """Time to extract every plan (library functions only), and a digest of each result."""
-    from pipelines.khcn.documents import discover_plan_files
-    from pipelines.khcn.extraction import code_fingerprint, extract_many, key_plans
+    from pipelines.store.extraction import code_fingerprint, extract_many, key_plans
+    from pipelines.store.plan_files import discover_plan_files
 
     files, _ = discover_plan_files(folder)
     keyed, _ = key_plans(files, Path(tempfile.mkdtemp()))
@@ -175,11 +175,11 @@ def direct_steps(data_dir: Path) -> None:
     import duckdb
     import polars as pl
 
-    from pipelines.khcn.catalog import load_catalog
-    from pipelines.khcn.documents import discover_plan_files
-    from pipelines.khcn.exports import WorkbookContext, build_time, export_tables, load_model_docs
-    from pipelines.khcn.extraction import code_fingerprint, extract_many, extraction_workers, key_plans
-    from pipelines.khcn.tables import build_raw_tables
+    from pipelines.publishing.exports import WorkbookContext, build_time, export_tables, load_model_docs
+    from pipelines.raw_tables.build import build_raw_tables
+    from pipelines.store.extraction import code_fingerprint, extract_many, extraction_workers, key_plans
+    from pipelines.store.plan_files import discover_plan_files
+    from pipelines.targets.catalog import load_catalog
 
     files, refused = discover_plan_files(data_dir / "raw" / "plans")
     keyed, _ = key_plans(files, data_dir / "extracted")

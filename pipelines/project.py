@@ -1,10 +1,8 @@
 """The dbt project as Dagster sees it (manifest location, profiles)."""
 
-from pathlib import Path
-
 from dagster_dbt import DbtProject
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+from pipelines.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` this runs `dbt parse`; tests, CI and `make run` run it beforehand.

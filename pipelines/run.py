@@ -13,13 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipelines.khcn.build_state import PlanFolderGone, build_is_current, check_plan_folder
-from pipelines.khcn.documents import default_data_dir
+from pipelines.settings import Settings
+from pipelines.store.build_state import PlanFolderGone, build_is_current, check_plan_folder
 
 if TYPE_CHECKING:  # Dagster takes seconds to import: only a real run pays for it
     import dagster as dg
-
-    from pipelines.resources import Settings
 
 
 @contextmanager
@@ -96,8 +94,8 @@ def recover_killed_runs(instance: "dg.DagsterInstance", log=print) -> list[str]:
 def remove_leftovers(settings: "Settings", instance: "dg.DagsterInstance", log=print) -> None:
     """What killed or failed runs left behind: build files, unpublished export folders, pending build
     records. Called under the run lock, so only runs of other launchers (the daemon) can be going."""
-    from pipelines.khcn.build_state import remove_pending
-    from pipelines.resources import MartsFolder, Warehouse, active_run_prefixes
+    from pipelines.lib.resources import MartsFolder, Warehouse, active_run_prefixes
+    from pipelines.store.build_state import remove_pending
 
     active = active_run_prefixes(instance)
     removed = Warehouse(path=str(settings.warehouse_path)).remove_leftovers(active)
@@ -117,8 +115,12 @@ def run_pipeline(
     import dagster as dg
 
     from pipelines.definitions import build_definitions
-    from pipelines.partitions import apply_partition_changes, folder_state, plans_partitions, range_tags
-    from pipelines.resources import Settings
+    from pipelines.defs.ingest.partitions import (
+        apply_partition_changes,
+        folder_state,
+        plans_partitions,
+        range_tags,
+    )
 
     settings = settings or Settings.from_env()
     instance = instance or dg.DagsterInstance.get()
@@ -138,7 +140,7 @@ def run_pipeline(
 
 
 def main() -> int:
-    if not os.environ.get("KHCN_FORCE") and build_is_current(default_data_dir().resolve()):
+    if not os.environ.get("KHCN_FORCE") and build_is_current(Settings.from_env()):
         print(
             "Không có gì thay đổi kể từ lần dựng trước (kế hoạch, mã nguồn, danh mục, dự án dbt, số liệu tham chiếu, "
             "quyết định kiểm tra): kết quả đang là mới nhất."
@@ -146,9 +148,9 @@ def main() -> int:
         print("Đặt KHCN_FORCE=1 để dựng lại dù vậy.")
         return 0
     try:
-        from pipelines.console import run_quietly  # a line per stage and a summary; the log in a file
+        from pipelines.lib.console import run_quietly  # a line per stage and a summary; the log in a file
 
-        data_dir = default_data_dir().resolve()
+        data_dir = Settings.from_env().data_dir
         result = run_quietly(lambda **hooks: run_pipeline(concise=True, **hooks), data_dir)
     except PlanFolderGone as exc:
         print(f"Từ chối chạy: {exc}", file=sys.stderr)

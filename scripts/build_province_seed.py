@@ -3,7 +3,7 @@
     python scripts/build_province_seed.py            # write both seeds (refuses on a disagreement)
     python scripts/build_province_seed.py --check    # only verify the committed seeds are current
 
-The seeds are a snapshot of what ``pipelines.khcn.gazetteer`` builds from
+The seeds are a snapshot of what ``pipelines.gazetteer.units`` builds from
 ``vietnamadminunits`` and ``vietnam_provinces``, so the warehouse and the extraction code
 agree on codes and names. A library upgrade that changes a code or a successor would
 silently re-attribute plans, so every row is compared with the independently checked
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
-from pipelines.khcn.gazetteer import Gazetteer, Province
+from pipelines.gazetteer.units import Gazetteer, Province
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO_ROOT / "dbt_project" / "seeds"

@@ -22,8 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipelines.khcn.calibration import MODEL_PATH, format_calibration  # noqa: E402
-from pipelines.khcn.calibration_fit import (  # noqa: E402
+from pipelines.evaluation.calibration_fit import (  # noqa: E402
     RIDGE_GRID,
     Labelled,
     choose_threshold,
@@ -35,10 +34,11 @@ from pipelines.khcn.calibration_fit import (  # noqa: E402
     model_rows,
     tuned_sets,
 )
-from pipelines.khcn.catalog import load_catalog  # noqa: E402
-from pipelines.khcn.documents import build_document  # noqa: E402
-from pipelines.khcn.gazetteer import Gazetteer  # noqa: E402
-from pipelines.khcn.targets import targets_for_document  # noqa: E402
+from pipelines.gazetteer.units import Gazetteer  # noqa: E402
+from pipelines.store.plan_files import build_document  # noqa: E402
+from pipelines.targets.catalog import load_catalog  # noqa: E402
+from pipelines.targets.confidence import MODEL_PATH, format_calibration  # noqa: E402
+from pipelines.targets.extract import targets_for_document  # noqa: E402
 
 PLANS = REPO / "data" / "raw" / "plans"
 

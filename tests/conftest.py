@@ -22,7 +22,7 @@ def golden_records() -> list[dict]:
 
 @pytest.fixture(scope="session")
 def gazetteer():
-    from pipelines.khcn.gazetteer import Gazetteer
+    from pipelines.gazetteer.units import Gazetteer
 
     return Gazetteer.load()
 

@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from pipelines.khcn.catalog import load_catalog
-from pipelines.khcn.documents import PlanFile
-from pipelines.khcn.extraction import KeyedPlan, extract_plan
-from pipelines.khcn.themes import load_lexicon
+from pipelines.store.extraction import KeyedPlan, extract_plan
+from pipelines.store.plan_files import PlanFile
+from pipelines.targets.catalog import load_catalog
+from pipelines.themes import load_lexicon
 from tests.test_pipeline import materialize_all
 from tests.test_readers import ASCII_SENTENCE, pdf_bytes, text_page
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from pipelines.khcn.citations import canonical_form, extract_citations, issuer_level, link_citations
-from pipelines.khcn.text import normalize_text
+from pipelines.citations import canonical_form, extract_citations, issuer_level, link_citations
+from pipelines.text.normalize import normalize_text
 from tests.conftest import GOLDEN, PLANS, REPO
 
 
@@ -78,8 +78,8 @@ def test_canonical_form_keeps_year_and_party_style() -> None:
 
 def test_every_labelled_citation_is_found_with_no_extra(gazetteer) -> None:
     """Distinct canonical citations per plan against the analyst's labels (golden and synthetic)."""
-    from pipelines.khcn.citations import citations_for_document
-    from pipelines.khcn.documents import build_document
+    from pipelines.citations import citations_for_document
+    from pipelines.store.plan_files import build_document
 
     labels = sorted(GOLDEN.glob("*.json")) + sorted(
         (REPO / "tests" / "fixtures" / "synthetic").glob("*.json")

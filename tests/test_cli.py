@@ -16,7 +16,7 @@ def run_khcn(*args: str) -> subprocess.CompletedProcess:
 
 def test_extract_prints_one_json_line_per_plan_with_golden_metadata() -> None:
     files = sorted(str(p) for p in PLANS.iterdir())
-    result = run_khcn("extract", "--json", *files)
+    result = run_khcn("extract", *files)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["file"] for line in lines] == files
@@ -47,7 +47,7 @@ def test_unreadable_file_is_reported_and_others_still_processed(tmp_path: Path) 
     garbage.write_bytes(bytes(range(256)))
     missing = tmp_path / "missing.txt"
     plan = sorted(PLANS.iterdir())[2]
-    result = run_khcn("extract", "--json", str(garbage), str(missing), str(plan))
+    result = run_khcn("extract", str(garbage), str(missing), str(plan))
     assert result.returncode == 1
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert "error" in records[0] and "binary" in records[0]["error"]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import polars as pl
 
-import pipelines.console as console
-from pipelines.khcn.share import write_share_zip
-from pipelines.khcn.vietnamese import load_labels
+import pipelines.lib.console as console
+from pipelines.publishing.share import write_share_zip
+from pipelines.text.vietnamese import load_labels
 
 
 def drain(fd: int) -> str:

@@ -22,7 +22,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.khcn.build_state import build_is_current
+from pipelines.settings import Settings
+from pipelines.store.build_state import build_is_current
 from tests.conftest import PLANS, REPO
 
 pytestmark = pytest.mark.slow
@@ -32,8 +33,8 @@ REFERENCE_HEADER = "province_code,province_name,statistic,year,value,unit,status
 
 def run_in_process(data_dir: Path, instance: dg.DagsterInstance | None = None, **env: str):
     """`make run`'s in-process run against `data_dir` (env set only for the call)."""
-    from pipelines.resources import Settings
     from pipelines.run import run_pipeline
+    from pipelines.settings import Settings
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("KHCN_DATA_DIR", str(data_dir))
@@ -198,7 +199,7 @@ def test_missing_or_emptied_plan_folder_refuses_and_publishes_nothing(built: Pat
 
     plans.mkdir()  # an empty (unmounted) folder: N plans to 0
     from pipelines.definitions import build_definitions
-    from pipelines.resources import Settings
+    from pipelines.settings import Settings
 
     with pytest.MonkeyPatch.context() as patch:  # a run from the UI or the nightly schedule
         patch.setenv("KHCN_WAREHOUSE", str(built / "warehouse.duckdb"))
@@ -269,7 +270,7 @@ def test_killed_during_dbt_ends_dbt_then_next_run_cleans_up_and_records_what_it_
     assert (built / "marts" / "dim_document.parquet").exists()
     documents = pl.read_parquet(built / "marts" / "dim_document.parquet")
     assert removed.name in set(documents["file_name"]) and added.name not in set(documents["file_name"])
-    assert not build_is_current(built), "the plans changed after the run listed them: not current"
+    assert not build_is_current(Settings(built)), "the plans changed after the run listed them: not current"
     assert "KHCN_DBT_DUCKDB_PATH" not in os.environ, "the warehouse path goes to dbt as a var"
 
 
@@ -288,32 +289,32 @@ def test_killed_while_building_the_site_is_not_current(built: Path, tmp_path: Pa
     process.stderr.close()
     assert site_started, "the run never reached the dashboard site"
     assert (marts / "dim_document.parquet").exists() and (marts / "dashboard" / "index.html").exists()
-    assert not build_is_current(built), "a run killed before its last output must not be current"
+    assert not build_is_current(Settings(built)), "a run killed before its last output must not be current"
 
 
 def test_current_check_opens_the_outputs(built: Path) -> None:
-    from pipelines.khcn.build_state import build_state_path, folder_fingerprint
+    from pipelines.store.build_state import build_state_path, folder_fingerprint
 
     # as if nothing changed since the build (others may edit the code while this suite runs)
     state = json.loads(build_state_path(built).read_text(encoding="utf-8"))
     build_state_path(built).write_text(json.dumps({**state, "fingerprint": folder_fingerprint(built)}))
-    assert build_is_current(built)
+    assert build_is_current(Settings(built))
     workbook = built / "marts" / "khcn_benchmark.xlsx"
     saved = workbook.read_bytes()
     workbook.write_bytes(b"")
-    assert not build_is_current(built), "an empty workbook is not current"
+    assert not build_is_current(Settings(built)), "an empty workbook is not current"
     workbook.write_bytes(saved)
     (built / "warehouse.duckdb").write_bytes(b"")
-    assert not build_is_current(built), "a 0-byte warehouse is not current"
+    assert not build_is_current(Settings(built)), "a 0-byte warehouse is not current"
 
 
 # --------------------------------------------------------------------------- item 4
 
 
 def test_a_partial_run_publishes_a_complete_warehouse(built: Path) -> None:
-    from pipelines.assets.warehouse import RAW_TABLES, raw_tables
     from pipelines.definitions import build_definitions
-    from pipelines.resources import Settings
+    from pipelines.defs.warehouse.raw import RAW_TABLES, raw_tables
+    from pipelines.settings import Settings
 
     before = marts_in(built / "warehouse.duckdb")
     selection = [dg.AssetKey(["raw", name]) for name in RAW_TABLES]
@@ -377,7 +378,7 @@ def test_no_csv_cell_starts_a_formula_and_numbers_stay_numbers(seed_build, tmp_p
     rejected = pl.read_csv(data / "marts" / "mart_rejected_documents.csv", infer_schema=False)
     assert "'=HYPERLINK(1+2).txt" in set(rejected["file_name"])
 
-    from pipelines.khcn.exports import export_tables
+    from pipelines.publishing.exports import export_tables
 
     frame = pl.DataFrame({"change": [-5, 3], "note": ["-giảm 5", "+tăng"], "when": ["@home", "ok"]})
     export_tables({"mart_signs": frame}, tmp_path / "out")
@@ -422,7 +423,7 @@ def test_an_open_writer_is_refused_and_the_failed_build_is_removed(built: Path, 
 
 
 def test_publish_never_strands_a_writers_wal(tmp_path: Path) -> None:
-    from pipelines.resources import Warehouse, WarehouseInUse
+    from pipelines.lib.resources import Warehouse, WarehouseInUse
 
     live = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(live)) as conn:
@@ -447,7 +448,7 @@ def test_publish_never_strands_a_writers_wal(tmp_path: Path) -> None:
 def subprocess_publish(live: Path, run_id: str) -> None:
     """Publish from another process, as a run does; re-raise its refusal here."""
     code = (
-        "from pipelines.resources import Warehouse, WarehouseInUse\n"
+        "from pipelines.lib.resources import Warehouse, WarehouseInUse\n"
         f"w = Warehouse(path={str(live)!r}, publish_wait_seconds=1)\n"
         "try:\n"
         f"    w.publish({run_id!r})\n"
@@ -456,7 +457,7 @@ def subprocess_publish(live: Path, run_id: str) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     if done.returncode == 3:
-        from pipelines.resources import WarehouseInUse
+        from pipelines.lib.resources import WarehouseInUse
 
         raise WarehouseInUse("refused")
     assert done.returncode == 0, done.stderr
@@ -481,8 +482,8 @@ def test_every_asset_check_ran_in_the_build(seed_build) -> None:
 
 
 def test_sensor_requests_again_when_the_folder_returns_to_an_earlier_state(built: Path) -> None:
-    from pipelines.resources import PlanFolder
-    from pipelines.sensors import plan_folder_sensor
+    from pipelines.defs.ingest.sensors import plan_folder_sensor
+    from pipelines.lib.resources import PlanFolder
 
     instance = dg.DagsterInstance.ephemeral()
     folder = PlanFolder(path=str(built / "raw" / "plans"), store_path=str(built / "extracted"))
@@ -519,7 +520,7 @@ def test_sensor_requests_again_when_the_folder_returns_to_an_earlier_state(built
 
 
 def test_guarded_dbt_still_reports_its_version() -> None:
-    from pipelines.dbt_guard import guarded_dbt_executable
+    from pipelines.lib.dbt_guard import guarded_dbt_executable
 
     done = subprocess.run(
         [guarded_dbt_executable(), "--version"], capture_output=True, text=True, check=False

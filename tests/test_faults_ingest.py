@@ -30,19 +30,12 @@ import docx
 import polars as pl
 import pytest
 
-from pipelines.khcn import extraction
-from pipelines.khcn.catalog import load_catalog
-from pipelines.khcn.citations import citations_for_document
-from pipelines.khcn.documents import (
-    MAX_PLAN_BYTES,
-    PlanFile,
-    RejectedInput,
-    build_document,
-    discover_plan_files,
-    read_document,
-    read_plan_bytes,
-)
-from pipelines.khcn.extraction import (
+from pipelines.citations import citations_for_document
+from pipelines.formats.readers import UnreadableDocument, read_document_bytes
+from pipelines.gazetteer.units import Gazetteer
+from pipelines.settings import LIBRARY_DIR, SEEDS_DIR, extraction_sources
+from pipelines.store import extraction
+from pipelines.store.extraction import (
     ExtractionStore,
     HashIndex,
     KeyedPlan,
@@ -51,11 +44,19 @@ from pipelines.khcn.extraction import (
     extract_plan,
     key_plans,
 )
-from pipelines.khcn.gazetteer import Gazetteer
-from pipelines.khcn.plan_workers import Budget, run_budgeted
-from pipelines.khcn.readers import UnreadableDocument, read_document_bytes
-from pipelines.khcn.text import normalize_unicode
-from pipelines.khcn.themes import load_lexicon, theme_mentions
+from pipelines.store.plan_files import (
+    MAX_PLAN_BYTES,
+    PlanFile,
+    RejectedInput,
+    build_document,
+    discover_plan_files,
+    read_document,
+    read_plan_bytes,
+)
+from pipelines.store.workers import Budget, run_budgeted
+from pipelines.targets.catalog import load_catalog
+from pipelines.text.normalize import normalize_unicode
+from pipelines.themes import load_lexicon, theme_mentions
 from tests.conftest import PLANS
 
 KHCN = Path(sys.executable).with_name("khcn")
@@ -279,7 +280,7 @@ def test_a_killed_run_leaves_no_worker_behind(tmp_path: Path) -> None:
     pid_file = tmp_path / "worker.pid"
     script = (
         "from tests.test_faults_ingest import sleep_forever, warm_up, stopped\n"
-        "from pipelines.khcn.plan_workers import Budget, run_budgeted\n"
+        "from pipelines.store.workers import Budget, run_budgeted\n"
         "if __name__ == '__main__':\n"
         f"    list(run_budgeted([{str(pid_file)!r}], sleep_forever, warm_up, stopped, 1, Budget(3600, 0)))\n"
     )
@@ -447,28 +448,30 @@ def test_a_file_over_the_limit_is_refused_without_being_read_and_hashed_in_chunk
 def test_the_fingerprint_covers_sub_packages_seeds_and_reader_versions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    library = tmp_path / "khcn"
-    shutil.copytree(extraction.LIBRARY_DIR, library, ignore=shutil.ignore_patterns("__pycache__"))
+    library = tmp_path / "pipelines"
+    shutil.copytree(LIBRARY_DIR, library, ignore=shutil.ignore_patterns("__pycache__"))
     seeds = tmp_path / "seeds"
-    shutil.copytree(extraction.SEEDS_DIR, seeds)
-    monkeypatch.setattr(extraction, "LIBRARY_DIR", library)
-    monkeypatch.setattr(extraction, "SEEDS_DIR", seeds)
+    shutil.copytree(SEEDS_DIR, seeds)
     catalog, lexicon = seeds / "indicators.csv", seeds / "themes.csv"
-    before = code_fingerprint(catalog, lexicon)
 
-    sub_package = next(p for p in library.rglob("*.py") if p.parent != library)
+    def fingerprint(catalog, lexicon):
+        return extraction.code_fingerprint(catalog, lexicon, library, seeds)
+
+    before = fingerprint(catalog, lexicon)
+
+    sub_package = next(p for p in extraction_sources(library) if p.parent.parent != library)
     sub_package.write_text(sub_package.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    after_code = code_fingerprint(catalog, lexicon)
+    after_code = fingerprint(catalog, lexicon)
     vocabulary = next(p for p in seeds.glob("*.csv") if p not in (catalog, lexicon))
     vocabulary.write_bytes(vocabulary.read_bytes() + b"\n")
-    after_seed = code_fingerprint(catalog, lexicon)
+    after_seed = fingerprint(catalog, lexicon)
     site = tmp_path / "site"  # another pypdf installed first on the path
     (site / "pypdf-99.0.dist-info").mkdir(parents=True)
     (site / "pypdf-99.0.dist-info" / "METADATA").write_text(
         "Metadata-Version: 2.1\nName: pypdf\nVersion: 99.0\n"
     )
     monkeypatch.syspath_prepend(str(site))
-    after_version = code_fingerprint(catalog, lexicon)
+    after_version = fingerprint(catalog, lexicon)
 
     assert len({before, after_code, after_seed, after_version}) == 4
 

@@ -12,8 +12,8 @@ from types import ModuleType
 
 import pytest
 
-from pipelines.khcn.gazetteer import FormerName, Gazetteer, Province, _official_tones
-from pipelines.khcn.gazetteer_sources import read_former_names
+from pipelines.gazetteer.sources import read_former_names
+from pipelines.gazetteer.units import FormerName, Gazetteer, Province, _official_tones
 
 REPO_ROOT = Path(__file__).parents[1]
 REFERENCE_DIR = Path(__file__).parents[1].parent / "shared" / "reference"

@@ -9,11 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.khcn.catalog import load_catalog
-from pipelines.khcn.documents import build_document, discover_plan_files
-from pipelines.khcn.evaluate_metadata import evaluate_metadata, format_metadata_report
-from pipelines.khcn.extraction import extract_plan, key_plans
-from pipelines.khcn.metadata import (
+from pipelines.evaluation.metadata import evaluate_metadata, format_metadata_report
+from pipelines.metadata.extract import (
     HEADER_LINES,
     DocumentMetadata,
     _guarded,
@@ -26,10 +23,13 @@ from pipelines.khcn.metadata import (
     read_signer,
     sentence_case,
 )
-from pipelines.khcn.periods import read_horizon
-from pipelines.khcn.tables import build_raw_tables
-from pipelines.khcn.text import normalize_text
-from pipelines.khcn.themes import load_lexicon
+from pipelines.metadata.periods import read_horizon
+from pipelines.raw_tables.build import build_raw_tables
+from pipelines.store.extraction import extract_plan, key_plans
+from pipelines.store.plan_files import build_document, discover_plan_files
+from pipelines.targets.catalog import load_catalog
+from pipelines.text.normalize import normalize_text
+from pipelines.themes import load_lexicon
 from tests.conftest import PLANS, golden_records
 
 KHCN = Path(sys.executable).with_name("khcn")
@@ -223,7 +223,7 @@ def test_impossible_issue_date_through_the_cli(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = subprocess.run(
-        [str(KHCN), "extract", "--json", str(bad), str(good)],
+        [str(KHCN), "extract", str(bad), str(good)],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -520,8 +520,8 @@ def test_horizon_and_dated_name_reach_the_marts(data_dir: Path) -> None:
     import dagster as dg
     import polars as pl
 
-    from pipelines.resources import Settings
     from pipelines.run import run_pipeline
+    from pipelines.settings import Settings
 
     (data_dir / "raw" / "plans" / "ke_hoach_2019.txt").write_text(
         "ỦY BAN NHÂN DÂN\nTỈNH THỪA THIÊN HUẾ\n\nSố: 101/KH-UBND\n\nThừa Thiên Huế, ngày 10 tháng 4 năm 2019\n\n"

@@ -17,10 +17,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.khcn.extraction import ExtractionStore, code_fingerprint, plan_key
-from pipelines.partitions import plans_partitions
-from pipelines.resources import PlanFolder, Settings
-from pipelines.sensors import plan_folder_sensor
+from pipelines.defs.ingest.partitions import plans_partitions
+from pipelines.defs.ingest.sensors import plan_folder_sensor
+from pipelines.lib.resources import PlanFolder
+from pipelines.settings import Settings
+from pipelines.store.extraction import ExtractionStore, code_fingerprint, plan_key
 from tests.conftest import REPO
 from tests.test_pipeline import materialize_all
 
@@ -195,12 +196,12 @@ def test_a_run_killed_mid_step_leaves_the_previous_outputs_and_the_next_run_reco
 
 
 def test_make_run_skips_when_nothing_changed_and_the_nightly_schedule_too(data_dir: Path) -> None:
-    from pipelines.khcn.build_state import build_is_current
-    from pipelines.schedules import nightly_schedule
+    from pipelines.defs.schedules import nightly_schedule
+    from pipelines.store.build_state import build_is_current
 
-    assert not build_is_current(data_dir)
+    assert not build_is_current(Settings(data_dir))
     assert materialize_all(data_dir).success
-    assert build_is_current(data_dir)
+    assert build_is_current(Settings(data_dir))
     folder = PlanFolder(path=str(data_dir / "raw" / "plans"), store_path=str(data_dir / "extracted"))
     context = dg.build_schedule_context(resources={"plan_folder": folder})
     assert isinstance(nightly_schedule(context), dg.SkipReason)
@@ -210,7 +211,7 @@ def test_make_run_skips_when_nothing_changed_and_the_nightly_schedule_too(data_d
         "35,Hà Nam,grdp_current_prices,2023,80000,tỷ đồng,official,test,\n",
         encoding="utf-8",
     )
-    assert not build_is_current(data_dir), "a new reference file is a change"
+    assert not build_is_current(Settings(data_dir)), "a new reference file is a change"
     assert isinstance(
         nightly_schedule(dg.build_schedule_context(resources={"plan_folder": folder})), dg.RunRequest
     )

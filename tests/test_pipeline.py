@@ -21,8 +21,8 @@ def materialize_all(data_dir: Path, instance=None):
     """Run the whole graph in-process, as `make run` does (partitions synced with the folder first)."""
     import dagster as dg
 
-    from pipelines.resources import Settings
     from pipelines.run import run_pipeline
+    from pipelines.settings import Settings
 
     return run_pipeline(Settings(data_dir), instance or dg.DagsterInstance.ephemeral())
 

@@ -26,7 +26,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from pypdf import PdfReader, PdfWriter
 
-from pipelines.khcn.readers import (
+from pipelines.formats.readers import (
     SUPPORTED_SUFFIXES,
     TCVN3_TO_UNICODE,
     VNI_LETTERS,

@@ -12,17 +12,8 @@ import numpy as np
 import pytest
 import xlsxwriter
 
-from pipelines.khcn.calibration import (
-    ConfidenceModel,
-    calibrate_targets,
-    calibration_table,
-    feature_values,
-    load_model,
-    with_review_fields,
-)
-from pipelines.khcn.calibration_fit import choose_threshold, fit_logistic, truth_of
-from pipelines.khcn.catalog import load_catalog
-from pipelines.khcn.reviews import (
+from pipelines.evaluation.calibration_fit import choose_threshold, fit_logistic, truth_of
+from pipelines.reviews import (
     CSV_COLUMNS,
     MAX_REVIEW_BYTES,
     REVIEW_SHEET,
@@ -30,6 +21,15 @@ from pipelines.khcn.reviews import (
     parse_number,
     read_review_folder,
     target_id,
+)
+from pipelines.targets.catalog import load_catalog
+from pipelines.targets.confidence import (
+    ConfidenceModel,
+    calibrate_targets,
+    calibration_table,
+    feature_values,
+    load_model,
+    with_review_fields,
 )
 
 DOC = "0123456789abcdef"
@@ -226,7 +226,7 @@ def test_truth_needs_value_and_indicator() -> None:
 
 
 def test_eval_calibration_prints_first_sight_and_tuned_bands(capsys: pytest.CaptureFixture) -> None:
-    from pipelines.khcn.cli import main
+    from pipelines.cli import main
 
     assert main(["eval", "--calibration", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -241,7 +241,7 @@ def test_eval_calibration_prints_first_sight_and_tuned_bands(capsys: pytest.Capt
 
 
 def test_score_against_reviews_counts_each_kind(tmp_path: Path) -> None:
-    from pipelines.khcn.review_eval import score_against_reviews
+    from pipelines.evaluation.reviews import score_against_reviews
 
     targets = [
         {"target_id": f"{c * 16}", "indicator": "other", "value_min": 5, "value_max": 5, "target_year": 2025}

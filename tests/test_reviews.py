@@ -22,7 +22,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from pipelines.khcn.reviews import CSV_COLUMNS, REVIEW_SHEET, target_id
+from pipelines.reviews import CSV_COLUMNS, REVIEW_SHEET, target_id
 from tests.conftest import PLANS
 
 RISKY_REVIEWER = '<script>alert("x")</script> Lan'
@@ -30,8 +30,8 @@ RISKY_REVIEWER = '<script>alert("x")</script> Lan'
 
 def run(data: Path, force: bool = False) -> dict[str, bool]:
     """One whole pipeline run; returns the review asset checks' outcomes."""
-    from pipelines.resources import Settings
     from pipelines.run import run_pipeline
+    from pipelines.settings import Settings
 
     if force:
         os.environ["KHCN_FORCE"] = "1"
@@ -232,7 +232,7 @@ def eval_against_reviews(data: Path) -> dict:
     import contextlib
     import io
 
-    from pipelines.khcn.cli import main
+    from pipelines.cli import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -358,10 +358,10 @@ def test_eval_scores_the_extractor_against_decisions(loop: dict) -> None:
 
 
 def test_extract_json_gives_id_confidence_and_status(loop: dict) -> None:
-    from pipelines.khcn.calibration import load_model
-    from pipelines.khcn.catalog import load_catalog
-    from pipelines.khcn.cli import extract_file
-    from pipelines.khcn.gazetteer import Gazetteer
+    from pipelines.cli import extract_file
+    from pipelines.gazetteer.units import Gazetteer
+    from pipelines.targets.catalog import load_catalog
+    from pipelines.targets.confidence import load_model
 
     record = extract_file(str(PLANS / loop["file_of_doc"]), Gazetteer.load(), load_catalog())
     threshold = load_model().review_threshold

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.khcn.catalog import load_catalog
-from pipelines.khcn.numerals import read_number_words, words_value
-from pipelines.khcn.targeting.decisions import not_a_quantity
-from pipelines.khcn.targeting.mentions import read_mentions
-from pipelines.khcn.targeting.model import PlanContext
-from pipelines.khcn.targeting.pipeline import extract
-from pipelines.khcn.targeting.segments import Sentences, clauses
-from pipelines.khcn.targeting.tables import layout, merge_headers
-from pipelines.khcn.text import normalize_text
+from pipelines.targets.catalog import load_catalog
+from pipelines.targets.decisions import not_a_quantity
+from pipelines.targets.mentions import read_mentions
+from pipelines.targets.model import PlanContext
+from pipelines.targets.pipeline import extract
+from pipelines.targets.segments import Sentences, clauses
+from pipelines.targets.tables import layout, merge_headers
+from pipelines.text.normalize import normalize_text
+from pipelines.text.numerals import read_number_words, words_value
 
 PLAN = PlanContext(period_start=2026, period_end=2030, issue_year=2025)
 
@@ -276,7 +276,7 @@ def _docx_with_merged_header(tmp_path):
 
 
 def test_word_tables_are_read_as_tables_with_merged_cells(tmp_path, catalog) -> None:
-    from pipelines.khcn.readers import read_document_bytes
+    from pipelines.formats.readers import read_document_bytes
 
     path = _docx_with_merged_header(tmp_path)
     text = normalize_text(read_document_bytes(path.name, path.read_bytes()).text)
@@ -296,7 +296,7 @@ _FLAT = (
 
 
 def test_a_table_flattened_to_one_cell_per_line_is_rebuilt_into_rows() -> None:
-    from pipelines.khcn.targeting.flattened import rebuild_unseparated_tables
+    from pipelines.targets.flattened import rebuild_unseparated_tables
 
     rows = rebuild_unseparated_tables(_FLAT.split("\n"))
     assert rows[1] == "| STT | Chỉ tiêu | Đơn vị tính | Năm 2024 | Năm 2027 | Năm 2030 |"
@@ -316,7 +316,7 @@ def test_a_flattened_table_gives_its_targets(catalog) -> None:
 
 
 def test_short_lines_that_are_not_a_table_are_left_alone() -> None:
-    from pipelines.khcn.targeting.flattened import rebuild_unseparated_tables
+    from pipelines.targets.flattened import rebuild_unseparated_tables
 
     lines = ["STT", "Họ và tên", "Chức vụ", "1", "Nguyễn Văn A", "Giám đốc"]
     assert rebuild_unseparated_tables(lines) == lines
@@ -421,7 +421,7 @@ def test_explain_lists_every_number_of_a_word_file_with_its_decision(
 ) -> None:
     import argparse
 
-    from pipelines.khcn.explain import add_explain_command
+    from pipelines.evaluation.explain import add_explain_command
 
     path = _docx_with_merged_header(tmp_path)
     parser = argparse.ArgumentParser()
@@ -440,7 +440,7 @@ def test_explain_lists_every_number_of_a_word_file_with_its_decision(
 
 
 def test_eval_counts_misses_and_extras_by_reason(catalog) -> None:
-    from pipelines.khcn.evaluate import score_plan
+    from pipelines.evaluation.targets import score_plan
 
     text = normalize_text(
         "II. MỤC TIÊU\n1. Năm 2024, toàn tỉnh hiện có 27 tổ chức khoa học và công nghệ.\n"
@@ -618,7 +618,7 @@ def test_a_long_clause_without_sentence_breaks_reads_every_target(catalog) -> No
 
 
 def test_noun_phrase_end_runs_through_and_and_commas_but_not_into_the_next_number() -> None:
-    from pipelines.khcn.targeting.indicator import noun_phrase_end, phrase_end
+    from pipelines.targets.indicator import noun_phrase_end, phrase_end
 
     line = "có 10 doanh nghiệp khoa học và công nghệ, sản phẩm chủ lực và 5 tổ chức"
     after = line.index("10") + 2
@@ -645,7 +645,7 @@ def test_noun_phrase_end_runs_through_and_and_commas_but_not_into_the_next_numbe
     ],
 )
 def test_bound_words(prefix: str, tail: str, expected: str) -> None:
-    from pipelines.khcn.targeting.attributes import bound
+    from pipelines.targets.attributes import bound
 
     assert bound(prefix, False, tail) == expected
 
@@ -662,7 +662,7 @@ def test_bound_words(prefix: str, tail: str, expected: str) -> None:
     ],
 )
 def test_target_types(prefix: str, unit: str, per_year: bool, expected: str) -> None:
-    from pipelines.khcn.targeting.attributes import target_type
+    from pipelines.targets.attributes import target_type
 
     assert target_type(prefix, unit, per_year) == expected
 
@@ -696,7 +696,7 @@ def test_the_vocabulary_seed_is_clean() -> None:
     import csv
     import unicodedata
 
-    from pipelines.khcn.targeting.vocab import DEFAULT_VOCABULARY, LISTS, load_vocabulary
+    from pipelines.targets.vocab import DEFAULT_VOCABULARY, LISTS, load_vocabulary
 
     rows = list(csv.DictReader(DEFAULT_VOCABULARY.read_text(encoding="utf-8").splitlines()))
     assert {r["list"] for r in rows} == set(LISTS)
@@ -708,7 +708,7 @@ def test_the_vocabulary_seed_is_clean() -> None:
 
 
 def test_a_web_table_with_a_spanning_year_over_plan_and_comparison_columns(catalog) -> None:
-    from pipelines.khcn.readers import read_document_bytes
+    from pipelines.formats.readers import read_document_bytes
 
     html = (
         "<html><body><p>I. CHỈ TIÊU</p><table>"
@@ -993,7 +993,7 @@ def test_every_number_of_a_plan_gets_a_decision(catalog) -> None:
 
 
 def test_every_target_has_the_same_signal_keys(catalog) -> None:
-    from pipelines.khcn.targeting.model import SIGNAL_DEFAULTS
+    from pipelines.targets.model import SIGNAL_DEFAULTS
 
     text = (
         "II. MỤC TIÊU\n1. Phấn đấu có 12 doanh nghiệp khoa học và công nghệ.\n"
@@ -1026,7 +1026,7 @@ def test_explain_reads_a_pdf_through_the_same_reader(tmp_path, capsys) -> None:
     import argparse
     import json
 
-    from pipelines.khcn.explain import add_explain_command
+    from pipelines.evaluation.explain import add_explain_command
     from tests.test_readers import unicode_font_pdf
 
     path = tmp_path / "plan.pdf"

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.khcn.catalog import load_catalog
-from pipelines.khcn.documents import build_document
-from pipelines.khcn.evaluate import evaluate
-from pipelines.khcn.numerals import parse_cell, parse_number, parse_range
-from pipelines.khcn.outline import Outline
-from pipelines.khcn.targets import PlanContext, extract_targets, targets_for_document
-from pipelines.khcn.text import normalize_text
+from pipelines.evaluation.targets import evaluate
+from pipelines.store.plan_files import build_document
+from pipelines.targets.catalog import load_catalog
+from pipelines.targets.extract import PlanContext, extract_targets, targets_for_document
+from pipelines.text.normalize import normalize_text
+from pipelines.text.numerals import parse_cell, parse_number, parse_range
+from pipelines.text.outline import Outline
 from tests.conftest import GOLDEN, PLANS, REPO
 
 SYNTHETIC = REPO / "tests" / "fixtures" / "synthetic"

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from pipelines.khcn.text import fold_diacritics, normalize_unicode, repair_line_wraps
+from pipelines.text.normalize import fold_diacritics, normalize_unicode, repair_line_wraps
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from pipelines.khcn.reviews import REVIEW_SHEET
-from pipelines.khcn.vietnamese import collation_key, load_labels
-from pipelines.khcn.workbook import (
+from pipelines.publishing.workbook import (
     DICTIONARY_SHEET,
     EXCEL_CELL_MAX,
     INTRO_SHEET,
@@ -33,8 +31,10 @@ from pipelines.khcn.workbook import (
     workbook_columns,
     write_workbook,
 )
-from pipelines.khcn.workbook.model import number_format
-from pipelines.khcn.workbook.review_sheet import NEEDS_REVIEW_STYLE
+from pipelines.publishing.workbook.model import number_format
+from pipelines.publishing.workbook.review_sheet import NEEDS_REVIEW_STYLE
+from pipelines.reviews import REVIEW_SHEET
+from pipelines.text.vietnamese import collation_key, load_labels
 from tests.conftest import PLANS, REPO
 
 MATRIX_SHEET = SHEETS["mart_indicator_matrix_wide"][0]

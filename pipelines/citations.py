@@ -1,0 +1,340 @@
+"""Citations of other legal and Party documents, in one canonical spelling.
+
+Vietnamese document numbers follow two conventions (Nghị định 30/2020/NĐ-CP and the
+Party's Quy định 66-QĐ/TW): State documents are "number[/year]/TYPE-ISSUER"
+("2667/QĐ-BKHCN", "55/2011/NĐ-CP"), Party documents "number-TYPE/ISSUER"
+("52-NQ/TW"). Copies mix them up ("50-NQ/CP"), drop the hyphen ("50KL/TW"),
+spell issuers differently ("BKH&CN") or break a number across lines; all of
+these must meet in one canonical form so plans can be compared by what they cite.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from pipelines.text.normalize import fold_diacritics
+
+# Issuer codes of Party bodies: their documents use the Party numbering.
+PARTY_ISSUERS = {
+    "TW",
+    "TU",
+    "HU",
+    "QU",
+    "TXU",
+    "ĐU",
+    "ĐUK",
+    "BCSĐ",
+    "BTGTW",
+    "BTCTW",
+    "BDVTW",
+    "UBKTTW",
+    "VPTW",
+    "BCĐ",
+}
+NATIONAL_ISSUERS = {"TTg", "CP", "QH", "UBTVQH", "CTN", "VPCP", "QH13", "QH14", "QH15"}
+
+# Type codes as written → canonical spelling.
+DOC_TYPES = {
+    "QĐ": "QĐ",
+    "QD": "QĐ",
+    "NQ": "NQ",
+    "NĐ": "NĐ",
+    "ND": "NĐ",
+    "TT": "TT",
+    "TTLT": "TTLT",
+    "CT": "CT",
+    "CTR": "CTr",
+    "KH": "KH",
+    "KL": "KL",
+    "HD": "HD",
+    "TB": "TB",
+    "BC": "BC",
+    "QC": "QC",
+    "QĐI": "QĐi",
+    "ĐA": "ĐA",
+    "KHPH": "KHPH",
+    "CV": "CV",
+    "TTR": "TTr",
+    "CĐ": "CĐ",
+    "L": "L",
+    "PL": "PL",
+}
+DOC_TYPE_NAMES = {
+    "QĐ": "Quyết định",
+    "NQ": "Nghị quyết",
+    "NĐ": "Nghị định",
+    "TT": "Thông tư",
+    "TTLT": "Thông tư liên tịch",
+    "CT": "Chỉ thị",
+    "CTr": "Chương trình",
+    "KH": "Kế hoạch",
+    "KL": "Kết luận",
+    "HD": "Hướng dẫn",
+    "TB": "Thông báo",
+    "BC": "Báo cáo",
+    "QC": "Quy chế",
+    "QĐi": "Quy định",
+    "ĐA": "Đề án",
+    "KHPH": "Kế hoạch phối hợp",
+    "TTr": "Tờ trình",
+    "CĐ": "Công điện",
+}
+_TYPE_ALTERNATION = "|".join(
+    sorted({re.escape(k) for k in DOC_TYPES} | {"Ctr", "CTr", "Qđ", "QĐi", "TTr"}, key=len, reverse=True)
+)
+# First part may be mixed case (TTg); further parts are upper-case codes (LHH-KHCN), so a running
+# header "77/KH-UBND - Trang 2" does not swallow "Trang".
+_ISSUER = r"[A-ZĐ][A-Za-zĐđ&]*(?:\s?-\s?[A-ZĐ][A-ZĐ&0-9]*\b)*"
+
+# State style: 2667/QĐ-BKHCN, 55/2011/NĐ-CP, 2667/QĐ - BKHCN; also a Party-styled State number 50-NQ/CP.
+_STATE = re.compile(
+    rf"(?<![\d/])(?P<num>\d{{1,5}})\s?/\s?(?:(?P<year>(?:19|20)\d{{2}})\s?/\s?)?(?P<type>{_TYPE_ALTERNATION})\s?[-–]\s?(?P<issuer>{_ISSUER})"
+)
+_PARTY = re.compile(
+    rf"(?<![\d/])(?P<num>\d{{1,5}})\s?[-–]?\s?(?P<type>{_TYPE_ALTERNATION})\s?/\s?(?P<issuer>{_ISSUER})"
+)
+_NATIONAL_ASSEMBLY = re.compile(
+    r"(?<![\d/])(?P<num>\d{1,4})\s?/\s?(?P<year>(?:19|20)\d{2})\s?/\s?(?P<issuer>QH\d{1,2})\b"
+)
+_DATE_AFTER = re.compile(
+    r"^\s*,?\s*(?:ban hành\s+)?ngày\s+(?P<d>\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(?P<m>\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*(?P<y>(?:19|20)\d{2})"
+)
+_TYPE_WORDS = re.compile(
+    r"(?:Quyết định|Nghị quyết|Nghị định|Thông tư(?: liên tịch)?|Chỉ thị|Chương trình(?: hành động)?|Kế hoạch(?: phối hợp)?|"
+    r"Kết luận|Hướng dẫn|Thông báo|Quy định|Quy chế|Đề án|Công văn|Văn bản|Luật)(?:\s+số)?\s*$",
+    re.IGNORECASE,
+)
+
+
+# The header label of the plan's own number, right before it: "Số: 12/KH-UBND", "**Số:** 12/…",
+# "Số hiệu: …". Looked for just before each match (never from the line start: a plan laid out on one
+# line would otherwise lose every citation), so it costs the same wherever the number sits.
+_OWN_NUMBER_LABEL = re.compile(r"(?<!\w)Số\s*(?:hiệu)?\s*:[*_\s]*$")
+
+
+@dataclass
+class Citation:
+    canonical: str
+    number: str
+    year: int | None
+    doc_type: str
+    issuer_code: str
+    issuer_level: str
+    issue_date: str | None
+    quote: str
+    char_start: int
+    char_end: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def normalize_issuer(raw: str) -> str:
+    """One spelling per issuer: "BKH&CN" → "BKHCN", "Ttg" → "TTg", spaces and "&" removed."""
+    issuer = re.sub(r"\s+", "", raw).replace("&", "").strip("-–")
+    issuer = issuer.replace("–", "-")
+    upper = fold_diacritics(issuer).upper()
+    if upper == "TTG":
+        return "TTg"
+    if upper in {"BKHVCN"}:
+        return "BKHCN"
+    # Keep Vietnamese letters (Đ) but make the rest upper case, as printed in official numbers.
+    return "".join(c.upper() if c.isalpha() else c for c in issuer).replace("ĐĐ", "Đ")
+
+
+def normalize_type(raw: str) -> str:
+    key = raw.upper().replace("Đ", "Đ")
+    return DOC_TYPES.get(key, DOC_TYPES.get(fold_diacritics(raw).upper(), raw))
+
+
+def issuer_level(issuer: str) -> str:
+    """Which tier issued it: party_central, national, ministry, province or party_province."""
+    parts = issuer.split("-")
+    head = parts[-1] if parts[-1] in PARTY_ISSUERS else parts[0]
+    if head == "TW" or head.endswith("TW"):
+        return "party_central"
+    if head in PARTY_ISSUERS:
+        return "party_province"
+    if head in NATIONAL_ISSUERS or head.startswith("QH"):
+        return "national"
+    if head.startswith("B") and head not in {"BQL", "BCĐ"} and len(head) >= 2:
+        return "ministry"
+    return "province"
+
+
+def canonical_form(number: str, year: int | None, doc_type: str, issuer: str) -> str:
+    """The one spelling used to compare citations across plans."""
+    if issuer_level(issuer) in {"party_central", "party_province"}:
+        return f"{_number(number)}-{doc_type}/{issuer}"
+    middle = f"{year}/" if year else ""
+    return f"{_number(number)}/{middle}{doc_type}-{issuer}"
+
+
+def _number(number: str) -> str:
+    """Numbers below 10 are printed with a leading zero ("01/NQ-CP", "06-NQ/TU"); "6" and "06" meet there."""
+    return f"{int(number):02d}"
+
+
+def _quote_start(text: str, start: int) -> int:
+    """Extend a quote back over "Quyết định số " so the evidence names the kind of document."""
+    window = text[max(0, start - 45) : start]
+    match = _TYPE_WORDS.search(window)
+    return start - (len(window) - match.start()) if match else start
+
+
+def extract_citations(text: str, own_number: str | None = None) -> list[Citation]:
+    """Every citation in a normalised text, in order; the plan's own number is not one."""
+    found: list[Citation] = []
+    taken_until = 0  # matches are visited by start, so one overlaps a kept one iff it starts before this
+    own = _canonical_of_own(own_number)
+    matches = [(m, "state") for m in _STATE.finditer(text)] + [(m, "party") for m in _PARTY.finditer(text)]
+    matches += [(m, "law") for m in _NATIONAL_ASSEMBLY.finditer(text)]
+    matches.sort(key=lambda pair: (pair[0].start(), -(pair[0].end() - pair[0].start())))
+    for match, style in matches:
+        if match.start() < taken_until:
+            continue
+        if _OWN_NUMBER_LABEL.search(text, max(0, match.start() - 40), match.start()):
+            continue  # the plan's own number in its header ("Số: 12/KH-UBND")
+        issuer = normalize_issuer(match.group("issuer"))
+        if style == "law":
+            # National Assembly numbers carry no type code: "Luật … số 29/2013/QH13", "Nghị quyết số 202/2025/QH15"
+            before = text[max(0, match.start() - 80) : match.start()]
+            doc_type = "NQ" if re.search(r"Nghị quyết[^.;]{0,60}$", before) else "Luật"
+            number, year = match.group("num"), int(match.group("year"))
+            canonical = f"{_number(number)}/{year}/{issuer}"
+        else:
+            doc_type = normalize_type(match.group("type"))
+            if style == "party" and match.group(0).count("/") != 1:
+                continue
+            year = int(match.group("year")) if style == "state" and match.group("year") else None
+            number = match.group("num")
+            canonical = canonical_form(number, year, doc_type, issuer)
+        if own and canonical == own:
+            continue
+        end = match.end()
+        issue = None
+        date_match = _DATE_AFTER.match(text[end : end + 40])
+        if date_match:
+            try:
+                issue = date(
+                    int(date_match.group("y")), int(date_match.group("m")), int(date_match.group("d"))
+                ).isoformat()
+                end += date_match.end()
+            except ValueError:
+                issue = None
+        start = _quote_start(text, match.start())
+        taken_until = max(taken_until, match.end())
+        found.append(
+            Citation(
+                canonical=canonical,
+                number=number,
+                year=year,
+                doc_type=doc_type,
+                issuer_code=issuer,
+                issuer_level=issuer_level(issuer),
+                issue_date=issue,
+                quote=text[start:end],
+                char_start=start,
+                char_end=end,
+            )
+        )
+    return sorted(found, key=lambda c: c.char_start)
+
+
+def _canonical_of_own(own_number: str | None) -> str | None:
+    if not own_number:
+        return None
+    citations = [m for m in _STATE.finditer(own_number)] or [m for m in _PARTY.finditer(own_number)]
+    if not citations:
+        return None
+    m = citations[0]
+    year = int(m.group("year")) if "year" in m.groupdict() and m.group("year") else None
+    return canonical_form(
+        m.group("num"), year, normalize_type(m.group("type")), normalize_issuer(m.group("issuer"))
+    )
+
+
+def citations_for_document(document: dict) -> list[dict]:
+    """Citation records (dicts) for one document record."""
+    return [
+        {"document_id": document["document_id"], **c.as_dict()}
+        for c in extract_citations(document["text_normalized"], document.get("doc_number"))
+    ]
+
+
+# --------------------------------------------------------------------------- links between plans
+
+
+def _fold_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold_diacritics(text))
+
+
+def _context_after(text: str, citation: dict, starts: list[int], limit: int) -> str:
+    """What the plan says right after a citation (its subject), up to the next citation or clause end."""
+    end = min([s for s in starts if s > citation["char_start"]] + [citation["char_end"] + limit])
+    context = text[citation["char_end"] : end]
+    cut = re.search(r";|\.\s|\n", context)
+    return context[: cut.start()] if cut else context
+
+
+def link_citations(citations: list[dict], documents: list[dict], context_chars: int = 300) -> list[dict]:
+    """Point citations at documents that are themselves in the warehouse.
+
+    By number when the cited plan's copy has its number; otherwise (a copy that
+    lost its header) by the cited title written after the citation, within the
+    same province and document type. The method and the matched words are kept
+    as evidence.
+    """
+    by_id = {d["document_id"]: d for d in documents}
+    starts: dict[str, list[int]] = {}
+    for c in citations:
+        starts.setdefault(c["document_id"], []).append(c["char_start"])
+    links = []
+    for citation in citations:
+        citing = by_id.get(citation["document_id"])
+        if citing is None:
+            continue
+        for candidate in documents:
+            if candidate["document_id"] == citing["document_id"]:
+                continue
+            if candidate.get("province_code") != citing.get("province_code"):
+                continue  # a plan of another province is never "the same document"
+            own = _canonical_of_own(candidate.get("doc_number"))
+            if own is not None:
+                if own == citation["canonical"]:
+                    links.append(
+                        {
+                            **citation,
+                            "cited_document_id": candidate["document_id"],
+                            "link_method": "doc_number",
+                            "link_evidence": citation["quote"],
+                        }
+                    )
+                continue
+            title = candidate.get("title")
+            if not title or DOC_TYPE_NAMES.get(citation["doc_type"]) != candidate.get("doc_type"):
+                continue
+            if (
+                candidate.get("issue_year")
+                and citation.get("issue_date")
+                and int(citation["issue_date"][:4]) != candidate["issue_year"]
+            ):
+                continue
+            text = citing["text_normalized"]
+            context = _context_after(text, citation, starts.get(citation["document_id"], []), context_chars)
+            title_words = _fold_words(title)
+            context_words = set(_fold_words(context))
+            overlap = sum(1 for w in title_words if w in context_words) / max(len(title_words), 1)
+            if len(title_words) >= 5 and overlap >= 0.9:
+                evidence = text[citation["char_start"] : citation["char_end"] + len(context)]
+                links.append(
+                    {
+                        **citation,
+                        "cited_document_id": candidate["document_id"],
+                        "link_method": f"title ({overlap:.0%} of title words)",
+                        "link_evidence": evidence,
+                    }
+                )
+    return links

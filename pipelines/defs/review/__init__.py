@@ -1,0 +1,9 @@
+"""Review: the analysts' decisions on extracted targets (data/raw/reviews/), read and checked."""
+
+import dagster as dg
+
+from pipelines.defs.review.assets import REVIEW_CHECKS, reviews
+
+
+def definitions() -> dg.Definitions:
+    return dg.Definitions(assets=[reviews], asset_checks=REVIEW_CHECKS)

@@ -1,0 +1,258 @@
+"""From a folder of plan files to document records and quarantined rejections.
+
+Pure library code shared by the Dagster assets and the `khcn` CLI: one function
+reads one file and either returns a document or raises `RejectedInput` with a
+reason a person can act on. Nothing here stops at the first bad file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipelines.formats.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document_bytes
+from pipelines.gazetteer.units import Gazetteer
+from pipelines.metadata.extract import extract_metadata
+from pipelines.text.normalize import normalize_text, normalize_unicode
+
+# A plan is tens of kilobytes; anything this large is not a plan copy but an export gone wrong.
+MAX_PLAN_BYTES = 20 * 1024 * 1024
+EXTRACTOR_VERSION = "1"
+
+
+class RejectedInput(ValueError):
+    """A file that cannot become a document; `code` is machine-readable, the message is for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    path: Path
+    relative_path: str
+    size_bytes: int
+    modified_at: float
+
+
+# Files the operating system or Office drops into any folder: never plans, never reported.
+# Everything else in the plan folder is either read or refused with a reason.
+SYSTEM_FILE_NAMES = frozenset({".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", ".localized"})
+SYSTEM_DIR_NAMES = frozenset(
+    {
+        ".spotlight-v100",
+        ".trashes",
+        ".fseventsd",
+        ".temporaryitems",
+        "$recycle.bin",
+        "system volume information",
+    }
+)
+
+
+def is_system_file(name: str) -> bool:
+    """Finder/Explorer metadata and Office lock files ("~$Kế hoạch.docx") are not plans."""
+    return name.lower() in SYSTEM_FILE_NAMES or name.startswith("~$")
+
+
+def discover_plan_files(root: Path) -> tuple[list[PlanFile], list[dict[str, Any]]]:
+    """Every candidate file under `root`, plus rejections for files we will not read.
+
+    Nothing vanishes: hidden files and files in hidden folders are candidates like any other
+    (an analyst who names a plan ".ke-hoach.txt" still sees what became of it); only the
+    system files above are skipped. Symbolic links are not followed (a link could point
+    outside the plan folder), and folders named like plan files, FIFOs, devices, unreadable
+    folders and unsupported formats are reported instead of being ignored.
+    """
+    files: list[PlanFile] = []
+    rejected: list[dict[str, Any]] = []
+    if not root.exists():
+        return files, rejected
+    for path, relative in _walk(root, rejected):
+        refusal = _refusal(path, relative)
+        if refusal is not None:
+            rejected.append(refusal)
+            continue
+        info = path.lstat()
+        files.append(PlanFile(path, relative, info.st_size, info.st_mtime))
+    files.sort(key=lambda f: f.relative_path)
+    rejected.sort(key=lambda r: r["file_name"])
+    return files, rejected
+
+
+def _walk(root: Path, rejected: list[dict[str, Any]]) -> Iterator[tuple[Path, str]]:
+    """(path, relative path) of every entry under `root` that is not a folder we descend into.
+
+    os.walk never follows links to folders; a folder that cannot be listed is a rejection, not a
+    silent hole. Folders named like plan files ("x.txt/") are yielded so they are refused by name.
+    """
+
+    def unreadable(error: OSError) -> None:
+        name = Path(error.filename or "").relative_to(root).as_posix() if error.filename else "."
+        name = displayable_name(name)
+        rejected.append(
+            rejection(name, "discover", "unreadable", f"cannot list the folder: {error.strerror or error}")
+        )
+
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
+        base = Path(folder)
+        dirs[:] = sorted(d for d in dirs if d.lower() not in SYSTEM_DIR_NAMES)
+        for directory in dirs:
+            if _suffix_of(directory) in SUPPORTED_SUFFIXES or (base / directory).is_symlink():
+                yield base / directory, (base / directory).relative_to(root).as_posix()
+        for name in sorted(names):
+            if not is_system_file(name):
+                yield base / name, (base / name).relative_to(root).as_posix()
+
+
+def _suffix_of(name: str) -> str:
+    return Path(name).suffix.lower()
+
+
+def displayable_name(relative: str) -> str:
+    """A name that can be stored and shown: bytes that are not UTF-8 (a name typed in an old Windows
+    encoding, copied from a network share) arrive as surrogates, which no JSON, DuckDB or Excel
+    writer accepts; they are shown as U+FFFD."""
+    return relative.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _refusal(path: Path, relative: str) -> dict[str, Any] | None:
+    """Why `path` will not be read, as a rejection row (None: it is a candidate)."""
+    if displayable_name(relative) != relative:
+        return rejection(
+            displayable_name(relative),
+            "discover",
+            "bad_file_name",
+            "the file name is not valid Unicode (typed in an old Windows or legacy font encoding?); "
+            "rename the file (any name will do: nothing is read from it) and it is read on the next run",
+        )
+    if path.is_symlink():
+        return rejection(
+            relative,
+            "discover",
+            "symlink",
+            "symbolic link not followed; copy the file itself into the plan folder",
+        )
+    if path.is_dir():
+        return rejection(
+            relative,
+            "discover",
+            "not_a_file",
+            "this is a folder named like a plan file; the files inside it are listed on their own. "
+            "Rename the folder (remove the extension) or move the plan file out of it",
+        )
+    if not path.is_file():
+        return rejection(
+            relative,
+            "discover",
+            "not_a_file",
+            "not a regular file (a pipe, socket or device); copy the plan file itself into the plan folder",
+        )
+    suffix = _suffix_of(path.name) if path.name.strip(".") else ""
+    if suffix not in SUPPORTED_SUFFIXES:
+        return rejection(
+            relative,
+            "discover",
+            "unsupported_format",
+            f"unsupported file type '{path.suffix or '(none)'}'; supported: {', '.join(SUPPORTED_SUFFIXES)}",
+        )
+    return None
+
+
+def rejection(
+    file_name: str, stage: str, code: str, reason: str, document_id: str | None = None
+) -> dict[str, Any]:
+    """One quarantine row: which file, at which step, why, and what to do (in `reason`)."""
+    return {
+        "file_name": file_name,
+        "document_id": document_id,
+        "stage": stage,
+        "reason_code": code,
+        "reason": reason,
+    }
+
+
+def document_id_for(normalized_text: str) -> str:
+    """Stable id from content: the same plan under two names is one document."""
+    return hashlib.sha256(normalized_text.encode("utf-8")).hexdigest()[:16]
+
+
+def build_document(file_name: str, data: bytes, gazetteer: Gazetteer) -> dict[str, Any]:
+    """Decode, normalise and read the metadata of one plan; raise RejectedInput if impossible."""
+    try:
+        decoded = read_document_bytes(file_name, data, max_bytes=MAX_PLAN_BYTES)
+    except UnreadableDocument as exc:
+        raise RejectedInput(exc.code, str(exc)) from exc
+    original = normalize_unicode(decoded.text)
+    normalized = normalize_text(decoded.text)
+    if not normalized.strip():
+        raise RejectedInput(
+            "empty_text", "the file contains no text (only blanks); replace it with the full plan"
+        )
+    meta = extract_metadata(normalized, gazetteer)
+    if decoded.notes:
+        meta.flags.append("read_with_conversion")  # e.g. a legacy TCVN3/VNI font converted to Unicode
+    return {
+        "document_id": document_id_for(normalized),
+        "file_name": file_name,
+        "source_sha256": hashlib.sha256(data).hexdigest(),
+        "encoding": decoded.encoding,
+        "size_bytes": len(data),
+        "char_count": len(normalized),
+        "text_original": original,
+        "text_normalized": normalized,
+        "extractor_version": EXTRACTOR_VERSION,
+        **meta.as_dict(),
+    }
+
+
+def read_plan_bytes(path: Path, max_bytes: int = MAX_PLAN_BYTES) -> bytes:
+    """The bytes of one plan file, refusing before reading what must not be read.
+
+    Opened without following a symbolic link (O_NOFOLLOW: a link swapped in after the folder was
+    listed, or one given to the CLI, is refused, never read) and without blocking on a pipe; the
+    size is checked on the open file before any byte is read, and at most `max_bytes` + 1 bytes
+    are ever read, so a 2 GB file costs nothing but a refusal.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if path.is_symlink():
+            raise RejectedInput(
+                "symlink", "symbolic link not followed; copy the file itself into the plan folder"
+            ) from exc
+        raise RejectedInput("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
+            raise RejectedInput("not_a_file", f"not a regular file ({kind}); give the plan file itself")
+        if info.st_size > max_bytes:
+            raise RejectedInput("too_large", too_large_message(info.st_size, max_bytes))
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise RejectedInput("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:  # it grew after the size check
+        raise RejectedInput("too_large", too_large_message(len(data), max_bytes))
+    return data
+
+
+def too_large_message(size: int, limit: int = MAX_PLAN_BYTES) -> str:
+    """Why a file over the size limit is refused, and what to do."""
+    return (
+        f"file is {size / 1048576:.1f} MB, above the {limit / 1048576:.1f} MB limit (refused without "
+        "reading it); split the plan or remove embedded images and scans before adding it"
+    )
+
+
+def read_document(plan: PlanFile, gazetteer: Gazetteer) -> dict[str, Any]:
+    """Read one file from disk into a document record (see `build_document`)."""
+    return build_document(plan.relative_path, read_plan_bytes(plan.path), gazetteer)
