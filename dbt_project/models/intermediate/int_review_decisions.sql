@@ -49,7 +49,7 @@ decisions as (
         end as quote_start
     from anchored as a
     left join {{ ref('stg_targets') }} as t on t.target_id = a.target_id and a.decision <> 'add'
-    left join {{ source('raw', 'documents') }} as d
+    left join {{ ref('stg_document_texts') }} as d
         on d.document_id = coalesce(a.document_id, t.document_id)
 ),
 
