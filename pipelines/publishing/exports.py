@@ -50,10 +50,12 @@ def csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
 def export_tables(
     tables: Mapping[str, pl.DataFrame], out_dir: Path, context: WorkbookContext | None = None
 ) -> list[Path]:
-    """Write every table as Parquet and CSV (UTF-8 with BOM), plus the workbook; all or nothing.
+    """Write every table as Parquet and CSV (UTF-8 with BOM), plus the workbook.
 
-    Returns the final paths. Files are staged in a temporary folder inside
-    `out_dir` (same file system, so the final `os.replace` is atomic per file).
+    Returns the final paths. Files are staged in a temporary folder inside `out_dir` (same file
+    system) and renamed in one by one: each file is whole, but a crash between two renames leaves
+    some files new and some old. Readers see one consistent set only because the caller writes
+    into a fresh generation folder and publishes it with one rename (`MartsFolder`).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
