@@ -293,47 +293,60 @@ def actuals_table(marts: Marts) -> str:
     return table(headers, rows, numeric=[2])
 
 
-def benchmark_page(marts: Marts, files: dict[str, str]) -> str:
-    rows = comparable(marts)
-    averages = region_averages(marts, rows)
-    sections = []
+RANKING_COLUMNS = (
+    "indicator_code",
+    "indicator_name_vi",
+    "target_type",
+    "unit",
+    "target_year",
+    "rank",
+    "provinces_in_group",
+    "province_key",
+    "province_name",
+    "region",
+    "value_min",
+    "value_max",
+    "value",
+    "doc_number",
+)
+
+
+def ranking_sections(
+    marts: Marts, rows: pl.DataFrame, averages: pl.DataFrame, files: dict[str, str]
+) -> list[str]:
+    """One section per comparable group, the largest first: its title, chart (two provinces or
+    more) and table."""
     groups = sorted(
         rows.partition_by(GROUP, as_dict=True).values(),
         key=lambda g: (-g.height, g["indicator_code"][0], g["target_year"][0]),
     )
+    sections = []
     for i, group in enumerate(groups):
         chart = figure(ranking_chart(marts, group, i), files) if group.height >= 2 else ""
         sections.append(
             f"<h3>{esc(group_title(group.row(0, named=True)))}</h3>{chart}{ranking_table(marts, group, averages)}"
         )
-    if not rows.is_empty():
-        files["data/ranking.csv"] = csv_text(
-            rows.select(
-                "indicator_code",
-                "indicator_name_vi",
-                "target_type",
-                "unit",
-                "target_year",
-                "rank",
-                "provinces_in_group",
-                "province_key",
-                "province_name",
-                "region",
-                "value_min",
-                "value_max",
-                "value",
-                "doc_number",
-            ).sort([*GROUP, "rank"])
-        )
-        files["data/region-averages.csv"] = csv_text(averages)
-    downloads = (
-        (
-            f'<p class="downloads"><a href="data/ranking.csv" download>{t("Tải bảng xếp hạng (CSV)", "Download the rankings (CSV)")}</a> · '
-            f'<a href="data/region-averages.csv" download>{t("Tải bình quân vùng (CSV)", "Download region averages (CSV)")}</a></p>'
-        )
-        if not rows.is_empty()
-        else ""
+    return sections
+
+
+def ranking_downloads(rows: pl.DataFrame, averages: pl.DataFrame, files: dict[str, str]) -> str:
+    """The rankings and region averages as CSV files beside the page, and the links to them."""
+    if rows.is_empty():
+        return ""
+    files["data/ranking.csv"] = csv_text(rows.select(RANKING_COLUMNS).sort([*GROUP, "rank"]))
+    files["data/region-averages.csv"] = csv_text(averages)
+    return (
+        f'<p class="downloads"><a href="data/ranking.csv" download>{t("Tải bảng xếp hạng (CSV)", "Download the rankings (CSV)")}</a> · '
+        f'<a href="data/region-averages.csv" download>{t("Tải bình quân vùng (CSV)", "Download region averages (CSV)")}</a></p>'
     )
+
+
+def benchmark_page(marts: Marts, files: dict[str, str]) -> str:
+    """Rankings per comparable group, the 2025 roll-up and the sourced actual figures."""
+    rows = comparable(marts)
+    averages = region_averages(marts, rows)
+    sections = ranking_sections(marts, rows, averages, files)
+    downloads = ranking_downloads(rows, averages, files)
     body = f"""
 <p class="note">{
         t(

@@ -138,57 +138,74 @@ def matrix_cell(marts: Marts, row: dict[str, Any], label: str, names: dict) -> t
     return level, text, tip
 
 
-def matrix_heatmap(marts: Marts) -> Chart:
-    """Indicator × province, with the national targets as the first column."""
-    cells = matrix_cells(marts)
-    if cells.is_empty():
-        return Chart(None, "matrix-heatmap")
-    codes = [code for code, _ in plan_provinces(marts) if code in set(cells["province_key"])]
-    indicators, hidden = matrix_rows(marts, cells)
+MATRIX_COLOURS = ["#ffffff", "#eceff1", "#f4b942", "#1f6fb2", "#c5e1a5"]
+MATRIX_LEGEND = {
+    "vi": ["Không nêu", "Nêu định tính", "Nêu có số liệu", "Chỉ tiêu quốc gia"],
+    "en": ["Not stated", "Stated in words", "Stated with a number", "National target"],
+}
+MATRIX_DATA_COLUMNS = (
+    "province_key",
+    "province_name",
+    "indicator_code",
+    "indicator_name_vi",
+    "status_vi",
+    "cell_text",
+    "target_year",
+    "doc_number",
+    "section",
+    "quote",
+)
+
+
+def national_matrix_cell(marts: Marts, indicator: str, names: dict) -> tuple[int, str, str]:
+    """(colour level, cell text, hover) of the first column: the national target(s) of an indicator."""
+    reference = indicator_reference(marts, indicator)
+    text = (
+        "<br>".join(esc(short(x.removeprefix("quốc gia ").split(" (")[0], 26)) for x in reference.split("; "))
+        if reference
+        else ""
+    )
+    tip = hover(
+        "<b>Chỉ tiêu quốc gia</b>",
+        esc(names.get("indicator_name_vi")),
+        esc(reference) or "Không có chỉ tiêu quốc gia",
+    )
+    return (3 if reference else -1), text, tip
+
+
+def matrix_grid(
+    marts: Marts, cells: pl.DataFrame, indicators: list[str], columns: dict[str, str]
+) -> tuple[list[list[int]], list[list[str]], list[list[str]]]:
+    """(colour levels, cell texts, hovers): one row per indicator, the national column first, then
+    one column per province (`columns`: province key → label, in page order)."""
     by_key = {(r["indicator_code"], r["province_key"]): r for r in cells.iter_rows(named=True)}
     names = {r["indicator_code"]: r for r in cells.iter_rows(named=True)}
-    columns = province_labels(marts, codes)
     z, text, custom = [], [], []
     for indicator in indicators:
-        reference = indicator_reference(marts, indicator)
-        z_row = [3 if reference else -1]
-        text_row = [
-            "<br>".join(
-                esc(short(x.removeprefix("quốc gia ").split(" (")[0], 26)) for x in reference.split("; ")
-            )
-            if reference
-            else ""
-        ]
-        custom_row = [
-            hover(
-                "<b>Chỉ tiêu quốc gia</b>",
-                esc(names.get(indicator, {}).get("indicator_name_vi")),
-                esc(reference) or "Không có chỉ tiêu quốc gia",
-            )
-        ]
-        for code in codes:
+        own = names.get(indicator, {})
+        row_cells = [national_matrix_cell(marts, indicator, own)]
+        for code, label in columns.items():
             row = by_key.get((indicator, code)) or {"province_key": code, "status": "not_stated"}
-            level, cell, tip = matrix_cell(
-                marts, {**row, "indicator_code": indicator}, columns[code], names.get(indicator, {})
-            )
-            z_row.append(level)
-            text_row.append(cell)
-            custom_row.append(tip)
-        z.append(z_row)
-        text.append(text_row)
-        custom.append(custom_row)
-    y_labels = unique_labels([esc(short(names.get(i, {}).get("indicator_name_vi") or i)) for i in indicators])
-    colours = ["#ffffff", "#eceff1", "#f4b942", "#1f6fb2", "#c5e1a5"]
-    scale = [[(i + d) / 5, colours[i]] for i in range(5) for d in (0, 1)]
-    x = ["<b>Chỉ tiêu quốc gia</b>", *columns.values()]
+            row_cells.append(matrix_cell(marts, {**row, "indicator_code": indicator}, label, own))
+        z.append([c[0] for c in row_cells])
+        text.append([c[1] for c in row_cells])
+        custom.append([c[2] for c in row_cells])
+    return z, text, custom
+
+
+def matrix_figure(grid: tuple[list, list, list], x: list[str], y: list[str], provinces: int) -> go.Figure:
+    """The heatmap itself: discrete colours per level, cell texts shown while the page is narrow
+    enough (eight provinces or fewer) to read them."""
+    z, text, custom = grid
+    scale = [[(i + d) / 5, MATRIX_COLOURS[i]] for i in range(5) for d in (0, 1)]
     fig = go.Figure(
         go.Heatmap(
             z=z,
             x=x,
-            y=y_labels,
+            y=y,
             text=text,
             customdata=custom,
-            texttemplate="%{text}" if len(codes) <= 8 else None,
+            texttemplate="%{text}" if provinces <= 8 else None,
             textfont={"size": 10.5},
             hovertemplate="%{customdata}<extra></extra>",
             zmin=-1.5,
@@ -198,7 +215,7 @@ def matrix_heatmap(marts: Marts) -> Chart:
             ygap=2,
             colorbar={
                 "tickvals": [0, 1, 2, 3],
-                "ticktext": ["Không nêu", "Nêu định tính", "Nêu có số liệu", "Chỉ tiêu quốc gia"],
+                "ticktext": MATRIX_LEGEND["vi"],
                 "thickness": 14,
                 "lenmode": "pixels",
                 "len": 140,
@@ -208,23 +225,24 @@ def matrix_heatmap(marts: Marts) -> Chart:
         )
     )
     fig.update_yaxes(autorange="reversed", tickfont={"size": 12}, tickmode="linear", dtick=1)
-    fig.update_xaxes(side="top", tickangle=0 if len(codes) <= 7 else -45, tickmode="linear", dtick=1)
-    per_row = 44 if len(codes) <= 8 else 26
-    base_layout(
-        fig, height=max(320, 150 + per_row * len(indicators)), margin={"l": 10, "r": 10, "t": 90, "b": 10}
-    )
-    data = cells.select(
-        "province_key",
-        "province_name",
-        "indicator_code",
-        "indicator_name_vi",
-        "status_vi",
-        "cell_text",
-        "target_year",
-        "doc_number",
-        "section",
-        "quote",
-    )
+    fig.update_xaxes(side="top", tickangle=0 if provinces <= 7 else -45, tickmode="linear", dtick=1)
+    per_row = 44 if provinces <= 8 else 26
+    base_layout(fig, height=max(320, 150 + per_row * len(y)), margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    return fig
+
+
+def matrix_heatmap(marts: Marts) -> Chart:
+    """Indicator × province, with the national targets as the first column."""
+    cells = matrix_cells(marts)
+    if cells.is_empty():
+        return Chart(None, "matrix-heatmap")
+    codes = [code for code, _ in plan_provinces(marts) if code in set(cells["province_key"])]
+    indicators, hidden = matrix_rows(marts, cells)
+    names = {r["indicator_code"]: r for r in cells.iter_rows(named=True)}
+    columns = province_labels(marts, codes)
+    y_labels = unique_labels([esc(short(names.get(i, {}).get("indicator_name_vi") or i)) for i in indicators])
+    x = ["<b>Chỉ tiêu quốc gia</b>", *columns.values()]
+    fig = matrix_figure(matrix_grid(marts, cells, indicators, columns), x, y_labels, len(codes))
     en_names = dict(marts.indicators.select("indicator_code", "name_en").rows())
     y_en = unique_labels([esc(short(en_names.get(i) or i)) for i in indicators])
     axes = {
@@ -236,23 +254,12 @@ def matrix_heatmap(marts: Marts) -> Chart:
     chart = Chart(
         fig,
         "matrix-heatmap",
-        data,
+        cells.select(MATRIX_DATA_COLUMNS),
         en={**axes, "yaxis.ticktext": y_en, "xaxis.ticktext": ["<b>National target</b>", *x[1:]]},
         vi={**axes, "yaxis.ticktext": y_labels, "xaxis.ticktext": x},
     )
-    chart.traces_en = [
-        (
-            [0],
-            {
-                "colorbar.ticktext": [
-                    ["Not stated", "Stated in words", "Stated with a number", "National target"]
-                ]
-            },
-        )
-    ]
-    chart.traces_vi = [
-        ([0], {"colorbar.ticktext": [["Không nêu", "Nêu định tính", "Nêu có số liệu", "Chỉ tiêu quốc gia"]]})
-    ]
+    chart.traces_en = [([0], {"colorbar.ticktext": [MATRIX_LEGEND["en"]]})]
+    chart.traces_vi = [([0], {"colorbar.ticktext": [MATRIX_LEGEND["vi"]]})]
     chart.hidden = hidden  # type: ignore[attr-defined]
     return chart
 
@@ -304,14 +311,67 @@ def national_kind(marts: Marts, indicator: str, target_type: str, unit: str) -> 
     ]
 
 
-def spending_chart(marts: Marts) -> Chart:
-    """R&D/S&T spending as % of GRDP: each province's target per target year vs the national one."""
+SPENDING_DATA_COLUMNS = (
+    "province_key",
+    "province_name",
+    "target_year",
+    "bound",
+    "value_min",
+    "value_max",
+    "national_source_doc",
+    "national_min",
+    "national_max",
+    "national_comparison",
+    "grdp_year",
+    "grdp_bn_vnd",
+    "money_min_bn_vnd",
+    "money_max_bn_vnd",
+    "quote",
+)
+
+
+def spending_rows(marts: Marts) -> pl.DataFrame:
+    """The spending targets that can be drawn: a number and a target year, by year then province."""
     rows = marts.comparison.filter(
         (pl.col("indicator_code") == SPENDING_INDICATOR)
         & (pl.col("value_min").is_not_null() | pl.col("value_max").is_not_null())
         & pl.col("target_year").is_not_null()
     )
-    rows = vi_order(rows).sort("target_year", "_vi")
+    return vi_order(rows).sort("target_year", "_vi")
+
+
+def spending_trace(marts: Marts, rows: pl.DataFrame, first: bool) -> tuple[go.Scatter, float]:
+    """One target year's provincial targets as vertical bars (low to high), and the highest value
+    drawn, so the shared axis fits every year."""
+    xs, ys, tips, top = [], [], [], 0.0
+    for r in rows.iter_rows(named=True):
+        low = r["value_min"] if r["value_min"] is not None else r["value_max"]
+        high = r["value_max"] if r["value_max"] is not None else r["value_min"]
+        top = max(top, high, r["national_max"] or 0, r["national_min"] or 0)
+        label = esc(province_label(r["province_key"], r["province_name"]))
+        tip = spending_hover(marts, r)
+        xs += [label, label, None]
+        ys += [low, high, None]
+        tips += [tip, tip, None]
+    trace = go.Scatter(
+        x=xs,
+        y=ys,
+        mode="lines+markers",
+        line={"width": 14, "color": "#1f6fb2"},
+        marker={"size": 16, "color": "#1f6fb2", "line": {"width": 2, "color": "white"}},
+        name="Chỉ tiêu của tỉnh",
+        legendgroup="province",
+        showlegend=first,
+        customdata=tips,
+        hovertemplate="%{customdata}<extra></extra>",
+        connectgaps=False,
+    )
+    return trace, top
+
+
+def spending_chart(marts: Marts) -> Chart:
+    """R&D/S&T spending as % of GRDP: each province's target per target year vs the national one."""
+    rows = spending_rows(marts)
     if rows.is_empty():
         return Chart(None, "spending-chart")
     years = rows["target_year"].unique().sort().to_list()
@@ -320,33 +380,9 @@ def spending_chart(marts: Marts) -> Chart:
     )
     top = 0.0
     for col, year in enumerate(years, start=1):
-        xs, ys, tips = [], [], []
-        for r in rows.filter(pl.col("target_year") == year).iter_rows(named=True):
-            low = r["value_min"] if r["value_min"] is not None else r["value_max"]
-            high = r["value_max"] if r["value_max"] is not None else r["value_min"]
-            top = max(top, high, r["national_max"] or 0, r["national_min"] or 0)
-            label = esc(province_label(r["province_key"], r["province_name"]))
-            tip = spending_hover(marts, r)
-            xs += [label, label, None]
-            ys += [low, high, None]
-            tips += [tip, tip, None]
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines+markers",
-                line={"width": 14, "color": "#1f6fb2"},
-                marker={"size": 16, "color": "#1f6fb2", "line": {"width": 2, "color": "white"}},
-                name="Chỉ tiêu của tỉnh",
-                legendgroup="province",
-                showlegend=col == 1,
-                customdata=tips,
-                hovertemplate="%{customdata}<extra></extra>",
-                connectgaps=False,
-            ),
-            row=1,
-            col=col,
-        )
+        trace, highest = spending_trace(marts, rows.filter(pl.col("target_year") == year), first=col == 1)
+        top = max(top, highest)
+        fig.add_trace(trace, row=1, col=col)
         national_band(fig, marts, SPENDING_INDICATOR, year, col, first=col == 1)
         for r in national_kind(marts, SPENDING_INDICATOR, "level", "% GRDP"):
             top = max(top, r["value_max"] or 0)
@@ -357,31 +393,13 @@ def spending_chart(marts: Marts) -> Chart:
         title="Chỉ tiêu chi cho KH&CN theo % GRDP, so với chỉ tiêu quốc gia",
         legend={"orientation": "h", "y": -0.15},
     )
-    data = rows.select(
-        "province_key",
-        "province_name",
-        "target_year",
-        "bound",
-        "value_min",
-        "value_max",
-        "national_source_doc",
-        "national_min",
-        "national_max",
-        "national_comparison",
-        "grdp_year",
-        "grdp_bn_vnd",
-        "money_min_bn_vnd",
-        "money_max_bn_vnd",
-        "quote",
-    )
-    chart = Chart(
+    return Chart(
         fig,
         "spending-chart",
-        data,
+        rows.select(SPENDING_DATA_COLUMNS),
         en={"title.text": "R&D / S&T spending targets, % of GRDP, against the national target"},
         vi={"title.text": fig.layout.title.text},
     )
-    return chart
 
 
 def spending_hover(marts: Marts, r: dict[str, Any]) -> str:

@@ -19,17 +19,31 @@ THEME_MEASURE_VI = "% văn bản ở đoạn có nhắc"
 THEME_MEASURE_EN = "% of text in paragraphs mentioning it"
 
 
-def alignment_heatmap(marts: Marts) -> Chart:
-    """Provinces × the most-cited national and Party documents, coloured by times cited."""
-    cited = marts.alignment.filter(pl.col("issuer_level").is_in(NATIONAL_LEVELS)).drop_nulls("canonical")
-    if cited.is_empty():
-        return Chart(None, "alignment-heatmap")
-    per_cell = cited.group_by("canonical", "province_key").agg(
+THEME_DATA_COLUMNS = (
+    "province_key",
+    "province_name",
+    "theme_code",
+    "theme_name_vi",
+    "mentions",
+    "sections",
+    "plans_mentioning",
+    "plans",
+    "text_share",
+)
+
+
+def citations_per_cell(cited: pl.DataFrame) -> pl.DataFrame:
+    """Per (national document, province): times cited, the first quote and the citing plans."""
+    return cited.group_by("canonical", "province_key").agg(
         pl.col("occurrences").sum(),
         pl.col("first_quote").first(),
         pl.col("citing_doc_number").drop_nulls().unique().sort().str.join(", "),
     )
-    docs = (
+
+
+def most_cited(cited: pl.DataFrame) -> pl.DataFrame:
+    """The national documents cited by the most provinces (then most often), at most TOP_CITED."""
+    return (
         cited.group_by("canonical")
         .agg(
             pl.col("province_key").n_unique().alias("provinces"),
@@ -40,29 +54,37 @@ def alignment_heatmap(marts: Marts) -> Chart:
         .sort(["provinces", "total", "canonical"], descending=[True, True, False])
         .head(TOP_CITED)
     )
+
+
+def citation_hover(doc: dict, cell: dict | None, province: str) -> str:
+    """The hover of one cell: the document, its issuer and date, how often this province cites it."""
+    plan = f" (kế hoạch {esc(cell['citing_doc_number'])})" if cell and cell["citing_doc_number"] else ""
+    return hover(
+        f"<b>{esc(doc['canonical'])}</b> · {esc(ISSUER_LEVEL.get(doc['issuer_level'], doc['issuer_level']))}",
+        doc["issue_date"] and f"Ngày ban hành: {doc['issue_date']:%d/%m/%Y}",
+        f"{province}: {cell['occurrences'] if cell else 0} lần dẫn{plan}",
+        cell and f"«{wrap(cell['first_quote'])}»",
+        f"Số tỉnh dẫn: {doc['provinces']}",
+    )
+
+
+def alignment_heatmap(marts: Marts) -> Chart:
+    """Provinces × the most-cited national and Party documents, coloured by times cited."""
+    cited = marts.alignment.filter(pl.col("issuer_level").is_in(NATIONAL_LEVELS)).drop_nulls("canonical")
+    if cited.is_empty():
+        return Chart(None, "alignment-heatmap")
+    per_cell = citations_per_cell(cited)
+    docs = most_cited(cited)
     codes = [code for code, _ in plan_provinces(marts) if code in set(cited["province_key"])]
     columns = province_labels(marts, codes)
     cells = {(r["canonical"], r["province_key"]): r for r in per_cell.iter_rows(named=True)}
     z, custom = [], []
     for doc in docs.iter_rows(named=True):
-        z_row, custom_row = [], []
-        for code in codes:
-            cell = cells.get((doc["canonical"], code))
-            z_row.append(cell["occurrences"] if cell else None)
-            plan = (
-                f" (kế hoạch {esc(cell['citing_doc_number'])})" if cell and cell["citing_doc_number"] else ""
-            )
-            custom_row.append(
-                hover(
-                    f"<b>{esc(doc['canonical'])}</b> · {esc(ISSUER_LEVEL.get(doc['issuer_level'], doc['issuer_level']))}",
-                    doc["issue_date"] and f"Ngày ban hành: {doc['issue_date']:%d/%m/%Y}",
-                    f"{columns[code]}: {cell['occurrences'] if cell else 0} lần dẫn{plan}",
-                    cell and f"«{wrap(cell['first_quote'])}»",
-                    f"Số tỉnh dẫn: {doc['provinces']}",
-                )
-            )
-        z.append(z_row)
-        custom.append(custom_row)
+        row = [cells.get((doc["canonical"], code)) for code in codes]
+        z.append([cell["occurrences"] if cell else None for cell in row])
+        custom.append(
+            [citation_hover(doc, cell, columns[code]) for code, cell in zip(codes, row, strict=True)]
+        )
     rows = unique_labels([esc(c) for c in docs["canonical"]])
     fig = province_heatmap(z, custom, columns, rows, "%{z}", "Blues", "Số lần dẫn")
     base_layout(
@@ -85,6 +107,29 @@ def alignment_heatmap(marts: Marts) -> Chart:
     )
 
 
+def theme_order(themes: pl.DataFrame) -> pl.DataFrame:
+    """Themes by their mean share across provinces, the largest first."""
+    return (
+        themes.group_by("theme_code")
+        .agg(pl.col("text_share").fill_null(0).mean(), pl.col("theme_name_vi").first())
+        .sort(["text_share", "theme_code"], descending=[True, False])
+    )
+
+
+def theme_cell(theme: dict, r: dict | None, province: str) -> tuple[float | None, str]:
+    """(share in %, hover) of one province × theme cell; None where the province has no figure."""
+    share = None if r is None or r["text_share"] is None else round(100 * r["text_share"], 1)
+    tip = hover(
+        f"<b>{province}</b>",
+        f"<b>{esc(theme['theme_name_vi'])}</b>",
+        r and f"<i>{esc(r['theme_name_en'])}</i>",
+        f"{THEME_MEASURE_VI}: {fmt_num(share, 1) or 0}%",
+        r and f"Số lần nhắc: {r['mentions']} · số mục: {r['sections']}",
+        r and f"Kế hoạch có nhắc: {r['plans_mentioning']}/{r['plans']}",
+    )
+    return share, tip
+
+
 def themes_heatmap(marts: Marts) -> Chart:
     """Province × theme: share of the plans' text in paragraphs that mention each theme."""
     themes = marts.themes.drop_nulls(["theme_code", "province_key"])
@@ -92,31 +137,13 @@ def themes_heatmap(marts: Marts) -> Chart:
         return Chart(None, "themes-heatmap")
     codes = [code for code, _ in plan_provinces(marts) if code in set(themes["province_key"])]
     columns = province_labels(marts, codes)
-    order = (
-        themes.group_by("theme_code")
-        .agg(pl.col("text_share").fill_null(0).mean(), pl.col("theme_name_vi").first())
-        .sort(["text_share", "theme_code"], descending=[True, False])
-    )
+    order = theme_order(themes)
     cells = {(r["theme_code"], r["province_key"]): r for r in themes.iter_rows(named=True)}
     z, custom = [], []
     for theme in order.iter_rows(named=True):
-        z_row, custom_row = [], []
-        for code in codes:
-            r = cells.get((theme["theme_code"], code))
-            share = None if r is None or r["text_share"] is None else round(100 * r["text_share"], 1)
-            z_row.append(share)
-            custom_row.append(
-                hover(
-                    f"<b>{columns[code]}</b>",
-                    f"<b>{esc(theme['theme_name_vi'])}</b>",
-                    r and f"<i>{esc(r['theme_name_en'])}</i>",
-                    f"{THEME_MEASURE_VI}: {fmt_num(share, 1) or 0}%",
-                    r and f"Số lần nhắc: {r['mentions']} · số mục: {r['sections']}",
-                    r and f"Kế hoạch có nhắc: {r['plans_mentioning']}/{r['plans']}",
-                )
-            )
-        z.append(z_row)
-        custom.append(custom_row)
+        row = [theme_cell(theme, cells.get((theme["theme_code"], code)), columns[code]) for code in codes]
+        z.append([share for share, _ in row])
+        custom.append([tip for _, tip in row])
     rows = unique_labels([esc(short(n, 50)) for n in order["theme_name_vi"]])
     texttemplate = "%{z:.1f}" if len(codes) <= 8 else None
     fig = province_heatmap(
@@ -128,21 +155,10 @@ def themes_heatmap(marts: Marts) -> Chart:
         title="Chủ đề trong kế hoạch: tỷ lệ văn bản ở các đoạn có nhắc chủ đề",
         margin={"l": 10, "r": 10, "t": 110, "b": 10},
     )
-    data = themes.select(
-        "province_key",
-        "province_name",
-        "theme_code",
-        "theme_name_vi",
-        "mentions",
-        "sections",
-        "plans_mentioning",
-        "plans",
-        "text_share",
-    )
     return Chart(
         fig,
         "themes-heatmap",
-        data,
+        themes.select(THEME_DATA_COLUMNS),
         en={"title.text": "Themes: share of the plan text in paragraphs mentioning each theme"},
         vi={"title.text": fig.layout.title.text},
         traces_en=[([0], {"colorbar.title.text": THEME_MEASURE_EN.replace(" in", "<br>in")})],

@@ -69,7 +69,59 @@ def ip_charts(marts: Marts) -> list[tuple[str, str, Chart]]:
     return charts
 
 
+def province_bar(marts: Marts, key: str, records: list[dict[str, Any]], labels: dict[str, str]) -> go.Bar:
+    """One province's targets as horizontal bars to the high end, a range's low end as an error bar."""
+    highs = [r["value_max"] if r["value_max"] is not None else r["value_min"] for r in records]
+    lows = [
+        r["value_min"] if r["value_min"] is not None else hi for r, hi in zip(records, highs, strict=True)
+    ]
+    return go.Bar(
+        y=[labels[r["indicator_code"]] for r in records],
+        x=highs,
+        orientation="h",
+        name=esc(province_label(key, records[0]["province_name"])),
+        marker_color=province_colour(key),
+        text=[esc(value_text(r)) + MARK.get(context(marts, r).code or "", "") for r in records],
+        textposition="outside",
+        cliponaxis=False,
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": [0] * len(records),
+            "arrayminus": [hi - lo for hi, lo in zip(highs, lows, strict=True)],
+            "visible": any(hi != lo for hi, lo in zip(highs, lows, strict=True)),
+        },
+        customdata=[ip_hover(marts, r) for r in records],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+
+
+def national_marks(marts: Marts, code: str, first: dict[str, Any], label: str) -> list[go.Scatter]:
+    """The national targets of an indicator with the chart's type and unit, as green marks."""
+    return [
+        go.Scatter(
+            x=[n["value_min"]],
+            y=[label],
+            mode="markers+text",
+            marker={"symbol": "line-ns-open", "size": 26, "color": "#2e7d32", "line": {"width": 3}},
+            text=[f"quốc gia {n['target_year']}"],
+            textposition="top center",
+            textfont={"size": 10, "color": "#2e7d32"},
+            name="Chỉ tiêu quốc gia",
+            legendgroup="national",
+            showlegend=False,
+            customdata=[esc(indicator_reference(marts, code))],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+        for n in national_rows(marts, code)
+        if n["target_type"] == first["target_type"]
+        and n["unit"] == first["unit"]
+        and n["value_min"] is not None
+    ]
+
+
 def ip_bars(marts: Marts, group: pl.DataFrame) -> go.Figure:
+    """Grouped bars of one target type and unit: one bar series per province, national marks."""
     codes = group.sort("indicator_code")["indicator_code"].unique(maintain_order=True).to_list()
     names = dict(group.select("indicator_code", "indicator_name_vi").rows())
     labels = dict(zip(codes, unique_labels([wrap(short(names[c], 90), 34) for c in codes]), strict=True))
@@ -77,60 +129,11 @@ def ip_bars(marts: Marts, group: pl.DataFrame) -> go.Figure:
     provinces = [k for k, _ in plan_provinces(marts) if k in set(group["province_key"])]
     for key in provinces:
         records = group.filter(pl.col("province_key") == key).sort("indicator_code").to_dicts()
-        highs = [r["value_max"] if r["value_max"] is not None else r["value_min"] for r in records]
-        lows = [
-            r["value_min"] if r["value_min"] is not None else hi for r, hi in zip(records, highs, strict=True)
-        ]
-        fig.add_trace(
-            go.Bar(
-                y=[labels[r["indicator_code"]] for r in records],
-                x=highs,
-                orientation="h",
-                name=esc(province_label(key, records[0]["province_name"])),
-                marker_color=province_colour(key),
-                text=[esc(value_text(r)) + MARK.get(context(marts, r).code or "", "") for r in records],
-                textposition="outside",
-                cliponaxis=False,
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": [0] * len(records),
-                    "arrayminus": [hi - lo for hi, lo in zip(highs, lows, strict=True)],
-                    "visible": any(hi != lo for hi, lo in zip(highs, lows, strict=True)),
-                },
-                customdata=[ip_hover(marts, r) for r in records],
-                hovertemplate="%{customdata}<extra></extra>",
-            )
-        )
+        fig.add_trace(province_bar(marts, key, records, labels))
     first = group.row(0, named=True)
     for code in codes:
-        for n in national_rows(marts, code):
-            if (
-                n["target_type"] == first["target_type"]
-                and n["unit"] == first["unit"]
-                and n["value_min"] is not None
-            ):
-                fig.add_trace(
-                    go.Scatter(
-                        x=[n["value_min"]],
-                        y=[labels[code]],
-                        mode="markers+text",
-                        marker={
-                            "symbol": "line-ns-open",
-                            "size": 26,
-                            "color": "#2e7d32",
-                            "line": {"width": 3},
-                        },
-                        text=[f"quốc gia {n['target_year']}"],
-                        textposition="top center",
-                        textfont={"size": 10, "color": "#2e7d32"},
-                        name="Chỉ tiêu quốc gia",
-                        legendgroup="national",
-                        showlegend=False,
-                        customdata=[esc(indicator_reference(marts, code))],
-                        hovertemplate="%{customdata}<extra></extra>",
-                    )
-                )
+        for mark in national_marks(marts, code, first, labels[code]):
+            fig.add_trace(mark)
     fig.update_xaxes(title_text=esc(first["unit"]), rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(barmode="group", bargap=0.3, showlegend=True)

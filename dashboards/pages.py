@@ -39,30 +39,41 @@ from dashboards.text import ISSUER_LEVEL, TARGET_TYPE, esc, fmt_num, period_text
 __all__ = ["ERROR_PROBE", "render_site"]
 
 
-def index_page(marts: Marts, files: dict[str, str]) -> str:
-    provinces = plan_provinces(marts)
+def summary_cards(marts: Marts, reviews: dict[str, int]) -> str:
+    """The figures at the top of the overview: plans, provinces, targets, citations, rejections and,
+    when the marts carry review status, targets still to review."""
     targets = marts.targets
     numeric = targets.filter(~pl.col("qualitative").fill_null(False)).height
     cards = [
         (marts.documents.height, "kế hoạch", "plans"),
-        (len(provinces), "tỉnh có kế hoạch", "provinces"),
+        (len(plan_provinces(marts)), "tỉnh có kế hoạch", "provinces"),
         (targets.height, f"chỉ tiêu ({numeric} có số liệu)", f"targets ({numeric} numeric)"),
         (marts.citations["canonical"].n_unique(), "văn bản được dẫn", "documents cited"),
         (marts.rejected.height, "tệp bị loại", "files rejected"),
     ]
-    reviews = {k: n for k, n in fg.review_counts(marts).iter_rows()}
     if reviews:
         cards.append((sum(reviews.values()), "chỉ tiêu cần kiểm tra", "targets to review"))
-    summary = "".join(f'<div class="card"><b>{n}</b>{t(vi, en)}</div>' for n, vi, en in cards)
-    matrix = fg.matrix_heatmap(marts)
+    return "".join(f'<div class="card"><b>{n}</b>{t(vi, en)}</div>' for n, vi, en in cards)
+
+
+def hidden_indicators_note(marts: Marts, matrix: Chart) -> str:
+    """The indicators the matrix leaves out (no province states them, no national target)."""
     hidden = getattr(matrix, "hidden", [])
+    if not hidden:
+        return ""
     names = dict(marts.indicators.select("indicator_code", "name_vi").rows())
-    hidden_note = (
+    return (
         f'<p class="note">{t("Chưa tỉnh nào nêu (và không có chỉ tiêu quốc gia), nên không vẽ: ", "Stated by no province (and no national target), not drawn: ")}'
         f"{esc('; '.join(names.get(c, c) for c in hidden))}.</p>"
-        if hidden
-        else ""
     )
+
+
+def index_page(marts: Marts, files: dict[str, str]) -> str:
+    """The overview: summary figures, the indicator matrix, the map, the provinces, the rejects."""
+    reviews = {k: n for k, n in fg.review_counts(marts).iter_rows()}
+    summary = summary_cards(marts, reviews)
+    matrix = fg.matrix_heatmap(marts)
+    hidden_note = hidden_indicators_note(marts, matrix)
     pages = "".join(f"<li>{link(file, t(vi, en))}</li>" for file, vi, en in SECTIONS[1:])
     body = f"""
 <div class="cards">{summary}</div>
@@ -217,24 +228,17 @@ def target_row(cells: list, r: dict[str, Any]) -> Row:
     return Row(cells, "needs-review" if review_state(r.get("review_status")) == "needs_review" else "")
 
 
-def spending_page(marts: Marts, files: dict[str, str]) -> str:
+def spending_table(marts: Marts) -> Safe:
+    """Every spending target (with or without a number), the national target first."""
     labels = plan_labels(marts)
     rows = vi_order(marts.comparison.filter(pl.col("indicator_code") == fg.SPENDING_INDICATOR))
     rows = rows.sort("target_year", "_vi", nulls_last=True)
     national = Row(
-        [
-            t("Chỉ tiêu quốc gia", "National target"),
-            "",
-            indicator_reference(marts, fg.SPENDING_INDICATOR),
-            "",
-            "",
-            "",
-            "",
-            "",
-        ],
+        [t("Chỉ tiêu quốc gia", "National target"), "", indicator_reference(marts, fg.SPENDING_INDICATOR)]
+        + [""] * 5,
         "national",
     )
-    detail = table(
+    return table(
         [
             t("Tỉnh", "Province"),
             t("Năm mục tiêu", "Target year"),
@@ -265,6 +269,11 @@ def spending_page(marts: Marts, files: dict[str, str]) -> str:
         numeric=[1],
         optional=[5],
     )
+
+
+def spending_page(marts: Marts, files: dict[str, str]) -> str:
+    """R&D spending as % of GRDP: the chart per target year and every target in a table."""
+    detail = spending_table(marts)
     body = f"""
 <p class="note">{
         t(
@@ -282,32 +291,28 @@ def spending_page(marts: Marts, files: dict[str, str]) -> str:
     )
 
 
-def ip_page(marts: Marts, files: dict[str, str]) -> str:
-    sections = [figure(chart, files) for _, _, chart in ip_charts(marts)]
-    labels = plan_labels(marts)
+def ip_references(marts: Marts) -> list[Row]:
+    """One row per IP or enterprise indicator that has a national target, for the top of the table."""
     names = dict(marts.indicators.select("indicator_code", "name_vi").rows())
-    references = [
+    return [
         Row(
-            [
-                names.get(c, c),
-                t("Chỉ tiêu quốc gia", "National target"),
-                "",
-                indicator_reference(marts, c),
-                "",
-                "",
-                "",
-                "",
-            ],
+            [names.get(c, c), t("Chỉ tiêu quốc gia", "National target"), "", indicator_reference(marts, c)]
+            + [""] * 4,
             "national",
         )
         for c in fg.IP_INDICATORS
         if indicator_reference(marts, c)
     ]
+
+
+def ip_table(marts: Marts) -> Safe:
+    """Every stated IP or enterprise target, by indicator then province, the national ones first."""
+    labels = plan_labels(marts)
     rows = marts.matrix.filter(
         pl.col("indicator_code").is_in(fg.IP_INDICATORS) & (pl.col("status") == "stated")
     )
     rows = vi_order(rows).sort("indicator_code", "_vi")
-    detail = table(
+    return table(
         [
             t("Chỉ tiêu", "Indicator"),
             t("Tỉnh", "Province"),
@@ -318,7 +323,7 @@ def ip_page(marts: Marts, files: dict[str, str]) -> str:
             t("Văn bản · mục", "Plan · section"),
             t("Trích dẫn", "Quote"),
         ],
-        references
+        ip_references(marts)
         + [
             target_row(
                 [
@@ -337,6 +342,12 @@ def ip_page(marts: Marts, files: dict[str, str]) -> str:
         ],
         optional=[5],
     )
+
+
+def ip_page(marts: Marts, files: dict[str, str]) -> str:
+    """IP registrations and S&T enterprises: one chart per target type and unit, and the table."""
+    sections = [figure(chart, files) for _, _, chart in ip_charts(marts)]
+    detail = ip_table(marts)
     body = f"""
 <p class="note">{
         t(
