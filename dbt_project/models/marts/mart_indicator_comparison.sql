@@ -67,4 +67,4 @@ select
     t.quote
 from targets as t
 left join grdp_for_target as g on g.target_id = t.target_id and g.pick = 1
-order by t.indicator_code, t.target_year, t.province_code
+order by t.indicator_code, t.target_year, t.province_code, t.target_id  -- total: the same order every build

@@ -38,4 +38,4 @@ select
 from provinces as p
 cross join themes as t
 left join mentions as m on m.province_key = p.province_key and m.theme_code = t.theme_code
-order by p.province_code, mentions desc, t.theme_code
+order by p.province_code, mentions desc, t.theme_code, p.province_key  -- total: the same order every build
