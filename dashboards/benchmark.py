@@ -16,7 +16,8 @@ from dashboards.data import Marts, page_name, province_label, vi_order
 from dashboards.figures import base_layout, province_colour
 from dashboards.html import Chart, Row, comparison_badge, csv_text, figure, layout, link, t, table
 from dashboards.national import context, indicator_reference
-from dashboards.text import TARGET_TYPE, esc, fmt_num, hover, value_text, vi_key
+from dashboards.text import TARGET_TYPE, esc, fmt_num, hover, value_text
+from pipelines.text.vietnamese import collation_key
 
 GROUP = ["indicator_code", "target_type", "unit", "target_year"]
 
@@ -203,7 +204,7 @@ def rollup_table(marts: Marts) -> str:
         ]
         for r in sorted(
             marts.rollup.iter_rows(named=True),
-            key=lambda r: (vi_key(r["successor_name"]), r["indicator_code"] or ""),
+            key=lambda r: (collation_key(r["successor_name"]), r["indicator_code"] or ""),
         )
     ]
     headers = [
@@ -241,7 +242,7 @@ def computed_rollup(marts: Marts) -> str:
     rows = []
     for (code, indicator), part in sorted(
         cells.partition_by(["successor_code", "indicator_code"], as_dict=True).items(),
-        key=lambda kv: (vi_key(kv[1]["unit_name"][0] or ""), kv[0][1] or ""),
+        key=lambda kv: (collation_key(kv[1]["unit_name"][0] or ""), kv[0][1] or ""),
     ):
         members = "; ".join(
             f"{province_label(r['province_key'], r['province_name'])}: {value_text(r)} ({r['target_year'] or '?'})"
@@ -281,7 +282,7 @@ def actuals_table(marts: Marts) -> str:
             f"{fmt_num(r['grdp_bn_vnd'], 0)} ({r['grdp_year']})" if r.get("grdp_bn_vnd") is not None else "",
             "; ".join(x for x in (r.get("pii_source_url"), r.get("grdp_source")) if x),
         ]
-        for r in sorted(facts.iter_rows(named=True), key=lambda r: vi_key(r["province_name"]))
+        for r in sorted(facts.iter_rows(named=True), key=lambda r: collation_key(r["province_name"]))
         if r.get("grdp_bn_vnd") is not None or r.get("pii_edition") is not None
     ]
     headers = [

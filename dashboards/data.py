@@ -13,8 +13,8 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboards.text import vi_key
 from pipelines.settings import seed
+from pipelines.text.vietnamese import collation_key, collation_ranks
 
 S, INT, F, B, D = pl.String, pl.Int64, pl.Float64, pl.Boolean, pl.Date
 
@@ -381,7 +381,7 @@ def plan_provinces(marts: Marts) -> list[tuple[str, str]]:
     pairs = pl.concat([f.select("province_key", "province_name") for f in frames])
     pairs = pairs.drop_nulls("province_key").unique("province_key", keep="first", maintain_order=True)
     labelled = [(key, province_label(key, name)) for key, name in pairs.iter_rows()]
-    return sorted(labelled, key=lambda row: (vi_key(row[1]), row[0]))
+    return sorted(labelled, key=lambda row: (collation_key(row[1]), row[0]))
 
 
 def page_name(key: str) -> str:
@@ -393,11 +393,7 @@ def page_name(key: str) -> str:
 def vi_order(frame: pl.DataFrame, column: str = "province_name") -> pl.DataFrame:
     """The frame with `_vi`, the Vietnamese alphabetical rank of `column`, to sort by (polars
     sorts by code point, which puts 'Đ' after 'Z')."""
-    names = sorted({n for n in frame[column].to_list() if n is not None}, key=vi_key)
-    rank = {name: i for i, name in enumerate(names)}
-    return frame.with_columns(
-        pl.col(column).replace_strict(rank, default=len(rank), return_dtype=pl.Int64).alias("_vi")
-    )
+    return frame.with_columns(collation_ranks(frame[column]).alias("_vi"))
 
 
 def has_column(frame: pl.DataFrame, name: str) -> bool:

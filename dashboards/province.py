@@ -35,8 +35,8 @@ from dashboards.text import (
     review_state,
     short,
     value_text,
-    vi_key,
 )
+from pipelines.text.vietnamese import collation_key
 
 NATIONAL_ORDER = ["national", "ministry", "party_central", "party_province", "province"]
 
@@ -132,7 +132,7 @@ def region_peers(marts: Marts, key: str) -> Safe:
         )
     codes = set(marts.provinces.filter(pl.col("region") == region[0])["province_code"])
     profile = marts.profile.filter(pl.col("province_key").is_in(codes)).to_dicts()
-    profile.sort(key=lambda r: vi_key(r["province_name"]))
+    profile.sort(key=lambda r: collation_key(r["province_name"]))
     rows = [
         Row(
             [

@@ -1,7 +1,8 @@
-"""Text a person reads: escaping, Vietnamese numbers and targets, sort order, local time, labels.
+"""Text a person reads: escaping, Vietnamese numbers and targets, local time, labels.
 
 Everything here is written once and used by every page and chart, so the same target reads the
-same way everywhere and provinces sort the same way everywhere.
+same way everywhere. Alphabetical order and Vietnam's time zone are the project's own
+(pipelines.text.vietnamese), shared with the workbook.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import csv
 import datetime as dt
 import html
 import textwrap
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from pipelines.settings import seed
+from pipelines.text.vietnamese import VN_TZ
 
 # The project's labels of codes (the workbook reads the same file), so a code reads the same
 # everywhere; the defaults below only cover codes the seed does not (yet) have.
@@ -192,52 +193,10 @@ def period_text(start: Any, end: Any, horizon: Any = None) -> str:
     return f"{period} (tầm nhìn {horizon})" if horizon and horizon != end else period
 
 
-# ---------------------------------------------------------------- Vietnamese alphabetical order
-
-ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
-
-
-def letter_rank(base: str) -> tuple[int, int]:
-    """Spaces and punctuation first, then digits, then letters in the Vietnamese alphabet."""
-    if base in ALPHABET and base:
-        return (2, ALPHABET.index(base))
-    if base.isdigit():
-        return (1, ord(base[0]))
-    return (0 if not base.isalpha() else 3, ord(base[:1] or " "))
-
-
-def vi_key(text: str | None) -> tuple:
-    """Sort key for Vietnamese: base letters a ă â b c d đ e ê … first, tones second, case last.
-
-    Python's default order puts 'Đ' after 'Z' and 'Ả' after every plain letter; this key orders
-    'Bắc Giang' < 'Bắc Kạn' < 'Bạc Liêu' < 'Bến Tre' < 'Cà Mau' < 'Đà Nẵng' < 'Gia Lai' as a
-    Vietnamese reader expects. Spaces sort first, so syllables compare one by one.
-    """
-    letters, tones = [], []
-    for char in unicodedata.normalize("NFC", text or ""):
-        parts = unicodedata.normalize("NFD", char.lower())
-        tone = next((TONES[c] for c in parts if c in TONES), 0)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
-        letters.append(letter_rank(base))
-        tones.append(tone)
-    return (tuple(letters), tuple(tones), text or "")
-
-
 # ---------------------------------------------------------------- time
-
-
-def vietnam_zone() -> dt.tzinfo:
-    """Asia/Ho_Chi_Minh; a fixed UTC+7 where the tz database is missing (Viet Nam has no DST)."""
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo("Asia/Ho_Chi_Minh")
-    except Exception:
-        return dt.timezone(dt.timedelta(hours=7), "ICT")
 
 
 def local_time(moment: dt.datetime) -> str:
     """'01/12/2026 18:13 (giờ Việt Nam)': every time shown is Asia/Ho_Chi_Minh."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return f"{aware.astimezone(vietnam_zone()):%d/%m/%Y %H:%M} (giờ Việt Nam)"
+    return f"{aware.astimezone(VN_TZ):%d/%m/%Y %H:%M} (giờ Việt Nam)"

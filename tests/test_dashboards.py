@@ -555,7 +555,7 @@ def test_the_fallback_target_text_writes_what_dbt_writes(pipeline_run: Path) -> 
 
 
 def test_provinces_sort_in_vietnamese_alphabetical_order() -> None:
-    from dashboards.text import vi_key
+    from pipelines.text.vietnamese import collation_key as vi_key
 
     names = [
         r["province_name"]

@@ -30,7 +30,20 @@ LETTER_RANK = {letter: index for index, letter in enumerate(ALPHABET)}
 # dictionary order of tones: none, huyền, hỏi, ngã, sắc, nặng.
 LETTER_MARKS = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
 TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Primary weights, in the order ICU's `vi` collation uses: spaces, then punctuation and symbols,
+# digits, the Vietnamese alphabet, then letters of other scripts (by code point). The punctuation a
+# plan uses sorts as ICU's root collation orders it (read from DuckDB's `collate vi`); any other
+# symbol follows, by code point. A None sorts after every text.
+PUNCTUATION_ORDER = "_-–—,;:!?.…·'‘’\"“”«»()[]{}§@*/\\&#%•`^+<=>|~$№"
+CODE_POINTS = 0x110000
+PUNCTUATION_WEIGHT = 1
+DIGIT_WEIGHT = PUNCTUATION_WEIGHT + len(PUNCTUATION_ORDER) + CODE_POINTS
+LETTER_WEIGHT = DIGIT_WEIGHT + 10
+OTHER_LETTER_WEIGHT = LETTER_WEIGHT + len(ALPHABET)
+NONE_WEIGHT = OTHER_LETTER_WEIGHT + CODE_POINTS
 MULTI_VALUE_SEPARATORS = re.compile(r"\s*[;,]\s*")
+
+CollationKey = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
 
 
 def _letter(base: str, marks: str) -> str:
@@ -40,35 +53,57 @@ def _letter(base: str, marks: str) -> str:
     return unicodedata.normalize("NFC", base + marks)
 
 
-def collation_key(text: str | None) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Sort key for Vietnamese alphabetical order: letters first (ă after a, đ after d, ơ after ô),
-    tones only to break ties (Hà < Hả < Há), spaces and punctuation before any letter, so
-    "Hà Nam" < "Hà Nội" < "Hải Dương" < "Hòa Bình". It agrees with the ICU `vi` collation that
-    the marts use in SQL (`order by province_name collate vi`). None sorts last."""
+def _primary(letter: str) -> int:
+    """The primary weight of one (lower-case, tone-less) letter, digit, space or symbol."""
+    if letter in LETTER_RANK:
+        return LETTER_WEIGHT + LETTER_RANK[letter]
+    if letter.isspace():
+        return 0
+    digit = unicodedata.digit(letter, None)
+    if digit is not None:
+        return DIGIT_WEIGHT + digit
+    if letter.isalpha():
+        return OTHER_LETTER_WEIGHT + ord(letter)
+    if letter in PUNCTUATION_ORDER:
+        return PUNCTUATION_WEIGHT + PUNCTUATION_ORDER.index(letter)
+    return PUNCTUATION_WEIGHT + len(PUNCTUATION_ORDER) + ord(letter)
+
+
+def collation_key(text: str | None) -> CollationKey:
+    """Sort key for Vietnamese alphabetical order, the one every output uses (workbook, dashboards).
+
+    Letters first (ă after a, đ after d, ơ after ô), tones only to break ties (Hà < Hả < Há), case
+    last (lower before upper); spaces and punctuation before digits, digits before letters, so
+    "Hà Nam" < "Hà Nội" < "Hải Dương" < "Hòa Bình" and "Bạc Liêu" < "Bắc Giang". It agrees with the
+    ICU `vi` collation that the marts use in SQL (`order by province_name collate vi`). None sorts
+    last; Python's own order would put "Đ" after "Z" and "Ả" after every plain letter."""
     if text is None:
-        return ((10_000,), ())
+        return ((NONE_WEIGHT,), (), ())
     primary: list[int] = []
     tones: list[int] = []
-    for char in unicodedata.normalize("NFC", text).lower():
-        decomposed = unicodedata.normalize("NFD", char)
-        base, marks = decomposed[0], decomposed[1:]
-        tone = next((TONE_RANK[m] for m in marks if m in TONE_RANK), 0)
-        letter = _letter(base, "".join(m for m in marks if m in LETTER_MARKS))
-        if letter in LETTER_RANK:
-            primary.append(100 + LETTER_RANK[letter])
-        elif letter.isdigit():
-            primary.append(50 + int(letter))
-        elif letter.isspace():
-            primary.append(1)
-        else:
-            primary.append(2 + (ord(letter) % 40))
-        tones.append(tone)
-    return (tuple(primary), tuple(tones))
+    cases: list[int] = []
+    for original in unicodedata.normalize("NFC", text):
+        lower = original.lower()
+        cases.append(int(lower != original))
+        for char in lower:
+            decomposed = unicodedata.normalize("NFD", char)
+            base, marks = decomposed[0], decomposed[1:]
+            tones.append(next((TONE_RANK[m] for m in marks if m in TONE_RANK), 0))
+            primary.append(_primary(_letter(base, "".join(m for m in marks if m in LETTER_MARKS))))
+    return (tuple(primary), tuple(tones), tuple(cases))
 
 
 def sort_vietnamese(names: Iterable[str]) -> list[str]:
     """Names in Vietnamese alphabetical order."""
     return sorted(names, key=collation_key)
+
+
+def collation_ranks(names: pl.Series) -> pl.Series:
+    """The Vietnamese alphabetical rank of each name (0 first, a missing name last), a column to
+    sort a frame by: Polars sorts text by code point, which puts "Đ" after "Z"."""
+    ordered = sorted({n for n in names.to_list() if n is not None}, key=collation_key)
+    rank = {name: i for i, name in enumerate(ordered)}
+    return names.replace_strict(rank, default=len(rank), return_dtype=pl.Int64)
 
 
 def vietnam_time(value: dt.datetime) -> dt.datetime:

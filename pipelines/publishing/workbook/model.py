@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.text.vietnamese import VN_TZ, Labels, collation_key, load_labels
+from pipelines.text.vietnamese import VN_TZ, Labels, collation_key, collation_ranks, load_labels
 
 WORKBOOK_NAME = "khcn_benchmark.xlsx"
 EXCEL_SHEET_NAME_MAX = 31
@@ -358,10 +358,7 @@ def sort_rows(frame: pl.DataFrame, mart: str) -> pl.DataFrame:
     names = [c for c in PROVINCE_SORT_COLUMNS if c in frame.columns][:1]
     if not keys and not names:
         return frame
-    collated = [
-        pl.col(c).map_elements(lambda v: str(collation_key(v)), return_dtype=pl.String).alias(f"__key_{c}")
-        for c in names
-    ]
+    collated = [collation_ranks(frame[c]).alias(f"__key_{c}") for c in names]
     by = [c for c, _ in keys] + [f"__key_{c}" for c in names]
     descending = [d for _, d in keys] + [False] * len(names)
     ordered = frame.with_columns(collated).sort(
