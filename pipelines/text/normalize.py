@@ -66,7 +66,8 @@ def normalize_unicode(text: str) -> str:
 
 def _fold_table() -> dict[int, int | None]:
     """Every Latin letter with diacritics → its lower-case base letter; combining marks → removed."""
-    table: dict[int, int | None] = {ord("đ"): ord("d"), ord("Đ"): ord("d")}
+    # Đ has no decomposition; Eth (ð, Ð) is a common stand-in for it in copied text.
+    table: dict[int, int | None] = {ord(c): ord("d") for c in "đĐðÐ"}
     for code in range(0xC0, 0x1F00):
         char = chr(code)
         base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
@@ -78,17 +79,20 @@ def _fold_table() -> dict[int, int | None]:
 
 
 _FOLD = _fold_table()
+_FOLD_KEEPING_MARKS = {code: base for code, base in _FOLD.items() if base is not None}
 
 
-def fold_diacritics(text: str) -> str:
+def fold_diacritics(text: str, *, keep_marks: bool = False) -> str:
     """Lower-case ASCII skeleton of Vietnamese text ("Hưng Yên" → "hung yen").
 
     Used only for matching (never for display), so that a name typed without or
     with wrong diacritics still matches. One table lookup per character (it runs on
     every clause of every plan); length-preserving for NFC text, which is what the
-    extractors rely on when they map positions back.
+    extractors rely on when they map positions back. ``keep_marks`` leaves combining
+    marks in place, so the result is as long as any input, NFD included (the gazetteer
+    reports offsets into text in whatever form the caller gave it).
     """
-    return text.translate(_FOLD).lower()
+    return text.translate(_FOLD_KEEPING_MARKS if keep_marks else _FOLD).lower()
 
 
 # --------------------------------------------------------------------------- line wraps
