@@ -1,10 +1,14 @@
-"""The province gazetteer on the real library data, and the dbt seeds generated from it."""
+"""The province gazetteer built from the checked seeds, and the seeds cross-checked against the libraries."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import importlib.util
+import re
+import subprocess
+import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -12,8 +16,17 @@ from types import ModuleType
 
 import pytest
 
-from pipelines.gazetteer.sources import read_former_names
-from pipelines.gazetteer.units import FormerName, Gazetteer, Province, _official_tones
+from pipelines.gazetteer.sources import (
+    ALIASES_SEED,
+    CURRENT_SEED,
+    FORMER_NAMES_SEED,
+    LEGACY_SEED,
+    gazetteer_from_seeds,
+    read_aliases,
+    read_former_names,
+)
+from pipelines.gazetteer.units import FormerName, Gazetteer, Province
+from pipelines.text.normalize import fold_diacritics, normalize_unicode
 
 REPO_ROOT = Path(__file__).parents[1]
 REFERENCE_DIR = Path(__file__).parents[1].parent / "shared" / "reference"
@@ -33,6 +46,7 @@ def seed_script() -> ModuleType:
     spec = importlib.util.spec_from_file_location("build_province_seed", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
@@ -64,19 +78,39 @@ def test_load_is_cached(gaz: Gazetteer) -> None:
 def test_names_are_nfc_with_official_tone_marks(gaz: Gazetteer) -> None:
     for unit in [*gaz.legacy(), *gaz.current()]:
         assert unicodedata.is_normalized("NFC", unit.name)
-        assert _official_tones(unit.name) == unit.name
+        assert normalize_unicode(unit.name) == unit.name
     names = {p.name for p in gaz.legacy()}
     assert {"Hòa Bình", "Khánh Hòa", "Thanh Hóa", "Bà Rịa - Vũng Tàu", "Hồ Chí Minh", "Huế"} <= names
 
 
 def test_official_tone_placement() -> None:
-    assert _official_tones("Thuỷ") == "Thủy"
-    assert _official_tones("Hoà Bình") == "Hòa Bình"
-    assert _official_tones("KHÁNH HOÀ") == "KHÁNH HÒA"
-    assert _official_tones("khoẻ") == "khỏe"
+    assert normalize_unicode("Thuỷ") == "Thủy"
+    assert normalize_unicode("Hoà Bình") == "Hòa Bình"
+    assert normalize_unicode("KHÁNH HOÀ") == "KHÁNH HÒA"
+    assert normalize_unicode("khoẻ") == "khỏe"
     # The tone stays where it is when the cluster is not final, or "u" belongs to "qu".
     for word in ("Hoàng", "quý", "Quỳnh", "Nguyễn", "Thuyền"):
-        assert _official_tones(word) == word
+        assert normalize_unicode(word) == word
+
+
+def _new_style(name: str) -> str:
+    """``name`` with the tone of each final "oa", "oe", "uy" on the second vowel ("Hòa" → "Hoà")."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    moved = re.sub(rf"([oOuU])([{tones}])([aAeEyY])(?!\w)", r"\1\3\2", unicodedata.normalize("NFD", name))
+    return unicodedata.normalize("NFC", moved)
+
+
+def test_both_tone_placements_of_every_name_are_found(gaz: Gazetteer) -> None:
+    """The seeds list one spelling; the other tone placement is the text normaliser's business."""
+    units = [*gaz.legacy(), *gaz.current()]
+    variants = {(u.name, _new_style(u.name)) for u in units if _new_style(u.name) != u.name}
+    assert {("Hòa Bình", "Hoà Bình"), ("Khánh Hòa", "Khánh Hoà"), ("Thanh Hóa", "Thanh Hoá")} <= variants
+    for name, variant in sorted(variants):
+        assert normalize_unicode(variant) == name
+        for spelling in (name, variant, variant.upper()):
+            found = gaz.lookup(spelling)
+            assert found is not None and found.name == name, spelling
+            assert [m.name for m in gaz.find_mentions(f"tỉnh {spelling} và")] == [name], spelling
 
 
 def test_successors_and_regions(gaz: Gazetteer) -> None:
@@ -410,3 +444,103 @@ def test_a_former_name_for_an_unknown_unit_is_refused(gaz: Gazetteer) -> None:
     )
     with pytest.raises(ValueError, match="no legacy unit with code 99"):
         Gazetteer(gaz.legacy(), gaz.current(), former_names=[bad])
+
+
+# --------------------------------------------------------------------------- the seeds are the source
+
+
+def test_load_reads_the_seeds_and_no_library(tmp_path: Path) -> None:
+    """In a fresh process, loading opens the four province seeds and no file of either library."""
+    probe = (
+        "import sys\n"
+        "opened = []\n"
+        "sys.addaudithook(lambda event, args: opened.append(str(args[0])) "
+        "if event in ('open', 'sqlite3.connect') else None)\n"
+        "from pipelines.gazetteer.units import Gazetteer\n"
+        "Gazetteer.load()\n"
+        "print('\\n'.join(opened))\n"
+        "print('MODULES', 'vietnam_provinces' in sys.modules, 'vietnamadminunits' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    opened = result.stdout.splitlines()
+    assert opened[-1] == "MODULES False False"
+    assert not [path for path in opened if "vietnam" in path.lower() or path.endswith(".db")]
+    for seed in (LEGACY_SEED, CURRENT_SEED, FORMER_NAMES_SEED, ALIASES_SEED):
+        assert str(seed) in opened
+
+
+def test_seeds_agree_with_the_libraries(seed_script: ModuleType) -> None:
+    """The committed seeds are what the libraries give today, every library keyword is found,
+    and the libraries agree with each other and with the reference (when present)."""
+    assert seed_script.main(["--check"]) == 0
+    gazetteer, problems = seed_script.library_gazetteer()
+    assert problems == []
+    assert gazetteer.legacy() == Gazetteer.load().legacy()
+    assert gazetteer.current() == Gazetteer.load().current()
+
+
+def test_a_disagreement_between_the_libraries_is_refused(seed_script: ModuleType) -> None:
+    data = seed_script.read_libraries()
+    assert seed_script.library_problems(data) == []
+    renamed = dict(data.official, **{"80": ("Tây Ninh Mới", "tỉnh")})
+    problems = seed_script.library_problems(dataclasses.replace(data, official=renamed))
+    assert any(p.startswith("code 80: name 'Tây Ninh Mới' in vietnam_provinces") for p in problems)
+    target, absorbed = next(iter(data.merger.items()))
+    merger = dict(data.merger, **{target: absorbed[1:]})  # one legacy unit left unmapped
+    problems = seed_script.library_problems(dataclasses.replace(data, merger=merger))
+    assert "converter_2025 does not map exactly the 63 legacy provinces" in problems
+
+
+def test_a_library_keyword_the_seeds_miss_is_reported(seed_script: ModuleType, tmp_path: Path) -> None:
+    aliases = tmp_path / "province_aliases.csv"
+    lines = ALIASES_SEED.read_text(encoding="utf-8").splitlines(keepends=True)
+    aliases.write_text("".join(line for line in lines if ",HN," not in line), encoding="utf-8")
+    problems = seed_script.keyword_problems(
+        gazetteer_from_seeds(aliases_path=aliases), seed_script.read_libraries()
+    )
+    assert set(problems) == {"keyword 'hn' of Hà Nội finds None; add it to province_aliases.csv"}
+
+
+def _skeleton(name: str) -> str:
+    """What matching sees of a spelling: folded, one space between words, separators kept."""
+    return " ".join(fold_diacritics(normalize_unicode(name)).split())
+
+
+def test_aliases_seed_rows_are_found_as_their_kind_says(gaz: Gazetteer) -> None:
+    aliases = read_aliases(ALIASES_SEED)
+    assert aliases
+    units = {(p.code, p.era): p for p in [*gaz.legacy(), *gaz.current()]}
+    former = {normalize_unicode(f.name) for f in read_former_names(FORMER_NAMES_SEED)}
+    for alias in aliases:
+        unit = units[(alias.code, alias.era)]
+        found = gaz.lookup(alias.alias, datetime.date(2024, 1, 1) if alias.era == "legacy" else AFTER)
+        assert found == unit, alias
+        # listed only when folding cannot derive it from the name or another alias, nor a former name
+        assert _skeleton(alias.alias) != _skeleton(unit.name), alias
+        assert gaz.lookup(_new_style(alias.alias)) == gaz.lookup(alias.alias)
+        assert alias.alias not in former
+        assert [_skeleton(a.alias) for a in aliases].count(_skeleton(alias.alias)) == 1, alias
+        in_text = [m.name for m in gaz.find_mentions(f"Sở Khoa học và Công nghệ {alias.alias}.")]
+        assert in_text == ([unit.name] if alias.kind != "lookup_key" else []), alias
+
+
+def test_inconsistent_seeds_are_refused(tmp_path: Path) -> None:
+    bad_successor = tmp_path / "provinces.csv"
+    bad_successor.write_text(
+        LEGACY_SEED.read_text(encoding="utf-8").replace(",80,Tây Ninh,tỉnh,", ",80,Tây Ninh Mới,tỉnh,"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="successor name 'Tây Ninh Mới'"):
+        gazetteer_from_seeds(legacy_path=bad_successor)
+    header = "province_code,era,alias,kind,note\n"
+    for row, message in (
+        ("99,legacy,Tỉnh Cũ,spelling,x\n", "no legacy unit with code 99"),
+        ("01,legacy,Hà Lội,nickname,x\n", "unknown kind 'nickname'"),
+        ("35,legacy,Hà Nội,spelling,x\n", "both fold to"),
+    ):
+        aliases = tmp_path / "province_aliases.csv"
+        aliases.write_text(header + row, encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
+            gazetteer_from_seeds(aliases_path=aliases)

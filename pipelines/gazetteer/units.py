@@ -6,25 +6,20 @@ but are compared and rolled up by the 34 units created by Nghị quyết 202/202
 exist in both eras with a different territory and sometimes a different code (Tây Ninh
 was 72, is 80), so a name alone is not an identity: it needs a date.
 
-The unit lists are *not* typed in here. They come from two maintained libraries
-(read by ``gazetteer_sources``):
-
-* ``vietnamadminunits`` — the 63 legacy units (codes, names, alias keywords,
-  representative coordinates) and its own 63 → 34 conversion table;
-* ``vietnam_provinces`` — the 34 current units with their official codes, names and
-  types, which we treat as the authority for the current era.
-
-The two are cross-checked on load (a disagreement raises, because a silently wrong
-code would mis-attribute plans). The only hand-maintained data here is what neither
-library carries: the six-region scheme and a short list of spellings seen in real
-documents; both are checked against ``shared/reference/provinces_2025.csv`` by the
-tests and by ``scripts/build_province_seed.py``.
+The unit lists are *not* typed in here. They are the checked dbt seeds (read by
+``pipelines.gazetteer.sources``): ``provinces.csv`` (the 63 legacy units, their region,
+coordinates and 2025 successor), ``provinces_2025.csv`` (the 34 current units),
+``province_former_names.csv`` and ``province_aliases.csv`` (other spellings and
+abbreviations). ``scripts/build_province_seed.py`` regenerates the first two from the
+maintained libraries ``vietnamadminunits`` and ``vietnam_provinces`` and refuses to write
+when they disagree with each other or with ``shared/reference/provinces_2025.csv``.
 
 Matching is diacritics-insensitive on purpose: plans are copied from PDFs and web
-pages with missing, wrong or differently placed tone marks, in NFC or NFD. Because
-``find_mentions`` must report offsets into the caller's text, its folding is a
-one-character-to-one-character map (length preserving) followed by a single compiled
-regex; names whose folded or lower-case form is also an ordinary Vietnamese phrase
+pages with missing, wrong or differently placed tone marks, in NFC or NFD. Folding and
+tone placement are the text module's (``fold_diacritics``, ``normalize_unicode``), so a
+name matches here exactly when it matches everywhere else. Because ``find_mentions`` must
+report offsets into the caller's text, it folds keeping combining marks (one character to
+one character, length preserving) and runs a single compiled regex; names whose folded or lower-case form is also an ordinary Vietnamese phrase
 ("cao bằng", "hòa bình", "thái bình") are only accepted when written like a proper noun.
 """
 
@@ -35,6 +30,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from pipelines.text.normalize import fold_diacritics, normalize_unicode
 
 #: Day the 34-unit structure took effect (Nghị quyết 202/2025/QH15).
 MERGER_EFFECTIVE_DATE = datetime.date(2025, 7, 1)
@@ -54,13 +51,13 @@ class Province:
     """
 
     code: str  # 2-digit GSO code, e.g. "33"
-    name: str  # official name with diacritics, NFC, official tone-mark placement ("Hòa Bình")
+    name: str  # official name with diacritics, NFC, one tone-mark placement ("Hòa Bình")
     unit_type: str  # "tỉnh" | "thành phố"
     era: str  # "legacy" (valid before 2025-07-01) | "current" (from 2025-07-01)
     successor_code: str  # code of the 2025 unit it became part of (a current unit: its own code)
     successor_name: str
     region: str | None  # six-region scheme name for legacy units, None if unknown
-    latitude: float | None  # representative point from vietnamadminunits, None if absent
+    latitude: float | None  # representative point (from vietnamadminunits), None if absent
     longitude: float | None
 
 
@@ -86,41 +83,6 @@ class ProvinceMention:
 
 
 # --------------------------------------------------------------------------- hand-maintained data
-
-# Six socio-economic regions (Nghị quyết 81/2023/QH15, the scheme GSO publishes by), keyed
-# by legacy code. Neither library carries regions; the reference CSV is checked against this.
-_REGIONS: dict[str, tuple[str, ...]] = {
-    "Trung du và miền núi phía Bắc": (
-        "02", "04", "06", "08", "10", "11", "12", "14", "15", "17", "19", "20", "24", "25",
-    ),
-    "Đồng bằng sông Hồng": ("01", "22", "26", "27", "30", "31", "33", "34", "35", "36", "37"),
-    "Bắc Trung Bộ và duyên hải miền Trung": (
-        "38", "40", "42", "44", "45", "46", "48", "49", "51", "52", "54", "56", "58", "60",
-    ),
-    "Tây Nguyên": ("62", "64", "66", "67", "68"),
-    "Đông Nam Bộ": ("70", "72", "74", "75", "77", "79"),
-    "Đồng bằng sông Cửu Long": (
-        "80", "82", "83", "84", "86", "87", "89", "91", "92", "93", "94", "95", "96",
-    ),
-}  # fmt: skip
-
-# Spellings seen in documents that the library keywords do not cover. Each form is used
-# both by ``lookup`` and (as a whole-word, diacritics-insensitive pattern) by ``find_mentions``.
-# " - " in a form matches any hyphen/dash with or without spaces, or plain whitespace;
-# ". " matches an optional dot and optional whitespace ("TP.HCM", "TP HCM", "TPHCM").
-_EXTRA_FORMS: dict[str, tuple[str, ...]] = {
-    "Huế": ("Thừa Thiên Huế", "Thừa Thiên - Huế", "TT - Huế"),  # official name until 2024-12-31
-    "Hồ Chí Minh": ("HCM", "TP. HCM"),
-    "Bà Rịa - Vũng Tàu": ("BR - VT", "BRVT"),
-    "Đắk Lắk": ("Đắc Lắc", "Đắk Lắc", "Đắc Lắk", "Đăk Lăk", "Daklak"),
-    "Đắk Nông": ("Đắc Nông", "Đăk Nông", "Daknong"),
-    "Bắc Kạn": ("Bắc Cạn",),
-    "Kon Tum": ("Kontum",),
-}
-
-# The library's own keywords (compact ASCII: "hanoi", "hn", "hcm", "bariavungtau", "vungtau",
-# "baria") are used by ``lookup`` only. In running text "HN" is two letters, and "Bà Rịa" and
-# "Vũng Tàu" are cities of their own (wards of Hồ Chí Minh city since 2025), not the province.
 
 # Names whose lower-case or folded form is an ordinary Vietnamese word or phrase. In running
 # text they only count when every word starts with a capital (or the text is upper case) and
@@ -164,47 +126,11 @@ _PREFIX_TOKENS: tuple[tuple[str, ...], ...] = (("thanh", "pho"), ("tinh",), ("tp
 # --------------------------------------------------------------------------- text folding
 
 _COMBINING = r"\u0300-\u036f"
-_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-_NEW_STYLE_TONE = re.compile(rf"(?<![qQ])([oO][aAeE]|[uU][yY])([{_TONE_MARKS}])(?![\w{_COMBINING}])")
-
-
-def _build_fold_table() -> dict[int, str]:
-    """One-char → one-char map to a lower-case ASCII skeleton ("Ư" → "u", "Đ" → "d").
-
-    Built from Unicode decompositions rather than typed, and restricted to results that
-    are exactly one ASCII letter, so ``str.translate`` never changes the text's length.
-    Characters outside the map (digits, punctuation, other scripts, combining marks)
-    pass through unchanged.
-    """
-    table: dict[int, str] = {}
-    code_points = [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
-    for cp in code_points:
-        ch = chr(cp)
-        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)).lower()
-        if len(base) == 1 and base.isascii() and base.isalpha() and base != ch:
-            table[cp] = base
-    for ch in "đĐðÐ":  # Đ has no decomposition; Eth is a common stand-in for it
-        table[ord(ch)] = "d"
-    return table
-
-
-_FOLD_TABLE = _build_fold_table()
 
 
 def _fold(text: str) -> str:
     """Length-preserving lower-case ASCII skeleton; offsets into the result are offsets into ``text``."""
-    return text.translate(_FOLD_TABLE)
-
-
-def _official_tones(text: str) -> str:
-    """NFC with the tone mark on the first vowel of a final "oa", "oe", "uy" ("Hoà" → "Hòa").
-
-    Official texts (and both libraries) use this placement; we normalise so that names
-    compare equal whichever convention a source used.
-    """
-    decomposed = unicodedata.normalize("NFD", text)
-    moved = _NEW_STYLE_TONE.sub(lambda m: m.group(1)[0] + m.group(2) + m.group(1)[1], decomposed)
-    return unicodedata.normalize("NFC", moved)
+    return fold_diacritics(text, keep_marks=True)
 
 
 def _tokens(text: str) -> list[str]:
@@ -303,59 +229,57 @@ class Gazetteer:
     ) -> None:
         """Index the units.
 
-        ``lookup_keywords`` maps a canonical name to compact ASCII keys accepted by
-        ``lookup`` (the library's own keywords); ``extra_forms`` maps a canonical name to
-        further spellings accepted by ``lookup`` and ``find_mentions``; ``former_names`` are
-        names in force before a rename (found in text, and given by ``name_on`` for earlier
-        dates). Two different names folding to the same key would make matching ambiguous,
-        so that raises.
+        ``lookup_keywords`` maps a canonical name to further keys accepted by ``lookup`` only
+        (compared folded and without separators: "HN", "tỉnh Hà Giang"); ``extra_forms`` maps
+        a canonical name to further spellings accepted by ``lookup`` and ``find_mentions``;
+        ``former_names`` are names in force before a rename (found in text, and given by
+        ``name_on`` for earlier dates). Two different names folding to the same key would
+        make matching ambiguous, so that raises.
         """
         self._legacy = sorted(legacy, key=lambda p: p.code)
         self._current = sorted(current, key=lambda p: p.code)
         self._legacy_by_name = {p.name: p for p in self._legacy}
         self._current_by_name = {p.name: p for p in self._current}
-
         self._key_to_name: dict[str, str] = {}
         self._text_forms: dict[str, list[_Form]] = {}  # compact key of a surface form -> its forms
-        all_atoms: list[tuple[str, ...]] = []
-
-        def add_key(key: str, canonical: str) -> None:
-            if not key:
-                return
-            previous = self._key_to_name.setdefault(key, canonical)
-            if previous != canonical:
-                raise ValueError(f"province names {previous!r} and {canonical!r} both fold to {key!r}")
-
-        def add_form(form: str, canonical: str) -> None:
-            add_key(_lookup_key(form), canonical)
-            add_key(_compact(form), canonical)
-            atoms = _atoms(form)
-            if not atoms:
-                return
-            words = tuple(re.findall(r"[^\W_]+", _official_tones(form).lower()))
-            key = "".join(a for a in atoms if a not in _SEPARATORS)
-            self._text_forms.setdefault(key, []).append(_Form(canonical, words))
-            all_atoms.append(atoms)
+        self._all_atoms: set[tuple[str, ...]] = set()
 
         for unit in [*self._legacy, *self._current]:
-            add_form(unit.name, unit.name)
+            self._add_form(unit.name, unit.name)
         for canonical, keywords in (lookup_keywords or {}).items():
-            for keyword in keywords:  # compact ASCII ("bariavungtau", "hcm"): lookup only
-                add_key(_compact(keyword), canonical)
+            for keyword in keywords:
+                self._add_key(_compact(keyword), canonical)
         extra = [(form, canonical) for canonical, forms in (extra_forms or {}).items() for form in forms]
         for form, canonical in extra + self._index_former_names(former_names):
-            add_form(form, canonical)
+            self._add_form(form, canonical)
 
-        unique_atoms = sorted(set(all_atoms))
+        unique_atoms = sorted(self._all_atoms)
         self._pattern = re.compile(_trie_regex(unique_atoms, tolerate_marks=False))
         self._pattern_nfd = re.compile(_trie_regex(unique_atoms, tolerate_marks=True))
         self._context = {
-            name: (
-                re.compile(before) if before else None,
-                re.compile(after) if after else None,
-            )
+            name: (re.compile(before) if before else None, re.compile(after) if after else None)
             for name, (before, after) in _NOT_A_PROVINCE_CONTEXT.items()
         }
+
+    def _add_key(self, key: str, canonical: str) -> None:
+        """Accept ``key`` in ``lookup`` as ``canonical``; a key already taken by another name raises."""
+        if not key:
+            return
+        previous = self._key_to_name.setdefault(key, canonical)
+        if previous != canonical:
+            raise ValueError(f"province names {previous!r} and {canonical!r} both fold to {key!r}")
+
+    def _add_form(self, form: str, canonical: str) -> None:
+        """Accept ``form`` as ``canonical`` in ``lookup`` and as a pattern for ``find_mentions``."""
+        self._add_key(_lookup_key(form), canonical)
+        self._add_key(_compact(form), canonical)
+        atoms = _atoms(form)
+        if not atoms:
+            return
+        words = tuple(re.findall(r"[^\W_]+", normalize_unicode(form).lower()))
+        key = "".join(a for a in atoms if a not in _SEPARATORS)
+        self._text_forms.setdefault(key, []).append(_Form(canonical, words))
+        self._all_atoms.add(atoms)
 
     def _index_former_names(self, former_names: Iterable[FormerName]) -> list[tuple[str, str]]:
         """Index former names by unit (for ``name_on``) and by spelling; return each as a text
@@ -375,7 +299,7 @@ class Gazetteer:
 
     @classmethod
     def load(cls) -> Gazetteer:
-        """The gazetteer built from the installed libraries (built once per process)."""
+        """The gazetteer built from the checked province seeds (built once per process)."""
         from pipelines.gazetteer.sources import load_gazetteer  # the sources need this module's classes
 
         return load_gazetteer()
@@ -411,7 +335,7 @@ class Gazetteer:
     def name_on(self, unit: Province, on_date: datetime.date | None) -> str:
         """The unit's name in force on ``on_date``: "Thừa Thiên Huế" for code 46 in 2019, "Huế" in 2025.
 
-        The libraries carry today's names only; a plan is named as at its own date, so that a
+        The unit seeds carry today's names only; a plan is named as at its own date, so that a
         2019 plan reads as the province that issued it. Without a date, today's name.
         """
         if isinstance(on_date, datetime.datetime):
@@ -467,7 +391,7 @@ class Gazetteer:
             return None
         if after is not None and after.match(folded, end):
             return None
-        if _LOWER_UNIT_BEFORE.search(_official_tones(text[max(0, start - 16) : start]).lower()):
+        if _LOWER_UNIT_BEFORE.search(normalize_unicode(text[max(0, start - 16) : start]).lower()):
             return None
         if canonical in _PROPER_NOUN_ONLY and not any(_looks_proper(text[start:end], f.words) for f in forms):
             return None
@@ -477,7 +401,7 @@ class Gazetteer:
 def _looks_proper(matched: str, words: tuple[str, ...]) -> bool:
     """True if ``matched`` is written like the proper noun ``words``: capitalised words, each
     with the form's diacritics (any tone placement) or none at all."""
-    found = re.findall(r"[^\W_]+", _official_tones(matched.replace("ð", "đ").replace("Ð", "Đ")))
+    found = re.findall(r"[^\W_]+", normalize_unicode(matched))  # Eth as Đ, one tone placement
     if len(found) != len(words):
         return False
     for word, expected in zip(found, words, strict=True):
