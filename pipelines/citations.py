@@ -14,76 +14,23 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from pipelines.metadata.vocabulary import (
+    PARTY_TIERS,
+    document_type,
+    document_type_of_name,
+    issuer_codes,
+    type_names,
+    type_spellings,
+)
 from pipelines.text.normalize import fold_diacritics
 
-# Issuer codes of Party bodies: their documents use the Party numbering.
-PARTY_ISSUERS = {
-    "TW",
-    "TU",
-    "HU",
-    "QU",
-    "TXU",
-    "ĐU",
-    "ĐUK",
-    "BCSĐ",
-    "BTGTW",
-    "BTCTW",
-    "BDVTW",
-    "UBKTTW",
-    "VPTW",
-    "BCĐ",
-}
-NATIONAL_ISSUERS = {"TTg", "CP", "QH", "UBTVQH", "CTN", "VPCP", "QH13", "QH14", "QH15"}
+# Issuer codes and their tiers (seed issuers.csv), and document type codes (seed document_types.csv).
+PARTY_ISSUERS = frozenset(i.code for i in issuer_codes() if i.citation_tier in PARTY_TIERS)
+_TIERS = {i.code: i.citation_tier for i in issuer_codes()}
+_ALIASES = {i.code: i.spelling_of for i in issuer_codes() if i.spelling_of}
+_MIXED_CASE = {i.code.upper(): i.code for i in issuer_codes() if i.code != i.code.upper()}
 
-# Type codes as written → canonical spelling.
-DOC_TYPES = {
-    "QĐ": "QĐ",
-    "QD": "QĐ",
-    "NQ": "NQ",
-    "NĐ": "NĐ",
-    "ND": "NĐ",
-    "TT": "TT",
-    "TTLT": "TTLT",
-    "CT": "CT",
-    "CTR": "CTr",
-    "KH": "KH",
-    "KL": "KL",
-    "HD": "HD",
-    "TB": "TB",
-    "BC": "BC",
-    "QC": "QC",
-    "QĐI": "QĐi",
-    "ĐA": "ĐA",
-    "KHPH": "KHPH",
-    "CV": "CV",
-    "TTR": "TTr",
-    "CĐ": "CĐ",
-    "L": "L",
-    "PL": "PL",
-}
-DOC_TYPE_NAMES = {
-    "QĐ": "Quyết định",
-    "NQ": "Nghị quyết",
-    "NĐ": "Nghị định",
-    "TT": "Thông tư",
-    "TTLT": "Thông tư liên tịch",
-    "CT": "Chỉ thị",
-    "CTr": "Chương trình",
-    "KH": "Kế hoạch",
-    "KL": "Kết luận",
-    "HD": "Hướng dẫn",
-    "TB": "Thông báo",
-    "BC": "Báo cáo",
-    "QC": "Quy chế",
-    "QĐi": "Quy định",
-    "ĐA": "Đề án",
-    "KHPH": "Kế hoạch phối hợp",
-    "TTr": "Tờ trình",
-    "CĐ": "Công điện",
-}
-_TYPE_ALTERNATION = "|".join(
-    sorted({re.escape(k) for k in DOC_TYPES} | {"Ctr", "CTr", "Qđ", "QĐi", "TTr"}, key=len, reverse=True)
-)
+_TYPE_ALTERNATION = "|".join(sorted({re.escape(s) for s in type_spellings()}, key=len, reverse=True))
 # First part may be mixed case (TTg); further parts are upper-case codes (LHH-KHCN), so a running
 # header "77/KH-UBND - Trang 2" does not swallow "Trang".
 _ISSUER = r"[A-ZĐ][A-Za-zĐđ&]*(?:\s?-\s?[A-ZĐ][A-ZĐ&0-9]*\b)*"
@@ -101,10 +48,9 @@ _NATIONAL_ASSEMBLY = re.compile(
 _DATE_AFTER = re.compile(
     r"^\s*,?\s*(?:ban hành\s+)?ngày\s+(?P<d>\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(?P<m>\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*(?P<y>(?:19|20)\d{2})"
 )
+# The names of the document types, and "Văn bản" (a document of any type), before a number.
 _TYPE_WORDS = re.compile(
-    r"(?:Quyết định|Nghị quyết|Nghị định|Thông tư(?: liên tịch)?|Chỉ thị|Chương trình(?: hành động)?|Kế hoạch(?: phối hợp)?|"
-    r"Kết luận|Hướng dẫn|Thông báo|Quy định|Quy chế|Đề án|Công văn|Văn bản|Luật)(?:\s+số)?\s*$",
-    re.IGNORECASE,
+    rf"(?:{'|'.join(map(re.escape, [*type_names(), 'Văn bản']))})(?:\s+số)?\s*$", re.IGNORECASE
 )
 
 
@@ -136,37 +82,43 @@ def normalize_issuer(raw: str) -> str:
     issuer = re.sub(r"\s+", "", raw).replace("&", "").strip("-–")
     issuer = issuer.replace("–", "-")
     upper = fold_diacritics(issuer).upper()
-    if upper == "TTG":
-        return "TTg"
-    if upper in {"BKHVCN"}:
-        return "BKHCN"
+    if upper in _MIXED_CASE:  # "Ttg", "TTG" → "TTg"
+        return _MIXED_CASE[upper]
+    if upper in _ALIASES:  # another spelling of a known code: "BKHVCN" → "BKHCN"
+        return _ALIASES[upper]
     # Keep Vietnamese letters (Đ) but make the rest upper case, as printed in official numbers.
     return "".join(c.upper() if c.isalpha() else c for c in issuer).replace("ĐĐ", "Đ")
 
 
 def normalize_type(raw: str) -> str:
-    key = raw.upper().replace("Đ", "Đ")
-    return DOC_TYPES.get(key, DOC_TYPES.get(fold_diacritics(raw).upper(), raw))
+    """The canonical code of a type code as written ("Ctr", "CTR" → "CTr"); an unknown one as written."""
+    kind = document_type(raw)
+    return kind.code if kind else raw
 
 
 def issuer_level(issuer: str) -> str:
-    """Which tier issued it: party_central, national, ministry, province or party_province."""
+    """Which tier issued it (a code of citations.issuer_level, seed issuer_levels.csv).
+
+    A code the seed lists has its tier; otherwise the numbering rules decide: a code ending in
+    "TW" is a central Party body, "QH…" the National Assembly, "B…" a ministry (Bộ), anything
+    else a provincial body.
+    """
     parts = issuer.split("-")
     head = parts[-1] if parts[-1] in PARTY_ISSUERS else parts[0]
-    if head == "TW" or head.endswith("TW"):
+    if head in _TIERS:
+        return _TIERS[head]
+    if head.endswith("TW"):
         return "party_central"
-    if head in PARTY_ISSUERS:
-        return "party_province"
-    if head in NATIONAL_ISSUERS or head.startswith("QH"):
+    if head.startswith("QH"):
         return "national"
-    if head.startswith("B") and head not in {"BQL", "BCĐ"} and len(head) >= 2:
+    if head.startswith("B") and len(head) >= 2:
         return "ministry"
     return "province"
 
 
 def canonical_form(number: str, year: int | None, doc_type: str, issuer: str) -> str:
     """The one spelling used to compare citations across plans."""
-    if issuer_level(issuer) in {"party_central", "party_province"}:
+    if issuer_level(issuer) in PARTY_TIERS:
         return f"{_number(number)}-{doc_type}/{issuer}"
     middle = f"{year}/" if year else ""
     return f"{_number(number)}/{middle}{doc_type}-{issuer}"
@@ -314,7 +266,8 @@ def link_citations(citations: list[dict], documents: list[dict], context_chars: 
                     )
                 continue
             title = candidate.get("title")
-            if not title or DOC_TYPE_NAMES.get(citation["doc_type"]) != candidate.get("doc_type"):
+            kind = document_type_of_name(candidate.get("doc_type"))
+            if not title or kind is None or kind.code != citation["doc_type"]:
                 continue
             if (
                 candidate.get("issue_year")

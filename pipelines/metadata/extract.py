@@ -25,6 +25,7 @@ from pipelines.metadata.issuers import Issuer, read_issuer_from
 from pipelines.metadata.periods import read_goal_horizon, read_horizon, read_period
 from pipelines.metadata.signatures import ATTACHMENT as ATTACHMENT  # re-exported: the target stages use it
 from pipelines.metadata.signatures import read_signer
+from pipelines.metadata.vocabulary import document_type, type_names
 from pipelines.text.markup import CELL as _CELL
 from pipelines.text.markup import clean_markup as _clean_markup
 from pipelines.text.markup import is_upper_text as _is_upper_text
@@ -34,24 +35,16 @@ T = TypeVar("T")
 
 HEADER_LINES = 30
 
-# Document type codes used in numbers ("4346/KH-UBND") and their names.
-DOC_TYPE_BY_CODE = {
-    "KH": "Kế hoạch",
-    "QĐ": "Quyết định",
-    "NQ": "Nghị quyết",
-    "CTR": "Chương trình",
-    "CT": "Chỉ thị",
-    "ĐA": "Đề án",
-    "BC": "Báo cáo",
-    "HD": "Hướng dẫn",
-    "TB": "Thông báo",
-    "KL": "Kết luận",
-    "CV": "Công văn",
-}
-_DOC_TYPE_WORDS = {
-    fold_diacritics(name): name
-    for name in [*DOC_TYPE_BY_CODE.values(), "Chương trình hành động", "Kế hoạch hành động"]
-}
+
+def _alternation(names: list[str]) -> str:
+    """A regex alternation of names in capitals, longest first ("KẾ HOẠCH HÀNH ĐỘNG|…|KẾ HOẠCH")."""
+    return "|".join(re.escape(n.upper()) for n in names)
+
+
+# The document types (seed document_types.csv): names read as a title in the header, and in the body.
+_HEADER_TYPE_NAMES = type_names("header_title")
+_BODY_TYPE_NAMES = type_names("body_title", longer=False)
+_DOC_TYPE_WORDS = {fold_diacritics(name): name for name in _HEADER_TYPE_NAMES + _BODY_TYPE_NAMES}
 
 _NUMBER_LINE = re.compile(
     r"^[*_\s]*Số\s*(?:hiệu)?\s*(?P<colon>:)?\s*(?P<num>\d+)?\s*(?P<sep>[/-])\s*"
@@ -74,14 +67,14 @@ _DATE_ONLY = re.compile(
     r"(?P<year>(?:19|20)\d{2})\s*\)?$",
     re.IGNORECASE,
 )
-_TITLE_HEAD = re.compile(
-    r"^[#*_\s]*(?P<kind>KẾ HOẠCH(?: HÀNH ĐỘNG)?|QUYẾT ĐỊNH|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG)?|ĐỀ ÁN|CHỈ THỊ|BÁO CÁO|HƯỚNG DẪN)"
-    r"\b(?P<rest>.*)$"
-)
+_TITLE_HEAD = re.compile(rf"^[#*_\s]*(?P<kind>{_alternation(_HEADER_TYPE_NAMES)})\b(?P<rest>.*)$")
 _BODY_TITLE = re.compile(
-    r"(?:ban hành|xây dựng(?: và ban hành)?)\s+(?P<title>(?:Kế hoạch|Chương trình|Đề án|Quyết định)\s+[^:;]{10,300}?)"
+    r"(?:ban hành|xây dựng(?: và ban hành)?)\s+"
+    rf"(?P<title>(?:{'|'.join(map(re.escape, _BODY_TYPE_NAMES))})\s+[^:;]{{10,300}}?)"
     r"\s+(?:với (?:những|các) nội dung|như sau|gồm các nội dung|cụ thể như sau)",
 )
+# A type name in capitals inside a line (a copy that lost its line breaks, see _title_after_issuing_body).
+_TYPE_IN_CAPITALS = re.compile(rf"\s(?=(?:{_alternation(_HEADER_TYPE_NAMES)})\b)")
 _ISSUING_BODY = re.compile(
     r"^(?:HỘI ĐỒNG NHÂN DÂN|ỦY BAN NHÂN DÂN|BAN CHẤP HÀNH|BAN THƯỜNG VỤ|TỈNH ỦY|THÀNH ỦY|CHỦ TỊCH|GIÁM ĐỐC)\b"
 )
@@ -288,9 +281,7 @@ def _title_after_issuing_body(line: str) -> re.Match[str] | None:
     cleaned = _clean_markup(line)
     if not (_is_upper_text(cleaned) and _ISSUING_BODY.match(cleaned)):
         return None
-    inner = re.search(
-        r"\s(?=(?:KẾ HOẠCH|QUYẾT ĐỊNH|NGHỊ QUYẾT|CHƯƠNG TRÌNH|ĐỀ ÁN|CHỈ THỊ|BÁO CÁO|HƯỚNG DẪN)\b)", cleaned
-    )
+    inner = _TYPE_IN_CAPITALS.search(cleaned)
     return _TITLE_HEAD.match(cleaned[inner.end() :]) if inner else None
 
 
@@ -331,7 +322,7 @@ def read_title(text: str, gazetteer: Gazetteer | None = None) -> tuple[str | Non
     match = _BODY_TITLE.search(text[:5000])
     if match:
         title = re.sub(r"\s+", " ", match.group("title")).strip(" ,")
-        kind = next((name for name in DOC_TYPE_BY_CODE.values() if title.startswith(name)), None)
+        kind = next((name for name in _BODY_TYPE_NAMES if title.startswith(name)), None)
         rest = _strip_doc_type(title)
         return rest[:1].upper() + rest[1:], kind, False
     return None, None, False
@@ -461,7 +452,8 @@ def extract_metadata(text: str, gazetteer: Gazetteer) -> DocumentMetadata:
         meta.flags.append("invalid_issue_date")
     title, title_type, from_header = _guarded(meta, "title", lambda: read_title(text, gazetteer), (None,) * 3)
     meta.title = title
-    meta.doc_type = title_type or (DOC_TYPE_BY_CODE.get(type_code.upper()) if type_code else None)
+    coded = document_type(type_code) if type_code else None
+    meta.doc_type = title_type or (coded.name_vi if coded else None)
     if not from_header and number is None and type_code is None and place is None and year is None:
         meta.flags.append("no_header")
     if type_code and number is None:

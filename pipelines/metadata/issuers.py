@@ -4,7 +4,10 @@ department (Sở), or a Party committee.
 The header's issuing-body block is the strongest evidence ("ỦY BAN NHÂN DÂN / TỈNH …",
 "TỈNH ỦY …", "UBND TỈNH … / SỞ TÀI CHÍNH"); then the issuer code of the number ("/KH-UBND",
 "-CTr/TU", "-NQ/ĐU"); then what the body and the signature say ("TM. BAN THƯỜNG VỤ").
-Levels follow the document vocabulary of the warehouse: province, department, party.
+Levels follow the document vocabulary of the warehouse (seed issuer_levels.csv, column
+documents.issuer_level): province, department, party. The issuer codes, the names and levels they
+stand for and the names a centrally governed city uses are the seed issuers.csv; the phrases of the
+header and the signature are grammar and stay here.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.metadata.vocabulary import issuer_by_code, issuer_codes
 from pipelines.text.markup import is_upper_text as _is_upper_text
 from pipelines.text.normalize import fold_diacritics
 
@@ -19,14 +23,35 @@ from pipelines.text.normalize import fold_diacritics
 @dataclass(frozen=True)
 class Issuer:
     name: str
-    level: str  # province | department | party
+    level: str  # a code of documents.issuer_level (seed issuer_levels.csv): province | department | party
 
 
-ISSUER_UBND = Issuer("UBND tỉnh", "province")
-ISSUER_HDND = Issuer("HĐND tỉnh", "province")
-ISSUER_PARTY = Issuer("Tỉnh ủy", "party")
-ISSUER_PARTY_COMMITTEE = Issuer("Đảng ủy", "party")  # a Đảng ủy below the Tỉnh ủy ("-NQ/ĐU")
-ISSUER_DOST = Issuer("Sở Khoa học và Công nghệ", "department")
+def issuer_of_code(code: str) -> Issuer | None:
+    """The plan issuer a number's issuer code names ("UBND" → UBND tỉnh), if the seed gives one."""
+    known = issuer_by_code(code)
+    if known is None or not known.document_issuer or not known.document_level:
+        return None
+    return Issuer(known.document_issuer, known.document_level)
+
+
+def _seeded(code: str) -> Issuer:
+    issuer = issuer_of_code(code)
+    if issuer is None:  # pragma: no cover - a seed edit that removed a body the grammar names
+        raise ValueError(f"issuers.csv gives no plan issuer for {code!r}")
+    return issuer
+
+
+ISSUER_UBND = _seeded("UBND")
+ISSUER_HDND = _seeded("HĐND")
+ISSUER_PARTY = _seeded("TU")
+ISSUER_PARTY_COMMITTEE = _seeded("ĐU")  # a Đảng ủy below the Tỉnh ủy ("-NQ/ĐU")
+ISSUER_DOST = _seeded("SKHCN")
+# The same bodies of a centrally governed city: "UBND thành phố", "HĐND thành phố", "Thành ủy".
+_CITY_NAMES = {
+    i.document_issuer: i.document_issuer_city
+    for i in issuer_codes()
+    if i.document_issuer and i.document_issuer_city
+}
 
 
 def read_issuer_from(text: str, issuer_code: str | None, block: list[str]) -> Issuer | None:
@@ -42,8 +67,7 @@ def read_issuer_from(text: str, issuer_code: str | None, block: list[str]) -> Is
         and re.search(r"\bthanh pho\b|\bthanh uy\b", folded)
         and "tinh" not in folded.split()
     ):
-        city = {"UBND tỉnh": "UBND thành phố", "HĐND tỉnh": "HĐND thành phố", "Tỉnh ủy": "Thành ủy"}
-        return Issuer(city.get(issuer.name, issuer.name), issuer.level)
+        return Issuer(_CITY_NAMES.get(issuer.name, issuer.name), issuer.level)
     return issuer
 
 
@@ -84,18 +108,9 @@ def _read_issuer(text: str, issuer_code: str | None, block: list[str]) -> Issuer
         return department
     if "uy ban nhan dan" in header:
         return ISSUER_UBND
-    if issuer_code:
-        code = fold_diacritics(issuer_code).upper()
-        if code in {"UBND", "UB"}:
-            return ISSUER_UBND
-        if code in {"TU", "TUTW", "BTV", "BCH"}:
-            return ISSUER_PARTY
-        if code == "DU":
-            return ISSUER_PARTY_COMMITTEE
-        if code == "HDND":
-            return ISSUER_HDND
-        if code in {"KHCN", "SKHCN", "SKH&CN", "KH&CN", "SKHVCN"}:
-            return ISSUER_DOST
+    coded = issuer_of_code(issuer_code) if issuer_code else None
+    if coded is not None:
+        return coded
     body = fold_diacritics(text[:6000])
     if re.search(r"(?:uy ban nhan dan|ubnd) (?:tinh|thanh pho)(?: [a-z]+){0,3} ban hanh", body):
         return ISSUER_UBND
