@@ -39,4 +39,4 @@ select
 from {{ ref('int_targets_ranked') }} as t
 left join {{ ref('dim_indicator') }} as i using (indicator_code)
 left join {{ ref('int_target_cells') }} as c using (target_id)
-order by t.province_code, t.document_id, t.char_start
+order by t.province_code, t.document_id, t.char_start, t.target_id  -- total: the same order every build

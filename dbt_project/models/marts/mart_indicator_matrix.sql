@@ -49,4 +49,4 @@ from grid as g
 left join {{ ref('int_targets_ranked') }} as t
     on t.province_key = g.province_key and t.indicator_code = g.indicator_code
 left join {{ ref('int_target_cells') }} as c using (target_id)
-order by g.province_key, g.indicator_code, t.is_newest desc, t.target_year
+order by g.province_key, g.indicator_code, t.is_newest desc, t.target_year, t.target_id  -- total: the same order every build

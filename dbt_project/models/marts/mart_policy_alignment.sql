@@ -40,4 +40,4 @@ select
     n.first_quote
 from national as n
 inner join reach as r using (canonical)
-order by r.citing_provinces desc, n.canonical, n.province_code
+order by r.citing_provinces desc, n.canonical, n.province_code, n.document_id  -- total: the same order every build

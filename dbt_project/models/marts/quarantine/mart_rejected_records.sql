@@ -49,4 +49,4 @@ select
     'Dòng ' || review_row || ' (' || decision || ', mục tiêu ' || target_id || '): ' || outcome_reason as reason
 from {{ ref('int_review_decisions') }}
 where review_outcome in ('orphan', 'rejected')
-order by record_type, file_name, stage
+order by record_type, file_name, stage, document_id, reason_code, reason  -- total: the same order every build
