@@ -14,11 +14,12 @@ from pipelines.evaluation.explain import add_explain_command
 from pipelines.evaluation.metadata import evaluate_metadata, format_metadata_report
 from pipelines.evaluation.reviews import calibration_command, reviews_command
 from pipelines.evaluation.targets import evaluate, format_report
-from pipelines.formats.readers import SUPPORTED_SUFFIXES
+from pipelines.formats.dispatch import SUPPORTED_SUFFIXES
+from pipelines.formats.errors import MAX_PLAN_BYTES
 from pipelines.gazetteer.units import Gazetteer
 from pipelines.settings import LABELLED_SETS_DIR, Settings
 from pipelines.store.extraction import KeyedPlan, code_fingerprint, extract_plan, file_sha256, plan_key
-from pipelines.store.plan_files import MAX_PLAN_BYTES, PlanFile, build_document
+from pipelines.store.plan_files import PlanFile, build_document
 from pipelines.targets.catalog import Catalog, load_catalog
 from pipelines.targets.confidence import with_review_fields
 from pipelines.targets.extract import targets_and_decisions

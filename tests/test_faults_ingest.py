@@ -31,7 +31,9 @@ import polars as pl
 import pytest
 
 from pipelines.citations import citations_for_document
-from pipelines.formats.readers import UnreadableDocument, read_document_bytes
+from pipelines.formats.dispatch import read_document_bytes
+from pipelines.formats.errors import MAX_PLAN_BYTES, UnreadableDocument
+from pipelines.formats.errors import UnreadableDocument as RejectedInput  # the one refusal; see requests.md
 from pipelines.gazetteer.units import Gazetteer
 from pipelines.settings import LIBRARY_DIR, SEEDS_DIR, extraction_sources
 from pipelines.store import extraction
@@ -45,9 +47,7 @@ from pipelines.store.extraction import (
     key_plans,
 )
 from pipelines.store.plan_files import (
-    MAX_PLAN_BYTES,
     PlanFile,
-    RejectedInput,
     build_document,
     discover_plan_files,
     read_document,

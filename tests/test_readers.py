@@ -10,11 +10,16 @@ in real documents (to prove the tables themselves are right).
 from __future__ import annotations
 
 import codecs
+import csv
 import html
 import io
+import json
 import random
+import subprocess
+import sys
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -26,19 +31,22 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from pypdf import PdfReader, PdfWriter
 
-from pipelines.formats.readers import (
-    SUPPORTED_SUFFIXES,
+from pipelines.formats.containers import MAX_MEMBERS
+from pipelines.formats.dispatch import SUPPORTED_SUFFIXES, read_document_bytes
+from pipelines.formats.errors import MAX_PLAN_BYTES, UnreadableDocument, too_large_message
+from pipelines.formats.legacy_fonts import (
     TCVN3_TO_UNICODE,
     VNI_LETTERS,
     VNI_MARKS,
-    ExtractedText,
-    UnreadableDocument,
-    is_vietnamese_syllable,
-    read_document_bytes,
     repair_legacy_font_lines,
     tcvn3_to_unicode,
     vni_to_unicode,
 )
+from pipelines.formats.result import ExtractedText
+from pipelines.formats.syllables import is_vietnamese_syllable
+from pipelines.gazetteer.units import Gazetteer
+from pipelines.settings import SEEDS_DIR
+from pipelines.store.plan_files import PlanFile, read_document, read_plan_bytes
 
 SENTENCE = "Kế hoạch phát triển khoa học và công nghệ tỉnh Hưng Yên năm 2024"
 ASCII_SENTENCE = "Ke hoach khoa hoc va cong nghe nam 2024 tinh Ha Nam"
@@ -878,3 +886,125 @@ def test_seed_plans_read_the_same_from_every_format(plan: Path) -> None:
         for line in lines:
             document.add_paragraph(encode(line).decode("cp1252") if encode else line)
         assert read("p.docx", docx_bytes(document)).text.split("\n") == lines
+
+
+# --------------------------------------------------------------------------- one refusal, one limit
+
+
+def over_many_members() -> bytes:
+    """A "Word file" with more parts than any document has: refused from the ZIP directory alone."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", b"<x/>")
+        for number in range(MAX_MEMBERS):
+            archive.writestr(f"word/media/part{number}.bin", b"")
+    return buffer.getvalue()
+
+
+def half(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+# One real bad file per reason code a reader raises (built when its test runs: one is 20 MB).
+BAD_FILES: dict[str, Callable[[], tuple[str, bytes]]] = {
+    "empty_file": lambda: ("plan.txt", b""),
+    "empty_text": lambda: ("plan.txt", b" \n\t\r\n  "),
+    "binary": lambda: ("plan.txt", random.Random(6).randbytes(4096)),
+    "undecodable": lambda: ("plan.txt", "Le développement économique régional à Genève".encode("latin-1")),
+    "mixed_encoding": lambda: ("plan.txt", f"{SENTENCE}\n".encode() * 3 + bytes(range(0xC0, 0xFF)) * 3),
+    "legacy_font_encoding": lambda: ("plan.txt", " ".join(["Çéèêë ÿþýü àÐÞ ßøæ"] * 10).encode()),
+    "unsupported_format": lambda: ("plan.doc", b"\xd0\xcf\x11\xe0"),
+    "not_a_docx": lambda: ("plan.docx", zip_bytes({"notes.txt": b"hello"})),
+    "corrupt_docx": lambda: ("plan.docx", half(docx_bytes(plan_docx()))),
+    "zip_bomb": lambda: ("plan.docx", over_many_members()),
+    "corrupt_pdf": lambda: ("plan.pdf", half(pdf_bytes([text_page(ASCII_SENTENCE)]))),
+    "encrypted_pdf": lambda: ("plan.pdf", encrypt(pdf_bytes([text_page(ASCII_SENTENCE)]), "user-secret")),
+    "needs_ocr": lambda: ("scan.pdf", pdf_bytes([b"0.5 g 72 72 451 698 re f"] * 2)),
+    "corrupt_html": lambda: ("page.html", b"<html><body><p>Ke hoach <![ x</p></body></html>"),
+    "too_large": lambda: ("plan.txt", b"x" * (MAX_PLAN_BYTES + 1)),
+}
+
+
+def quarantine_labels() -> dict[str, str]:
+    """The Vietnamese label of each quarantine reason code, from the seed the quarantine marts use."""
+    with (SEEDS_DIR / "labels_vi.csv").open(encoding="utf-8", newline="") as handle:
+        return {
+            row["code"]: row["label_vi"]
+            for row in csv.DictReader(handle)
+            if row["vocabulary"] == "reason_code"
+        }
+
+
+@pytest.mark.parametrize("code", sorted(BAD_FILES))
+def test_every_reader_refuses_with_the_one_exception_and_a_labelled_reason_code(code: str) -> None:
+    name, data = BAD_FILES[code]()
+    with pytest.raises(Exception) as info:
+        read_document_bytes(name, data)
+    error = info.value
+    assert type(error) is UnreadableDocument, f"{type(error).__name__}: {error}"
+    assert error.code == code
+    assert len(str(error).split()) >= 8, "the message says, in a sentence, what is wrong and what to do"
+    assert code in quarantine_labels(), "every reason code has its Vietnamese label in the quarantine"
+
+
+def sparse_file(path: Path, size: int) -> Path:
+    """A file of `size` bytes that costs no disk (holes): reading it whole would cost `size` bytes."""
+    with path.open("wb") as handle:
+        handle.truncate(size)
+    return path
+
+
+def file_refusals(root: Path) -> dict[str, Path]:
+    """A real path per reason code that reading a plan file from disk raises."""
+    (root / "folder.txt").mkdir()
+    (root / "link.txt").symlink_to(sparse_file(root / "target.txt", 10))
+    return {
+        "symlink": root / "link.txt",
+        "not_a_file": root / "folder.txt",
+        "unreadable": root / "vanished.txt",
+        "too_large": sparse_file(root / "export gone wrong.txt", MAX_PLAN_BYTES + 1),
+    }
+
+
+def test_reading_a_plan_file_refuses_with_the_same_exception_and_labelled_codes(tmp_path: Path) -> None:
+    for code, path in file_refusals(tmp_path).items():
+        with pytest.raises(Exception) as info:
+            read_plan_bytes(path)
+        assert type(info.value) is UnreadableDocument and info.value.code == code, (code, info.value)
+        assert code in quarantine_labels()
+
+
+def test_the_one_size_limit_is_the_plan_limit_the_quarantine_label_states() -> None:
+    assert MAX_PLAN_BYTES == 20 * 1024 * 1024
+    assert f"{MAX_PLAN_BYTES // (1024 * 1024)} MB" in quarantine_labels()["too_large"]
+    assert rejected("plan.txt", b"x" * (MAX_PLAN_BYTES + 1)).code == "too_large"  # the default of the readers
+    assert rejected("plan.txt", b"\0" * MAX_PLAN_BYTES).code == "binary"  # at the limit: read, not refused
+
+
+def test_a_file_over_the_limit_is_too_large_before_reading_in_the_pipeline_and_the_cli(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    over = sparse_file(tmp_path / "export gone wrong.txt", MAX_PLAN_BYTES + 1)
+    at_limit = sparse_file(tmp_path / "at the limit.txt", MAX_PLAN_BYTES)
+    message = too_large_message(MAX_PLAN_BYTES + 1)
+    assert "20.0 MB" in message and "without reading" in message
+
+    info = over.lstat()  # the pipeline: store.plan_files reads one listed plan
+    with pytest.raises(UnreadableDocument) as error:
+        read_document(PlanFile(over, over.name, info.st_size, info.st_mtime), gazetteer)
+    assert (error.value.code, str(error.value)) == ("too_large", message)
+
+    result = subprocess.run(  # the CLI, run as a user would
+        [str(Path(sys.executable).with_name("khcn")), "extract", str(over), str(at_limit)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["file"], r["reason_code"]) for r in records] == [
+        (str(over), "too_large"),
+        (str(at_limit), "binary"),
+    ]
+    assert records[0]["error"] == message

@@ -276,7 +276,7 @@ def _docx_with_merged_header(tmp_path):
 
 
 def test_word_tables_are_read_as_tables_with_merged_cells(tmp_path, catalog) -> None:
-    from pipelines.formats.readers import read_document_bytes
+    from pipelines.formats.dispatch import read_document_bytes
 
     path = _docx_with_merged_header(tmp_path)
     text = normalize_text(read_document_bytes(path.name, path.read_bytes()).text)
@@ -708,7 +708,7 @@ def test_the_vocabulary_seed_is_clean() -> None:
 
 
 def test_a_web_table_with_a_spanning_year_over_plan_and_comparison_columns(catalog) -> None:
-    from pipelines.formats.readers import read_document_bytes
+    from pipelines.formats.dispatch import read_document_bytes
 
     html = (
         "<html><body><p>I. CHỈ TIÊU</p><table>"

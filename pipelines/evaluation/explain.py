@@ -13,8 +13,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from pipelines.formats.errors import UnreadableDocument
 from pipelines.gazetteer.units import Gazetteer
-from pipelines.store.plan_files import RejectedInput, build_document
+from pipelines.store.plan_files import build_document
 from pipelines.targets.catalog import Catalog, load_catalog
 from pipelines.targets.extract import Decision, Target, explain_document
 from pipelines.text.numerals import as_int_if_whole
@@ -79,7 +80,7 @@ def _explain(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             document = build_document(Path(path).name, Path(path).read_bytes(), gazetteer)
-        except (OSError, RejectedInput) as exc:
+        except (OSError, UnreadableDocument) as exc:
             print(f"{path}: cannot be read: {exc}")
             failed = True
             continue

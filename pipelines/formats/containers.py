@@ -21,20 +21,14 @@ import io
 import re
 import zipfile
 
+from pipelines.formats.errors import UnreadableDocument
+
 MAX_MEMBERS = 5_000  # a Word file has tens of parts, rarely hundreds
 MAX_TEXT_PART_BYTES = 64 * 1024 * 1024  # a 300-page plan's document.xml is about 10 MB
 MAX_TEXT_TOTAL_BYTES = 96 * 1024 * 1024
 BOMB_RATIO = 100  # XML compresses about 5-20 times; far beyond that is built to explode
 TEXT_SUFFIXES = (".xml", ".rels", ".mht", ".mhtml", ".html", ".htm", ".txt")
 _CHUNK = 1024 * 1024
-
-
-class UnsafePackage(ValueError):
-    """A package that must not be unpacked; `code` is the quarantine reason code."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def is_text_part(name: str, text_overrides: frozenset[str] = frozenset()) -> bool:
@@ -73,12 +67,12 @@ def _text_overrides(archive: zipfile.ZipFile) -> frozenset[str]:
 def check_package(archive: zipfile.ZipFile, compressed_bytes: int) -> list[zipfile.ZipInfo]:
     """The text parts to unpack, after checking the declared sizes of the whole package.
 
-    Raises UnsafePackage when the package has too many members or its text parts would unpack
-    beyond the limits. Only the ZIP directory is read.
+    Raises UnreadableDocument (`zip_bomb`, `too_large`) when the package has too many members or
+    its text parts would unpack beyond the limits. Only the ZIP directory is read.
     """
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise UnsafePackage(
+        raise UnreadableDocument(
             "zip_bomb",
             f"the Word file holds {len(members)} parts (a Word document has tens); it is not a plain "
             "document: open it in Word and save it again as Word Document (.docx)",
@@ -90,7 +84,7 @@ def check_package(archive: zipfile.ZipFile, compressed_bytes: int) -> list[zipfi
     largest = max(text_parts, key=lambda info: info.file_size, default=None)
     if largest is not None and (largest.file_size > MAX_TEXT_PART_BYTES or total > MAX_TEXT_TOTAL_BYTES):
         bomb = total > BOMB_RATIO * max(compressed_bytes, 1)
-        raise UnsafePackage(
+        raise UnreadableDocument(
             "zip_bomb" if bomb else "too_large",
             f"the Word file's text parts would unpack to {_mb(total)} ({largest.filename}: "
             f"{_mb(largest.file_size)}) from a {_mb(compressed_bytes)} file"
@@ -104,7 +98,7 @@ def check_package(archive: zipfile.ZipFile, compressed_bytes: int) -> list[zipfi
 def slim_docx_package(data: bytes) -> bytes:
     """A copy of a .docx package with only its text parts filled in (see the module docstring).
 
-    Raises UnsafePackage for a package over the limits and zipfile/zlib errors for a damaged one.
+    Raises UnreadableDocument for a package over the limits and zipfile/zlib errors for a damaged one.
     """
     archive = zipfile.ZipFile(io.BytesIO(data))
     text_parts = {info.filename for info in check_package(archive, len(data))}
@@ -133,7 +127,7 @@ def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -
         while chunk := member.read(_CHUNK):
             size += len(chunk)
             if size > limit:
-                raise UnsafePackage(
+                raise UnreadableDocument(
                     "zip_bomb",
                     f"the Word file's part {info.filename} unpacks beyond {_mb(limit)} although its "
                     "directory declares less (a damaged or crafted file); get the original file again",

@@ -26,16 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.citations import citations_for_document
+from pipelines.formats.errors import MAX_PLAN_BYTES, UnreadableDocument, too_large_message
 from pipelines.gazetteer.units import Gazetteer
 from pipelines.settings import LIBRARY_DIR, SEEDS_DIR, extraction_sources
-from pipelines.store.plan_files import (
-    MAX_PLAN_BYTES,
-    PlanFile,
-    RejectedInput,
-    read_document,
-    rejection,
-    too_large_message,
-)
+from pipelines.store.plan_files import PlanFile, read_document, rejection
 from pipelines.store.workers import Budget, run_budgeted
 from pipelines.targets.catalog import DEFAULT_CATALOG, Catalog, load_catalog
 from pipelines.targets.extract import targets_for_document
@@ -223,7 +217,7 @@ def extract_plan(
     name = keyed.plan.relative_path
     try:
         document = read_document(keyed.plan, gazetteer)
-    except RejectedInput as exc:
+    except UnreadableDocument as exc:
         record["rejections"].append(rejection(name, "read", exc.code, str(exc)))
         return record
     except Exception as exc:  # a bug in a reader or in the metadata must not stop the run

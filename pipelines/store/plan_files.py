@@ -1,8 +1,9 @@
 """From a folder of plan files to document records and quarantined rejections.
 
 Pure library code shared by the Dagster assets and the `khcn` CLI: one function
-reads one file and either returns a document or raises `RejectedInput` with a
-reason a person can act on. Nothing here stops at the first bad file.
+reads one file and either returns a document or raises `UnreadableDocument` (the one
+refusal of the library, see `formats.errors`) with a reason a person can act on. Nothing here
+stops at the first bad file.
 """
 
 from __future__ import annotations
@@ -15,22 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines.formats.readers import SUPPORTED_SUFFIXES, UnreadableDocument, read_document_bytes
+from pipelines.formats.dispatch import SUPPORTED_SUFFIXES, read_document_bytes
+from pipelines.formats.errors import MAX_PLAN_BYTES, UnreadableDocument, too_large
 from pipelines.gazetteer.units import Gazetteer
 from pipelines.metadata.extract import extract_metadata
 from pipelines.text.normalize import normalize_text, normalize_unicode
 
-# A plan is tens of kilobytes; anything this large is not a plan copy but an export gone wrong.
-MAX_PLAN_BYTES = 20 * 1024 * 1024
 EXTRACTOR_VERSION = "1"
-
-
-class RejectedInput(ValueError):
-    """A file that cannot become a document; `code` is machine-readable, the message is for people."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -184,15 +176,12 @@ def document_id_for(normalized_text: str) -> str:
 
 
 def build_document(file_name: str, data: bytes, gazetteer: Gazetteer) -> dict[str, Any]:
-    """Decode, normalise and read the metadata of one plan; raise RejectedInput if impossible."""
-    try:
-        decoded = read_document_bytes(file_name, data, max_bytes=MAX_PLAN_BYTES)
-    except UnreadableDocument as exc:
-        raise RejectedInput(exc.code, str(exc)) from exc
+    """Decode, normalise and read the metadata of one plan; raise UnreadableDocument if impossible."""
+    decoded = read_document_bytes(file_name, data)
     original = normalize_unicode(decoded.text)
     normalized = normalize_text(decoded.text)
     if not normalized.strip():
-        raise RejectedInput(
+        raise UnreadableDocument(
             "empty_text", "the file contains no text (only blanks); replace it with the full plan"
         )
     meta = extract_metadata(normalized, gazetteer)
@@ -225,32 +214,33 @@ def read_plan_bytes(path: Path, max_bytes: int = MAX_PLAN_BYTES) -> bytes:
         fd = os.open(path, flags)
     except OSError as exc:
         if path.is_symlink():
-            raise RejectedInput(
+            raise UnreadableDocument(
                 "symlink", "symbolic link not followed; copy the file itself into the plan folder"
             ) from exc
-        raise RejectedInput("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
-            raise RejectedInput("not_a_file", f"not a regular file ({kind}); give the plan file itself")
-        if info.st_size > max_bytes:
-            raise RejectedInput("too_large", too_large_message(info.st_size, max_bytes))
+        raise UnreadableDocument("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
+    try:  # checked on the descriptor: Python refuses to wrap a folder's with IsADirectoryError
+        _refuse_unless_small_regular_file(os.fstat(fd), max_bytes)
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
         try:
             data = handle.read(max_bytes + 1)
         except OSError as exc:
-            raise RejectedInput("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
+            raise UnreadableDocument("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
     if len(data) > max_bytes:  # it grew after the size check
-        raise RejectedInput("too_large", too_large_message(len(data), max_bytes))
+        raise too_large(len(data), max_bytes)
     return data
 
 
-def too_large_message(size: int, limit: int = MAX_PLAN_BYTES) -> str:
-    """Why a file over the size limit is refused, and what to do."""
-    return (
-        f"file is {size / 1048576:.1f} MB, above the {limit / 1048576:.1f} MB limit (refused without "
-        "reading it); split the plan or remove embedded images and scans before adding it"
-    )
+def _refuse_unless_small_regular_file(info: os.stat_result, max_bytes: int) -> None:
+    """Refuse a folder, pipe, socket or device (`not_a_file`) and a file over the limit (`too_large`)."""
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
+        raise UnreadableDocument("not_a_file", f"not a regular file ({kind}); give the plan file itself")
+    if info.st_size > max_bytes:
+        raise too_large(info.st_size, max_bytes)
 
 
 def read_document(plan: PlanFile, gazetteer: Gazetteer) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 Layouts read: `STT | Chỉ tiêu | ĐVT | Thực hiện 2024 | Kế hoạch 2025`, several target columns
 (`Năm 2020 | Năm 2025 | Năm 2030`, `Ước TH 2024 | KH 2025 | Định hướng 2030`), and a merged
 "Mục tiêu" cell over "2025 | 2030" (two header rows; the merged cell is written once and
-followed by empty cells, as readers.py writes Word tables). Plan columns give targets, the
+followed by empty cells, as formats/tables.py writes Word tables). Plan columns give targets, the
 latest actual or estimate column (or a year column before the plan) gives the baseline, the
 unit column the unit; group rows, empty, "-" and "x" cells have no value and give nothing.
 """
