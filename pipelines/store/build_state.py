@@ -72,7 +72,7 @@ def _input_files(data_dir: Path) -> list[Path]:
     """Every file besides the plans that decides the outputs: dbt project, reference data, dashboards."""
     inputs = [
         p
-        for folder in ("models", "seeds", "macros")
+        for folder in ("models", "seeds", "macros", "tests")
         for p in (DBT_PROJECT_DIR / folder).rglob("*")
         if p.is_file()
     ]
