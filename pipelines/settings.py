@@ -17,6 +17,8 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 """The checkout: `pipelines/`, `dashboards/`, `dbt_project/`, `tests/` sit in it."""
 DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
+DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+"""What `dbt parse` writes (`make manifest`): the models' documentation and meta, read by the workbook."""
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 DASHBOARDS_DIR = PROJECT_DIR / "dashboards"
 LABELLED_SETS_DIR = PROJECT_DIR / "tests" / "fixtures"

@@ -1,19 +1,31 @@
 """Unit tests of what the outputs share, without a pipeline run: the one Vietnamese collation
 (pipelines.text.vietnamese) used by the workbook and the dashboards, checked against DuckDB's ICU
-`vi` collation (the order the marts use in SQL), and the workbook's row order built on it."""
+`vi` collation (the order the marts use in SQL), the workbook's row order built on it, and the
+workbook's sheet titles and descriptions, read from the models' meta in the dbt manifest."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import unicodedata
+from pathlib import Path
 
 import duckdb
+import openpyxl
 import polars as pl
 import pytest
 
-from pipelines.publishing.workbook.model import sort_rows, sorted_names
+from pipelines.publishing.workbook import INTRO_SHEET, SHEETS, WorkbookContext, write_workbook
+from pipelines.publishing.workbook.model import (
+    model_docs,
+    plan_sheets,
+    project_model_docs,
+    sheet_titles,
+    sort_rows,
+    sorted_names,
+)
+from pipelines.settings import PROJECT_DIR as REPO
 from pipelines.text.vietnamese import ALPHABET, collation_key, collation_ranks, sort_vietnamese
-from tests.conftest import REPO
 
 SEEDS = REPO / "dbt_project" / "seeds"
 
@@ -124,3 +136,58 @@ def test_workbook_ranking_keeps_rank_order_before_province_order() -> None:
 def test_a_list_of_names_in_one_cell_is_shown_in_vietnamese_order() -> None:
     assert sorted_names("Hải Dương, Hà Nam, Bắc Giang, Bạc Liêu") == "Bạc Liêu, Bắc Giang, Hà Nam, Hải Dương"
     assert sorted_names(None) is None
+
+
+# ---------------------------------------------------------------- sheet titles from the dbt manifest
+
+
+def manifest_node(name: str, meta: dict, in_config: bool = False) -> dict:
+    """A model node as dbt writes it into manifest.json (newer dbt mirrors meta under config)."""
+    node = {"resource_type": "model", "name": name, "description": "", "columns": {}}
+    node.update({"config": {"meta": meta}} if in_config else {"meta": meta})
+    return node
+
+
+def test_sheet_titles_come_from_model_meta_in_sheet_order() -> None:
+    manifest = {
+        "nodes": {
+            "model.khcn_benchmark.b": manifest_node(
+                "b", {"sheet_title_vi": "Bê", "sheet_description_vi": "Trang B", "sheet_order": 2}
+            ),
+            "model.khcn_benchmark.a": manifest_node(
+                "a", {"sheet_title_vi": "A", "sheet_description_vi": "Trang A", "sheet_order": 1}, True
+            ),
+            "model.khcn_benchmark.c": manifest_node("c", {"sheet_title_vi": "Xê"}),
+            "model.khcn_benchmark.untitled": manifest_node("untitled", {"description_vi": "…"}),
+            "model.other_package.d": manifest_node("d", {"sheet_title_vi": "D", "sheet_order": 0}),
+        }
+    }
+    models = model_docs(manifest)
+    assert sheet_titles(models) == {"a": ("A", "Trang A"), "b": ("Bê", "Trang B"), "c": ("Xê", "")}
+    planned = plan_sheets(["untitled", "c", "b", "a"], models)
+    assert planned == [("a", "A"), ("b", "Bê"), ("c", "Xê"), ("untitled", "untitled")]
+
+
+def test_every_exported_mart_of_the_project_names_its_sheet() -> None:
+    """The checkout's manifest (what `make manifest` writes) titles every mart in models/marts/."""
+    marts = {p.stem for p in (REPO / "dbt_project" / "models" / "marts").rglob("*.sql")}
+    titles = sheet_titles(project_model_docs())
+    assert marts <= set(titles), marts - set(titles)
+    assert dict(SHEETS) == titles
+    orders = [project_model_docs()[m].sheet_order for m in titles]
+    assert orders == sorted(orders)
+
+
+def test_the_workbook_names_sheets_and_describes_them_from_the_manifest(tmp_path: Path) -> None:
+    models = project_model_docs()
+    tables = {
+        "mart_not_in_dbt": pl.DataFrame({"note": ["x"]}),
+        "dim_document": pl.DataFrame({"document_id": ["d1"], "title": ["Kế hoạch"]}),
+    }
+    path = tmp_path / "book.xlsx"
+    names = write_workbook(tables, path, WorkbookContext(built_at=dt.datetime(2026, 1, 1), models=models))
+    title, description = sheet_titles(models)["dim_document"]
+    assert names[1:3] == [title, "mart_not_in_dbt"]
+    intro = openpyxl.load_workbook(path)[INTRO_SHEET]
+    cells = {c.value for row in intro.iter_rows() for c in row if c.value}
+    assert description in cells and title in cells

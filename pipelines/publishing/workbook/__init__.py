@@ -51,6 +51,7 @@ from pipelines.publishing.workbook.model import (
     plan_sheets,
     present_table,
     sheet_name,
+    sheet_titles,
     workbook_columns,
 )
 from pipelines.publishing.workbook.review_sheet import mark_matrix_review, write_review_sheet
@@ -78,6 +79,7 @@ __all__ = [
     "number_format",
     "plan_sheets",
     "sheet_name",
+    "sheet_titles",
     "workbook_columns",
     "write_workbook",
 ]
@@ -100,7 +102,7 @@ def _data_sheets(
     """Write the matrix and one sheet per mart; returns (mart, sheet, columns) for the dictionary."""
     catalog = indicator_catalog(tables)
     written = []
-    for mart, name in plan_sheets(list(tables)):
+    for mart, name in plan_sheets(list(tables), context.models):
         sheet = workbook.add_worksheet(name)
         doc = context.model(mart)
         if mart == MATRIX_MART:
@@ -132,7 +134,7 @@ def write_workbook(
     """The analyst's workbook; returns its sheet names in order. Strings are always written as text
     (`strings_to_formulas` off, `write_string`): a quote starting with "=" never becomes a formula."""
     context = context or WorkbookContext(built_at=build_time())
-    sheets = plan_sheets(list(tables))
+    sheets = plan_sheets(list(tables), context.models)
     workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     try:
         workbook.set_properties(

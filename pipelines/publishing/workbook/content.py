@@ -13,7 +13,6 @@ from pipelines.publishing.workbook.model import (
     NO_NATIONAL_TARGET,
     NOT_STATED_CELL,
     NOT_STATED_VI,
-    SHEETS,
     VALUE_COLUMNS,
     ColumnDoc,
     ModelDoc,
@@ -183,7 +182,7 @@ def sheet_listing(
     listing: list[tuple[str, str, int | None, str]] = []
     for mart, title in sheets:
         doc = context.model(mart)
-        blurb = SHEETS[mart][1] if mart in SHEETS else (doc.description_vi or doc.description)
+        blurb = doc.sheet_description or doc.description_vi or doc.description
         listing.append((title, blurb, tables[mart].height, mart))
     listing += [(name, EXTRA_SHEETS.get(name, ""), None, "") for name in extra]
     listing.append(

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from pipelines.settings import DBT_MANIFEST
 from pipelines.text.vietnamese import VN_TZ, Labels, collation_key, collation_ranks, load_labels
 
 WORKBOOK_NAME = "khcn_benchmark.xlsx"
@@ -32,91 +34,6 @@ NOT_STATED_CELL = "Không nêu"
 NOT_STATED_VI = "Không nêu trong kế hoạch"
 NO_NATIONAL_TARGET = "—"
 VALUE_SUFFIX = "__so"  # the numeric column beside each matrix cell: "<indicator>__so"
-
-# Mart → (sheet name, what the sheet shows in one Vietnamese line). The order here is the order of
-# the sheets after the introduction; a mart not listed still gets a sheet (named after the mart)
-# after these, so a new dbt model never disappears from the workbook.
-SHEETS: dict[str, tuple[str, str]] = {
-    MATRIX_MART: (
-        "Ma trận chỉ tiêu",
-        "Mỗi tỉnh một dòng, mỗi chỉ tiêu hai cột: mục tiêu của kế hoạch mới nhất hoặc “Không nêu”, và "
-        "con số để sắp xếp; hàng tiêu đề thứ hai là chỉ tiêu quốc gia; di chuột vào ô để xem câu trích dẫn.",
-    ),
-    RANKING_MART: (
-        "Xếp hạng",
-        "Xếp hạng các tỉnh theo từng chỉ tiêu, trong nhóm mục tiêu so sánh được (cùng loại, đơn vị, năm), "
-        "kèm trung bình vùng, chỉ tiêu quốc gia cùng năm và số liệu thực tế đã công bố (PII, GRDP).",
-    ),
-    "mart_region_benchmark": (
-        "Trung bình vùng",
-        "Theo chỉ tiêu và vùng kinh tế - xã hội: số tỉnh có nêu, trung bình, thấp nhất, cao nhất.",
-    ),
-    "mart_unit_2025_rollup": (
-        "Gộp đơn vị 2025",
-        "Mỗi đơn vị hành chính từ 1/7/2025 với mục tiêu của các tỉnh cũ hợp thành (liệt kê, không cộng dồn).",
-    ),
-    "mart_province_profile": (
-        "Hồ sơ tỉnh",
-        "Mỗi tỉnh một dòng: số kế hoạch, giai đoạn, số mục tiêu, số chỉ tiêu có nêu, "
-        "văn bản được trích dẫn, chủ đề nổi bật, lưu ý.",
-    ),
-    "mart_indicator_comparison": (
-        "So sánh quốc gia",
-        "Từng mục tiêu của tỉnh so với chỉ tiêu quốc gia cùng năm, khoảng giá trị giữa các tỉnh, "
-        "quy đổi % GRDP ra tỷ đồng.",
-    ),
-    NATIONAL_MART: (
-        "Chỉ tiêu quốc gia",
-        "Chỉ tiêu quốc gia theo từng văn bản (569/QĐ-TTg, 57-NQ/TW …), viết như mục tiêu của tỉnh.",
-    ),
-    "fct_indicator_target": (
-        "Mục tiêu",
-        "Mỗi mục tiêu định lượng trong kế hoạch một dòng, kèm câu trích nguyên văn và vị trí trong văn bản.",
-    ),
-    LONG_MATRIX_MART: (
-        "Ma trận chi tiết",
-        "Mỗi tỉnh × mỗi chỉ tiêu: có nêu (mọi mục tiêu, đánh dấu kế hoạch mới nhất) hoặc không nêu.",
-    ),
-    "mart_policy_alignment": (
-        "Liên kết chính sách",
-        "Kế hoạch × văn bản trung ương được trích dẫn, và số tỉnh cùng trích dẫn (khung chính sách chung).",
-    ),
-    "fct_citation": (
-        "Trích dẫn",
-        "Mỗi cặp (kế hoạch, văn bản được trích dẫn): số lần, cấp ban hành, ngày, "
-        "liên kết tới kế hoạch có trong kho.",
-    ),
-    "mart_theme_coverage": ("Chủ đề", "Tỉnh × chủ đề: số lần nhắc đến, số mục, tỷ trọng nội dung kế hoạch."),
-    DOCUMENT_MART: (
-        "Văn bản",
-        "Mỗi kế hoạch một dòng: số hiệu, ngày, cơ quan ban hành, trích yếu, giai đoạn, lưu ý.",
-    ),
-    INDICATOR_MART: (
-        "Danh mục chỉ tiêu",
-        "Danh mục chỉ tiêu dùng để đối chiếu: tên, đơn vị, định nghĩa, số tỉnh có nêu.",
-    ),
-    "dim_province": (
-        "Tỉnh (63)",
-        "63 tỉnh, thành phố trước 1/7/2025 và đơn vị hành chính mới mà mỗi tỉnh thuộc về.",
-    ),
-    "dim_province_2025": (
-        "Đơn vị 2025",
-        "34 đơn vị hành chính cấp tỉnh từ 1/7/2025 và các tỉnh cũ hợp nhất vào mỗi đơn vị.",
-    ),
-    "fct_target_review": (
-        "Lịch sử kiểm tra",
-        "Mọi quyết định kiểm tra của người phân tích về một mục tiêu (data/raw/reviews): áp dụng, bị thay "
-        "bằng quyết định sau, không khớp hay bị từ chối; giá trị trước và sau, người kiểm tra, ghi chú, thời điểm.",
-    ),
-    "mart_rejected_documents": (
-        "Loại bỏ - văn bản",
-        "Tệp không được đưa vào kho dữ liệu, lý do và cách xử lý.",
-    ),
-    "mart_rejected_records": (
-        "Loại bỏ - bản ghi",
-        "Mục tiêu và trích dẫn bị loại trong quá trình trích xuất, kèm lý do.",
-    ),
-}
 
 # Row order: provinces in Vietnamese alphabetical order everywhere, after the columns a mart groups
 # by (a ranking stays in rank order within each indicator). (column, descending) pairs.
@@ -185,6 +102,9 @@ class ModelDoc:
     description: str = ""
     columns: Mapping[str, ColumnDoc] = field(default_factory=dict)
     description_vi: str | None = None
+    sheet_title: str | None = None
+    sheet_description: str | None = None
+    sheet_order: int | None = None
 
     def label(self, column: str) -> str:
         """The Vietnamese header, or the machine name when dbt has none (never a blank header)."""
@@ -206,7 +126,7 @@ class WorkbookContext:
     document_count: int = 0
     provinces: tuple[str, ...] = ()
     national_targets: pl.DataFrame | None = None
-    models: Mapping[str, ModelDoc] = field(default_factory=dict)
+    models: Mapping[str, ModelDoc] = field(default_factory=lambda: project_model_docs())
     labels: Labels = field(default_factory=load_labels)
 
     def model(self, name: str) -> ModelDoc:
@@ -244,7 +164,14 @@ def model_docs(manifest: Mapping[str, Any], package: str = "khcn_benchmark") -> 
             columns[name] = ColumnDoc(meta.get("label_vi"), description, meta.get("description_vi"))
         meta = node.get("meta") or node.get("config", {}).get("meta") or {}
         description = (node.get("description") or "").strip()
-        docs[node["name"]] = ModelDoc(description, columns, meta.get("description_vi"))
+        docs[node["name"]] = ModelDoc(
+            description,
+            columns,
+            meta.get("description_vi"),
+            meta.get("sheet_title_vi"),
+            meta.get("sheet_description_vi"),
+            meta.get("sheet_order"),
+        )
     return docs
 
 
@@ -252,7 +179,51 @@ def load_model_docs(manifest_path: Path) -> dict[str, ModelDoc]:
     """`model_docs` of the manifest file; empty (machine headers) when dbt has not parsed yet."""
     if not manifest_path.exists():
         return {}
-    return model_docs(json.loads(manifest_path.read_text(encoding="utf-8")))
+    return dict(_read_model_docs(str(manifest_path), manifest_path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=2)
+def _read_model_docs(path: str, _mtime: int) -> dict[str, ModelDoc]:
+    """Parsed once per version of the file (the manifest is several MB)."""
+    return model_docs(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def project_model_docs() -> dict[str, ModelDoc]:
+    """The documentation in the checkout's own manifest (`make manifest`), for callers without a
+    `WorkbookContext`; the export asset passes the manifest dagster-dbt runs with."""
+    return load_model_docs(DBT_MANIFEST)
+
+
+def sheet_titles(models: Mapping[str, ModelDoc]) -> dict[str, tuple[str, str]]:
+    """Mart → (sheet name, what the sheet shows in one Vietnamese line), from each model's dbt meta
+    (`sheet_title_vi`, `sheet_description_vi`, `sheet_order`; edit them in the mart's YAML). In
+    `sheet_order`, then by name for a model without one; a model without a title is not listed
+    (`plan_sheets` still gives it a sheet, named after it)."""
+    titled = sorted(
+        ((name, doc) for name, doc in models.items() if doc.sheet_title),
+        key=lambda item: (item[1].sheet_order is None, item[1].sheet_order or 0, item[0]),
+    )
+    return {name: (str(doc.sheet_title), doc.sheet_description or "") for name, doc in titled}
+
+
+class ProjectSheets(Mapping[str, tuple[str, str]]):
+    """`sheet_titles` of the checkout's manifest, read on first use (not at import): the sheet names
+    for code that has no manifest of its own, such as the tests."""
+
+    def _titles(self) -> dict[str, tuple[str, str]]:
+        return sheet_titles(project_model_docs())
+
+    def __getitem__(self, mart: str) -> tuple[str, str]:
+        return self._titles()[mart]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._titles())
+
+    def __len__(self) -> int:
+        return len(self._titles())
+
+
+SHEETS: Mapping[str, tuple[str, str]] = ProjectSheets()
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -268,13 +239,16 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def plan_sheets(marts: Sequence[str]) -> list[tuple[str, str]]:
-    """(mart, sheet name) in workbook order: known marts in `SHEETS` order, then any other mart.
-    The introduction and dictionary names are reserved first so no mart can take them."""
+def plan_sheets(marts: Sequence[str], models: Mapping[str, ModelDoc] | None = None) -> list[tuple[str, str]]:
+    """(mart, sheet name) in workbook order: marts with a sheet title in the models' meta in
+    `sheet_order`, then any other mart, named after itself, so a new dbt model never disappears
+    from the workbook. `models` defaults to the checkout's manifest. The introduction and
+    dictionary names are reserved first so no mart can take them."""
+    titles = sheet_titles(project_model_docs() if models is None else models)
     taken = {INTRO_SHEET, DICTIONARY_SHEET}
-    known = [mart for mart in SHEETS if mart in marts]
-    others = [mart for mart in marts if mart not in SHEETS]
-    return [(mart, sheet_name(SHEETS[mart][0] if mart in SHEETS else mart, taken)) for mart in known + others]
+    known = [mart for mart in titles if mart in marts]
+    others = [mart for mart in marts if mart not in titles]
+    return [(mart, sheet_name(titles[mart][0] if mart in titles else mart, taken)) for mart in known + others]
 
 
 def excel_text(value: str) -> str:
