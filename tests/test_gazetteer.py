@@ -18,6 +18,7 @@ import pytest
 
 from pipelines.gazetteer.sources import (
     ALIASES_SEED,
+    CONTEXTS_SEED,
     CURRENT_SEED,
     FORMER_NAMES_SEED,
     LEGACY_SEED,
@@ -450,7 +451,7 @@ def test_a_former_name_for_an_unknown_unit_is_refused(gaz: Gazetteer) -> None:
 
 
 def test_load_reads_the_seeds_and_no_library(tmp_path: Path) -> None:
-    """In a fresh process, loading opens the four province seeds and no file of either library."""
+    """In a fresh process, loading opens the five province seeds and no file of either library."""
     probe = (
         "import sys\n"
         "opened = []\n"
@@ -467,7 +468,7 @@ def test_load_reads_the_seeds_and_no_library(tmp_path: Path) -> None:
     opened = result.stdout.splitlines()
     assert opened[-1] == "MODULES False False"
     assert not [path for path in opened if "vietnam" in path.lower() or path.endswith(".db")]
-    for seed in (LEGACY_SEED, CURRENT_SEED, FORMER_NAMES_SEED, ALIASES_SEED):
+    for seed in (LEGACY_SEED, CURRENT_SEED, FORMER_NAMES_SEED, ALIASES_SEED, CONTEXTS_SEED):
         assert str(seed) in opened
 
 
@@ -544,3 +545,37 @@ def test_inconsistent_seeds_are_refused(tmp_path: Path) -> None:
         aliases.write_text(header + row, encoding="utf-8")
         with pytest.raises(ValueError, match=message):
             gazetteer_from_seeds(aliases_path=aliases)
+
+
+def _context_rows() -> list[dict[str, str]]:
+    return _read_csv(CONTEXTS_SEED)
+
+
+@pytest.mark.parametrize(
+    "row", _context_rows(), ids=lambda r: f"{r['province_code']}-{r['rule']}-{r['word']}"
+)
+def test_every_name_context_row_is_needed(gaz: Gazetteer, row: dict[str, str], tmp_path: Path) -> None:
+    """The row's example is not taken for a province; without the row it would be."""
+    unit = {(p.code, p.era): p for p in [*gaz.legacy(), *gaz.current()]}[(row["province_code"], row["era"])]
+    assert gaz.find_mentions(row["example"]) == []
+    without = tmp_path / "province_name_contexts.csv"
+    rows = CONTEXTS_SEED.read_text(encoding="utf-8").splitlines(keepends=True)
+    line = ",".join([row["province_code"], row["era"], row["rule"], row["word"], ""])
+    kept = [r for r in rows if not r.startswith(line)]
+    assert len(kept) == len(rows) - 1
+    without.write_text("".join(kept), encoding="utf-8")
+    assert unit.name in [
+        m.name for m in gazetteer_from_seeds(contexts_path=without).find_mentions(row["example"])
+    ]
+
+
+def test_a_name_context_of_an_unknown_unit_or_rule_is_refused(tmp_path: Path) -> None:
+    header = "province_code,era,rule,word,example\n"
+    for row, message in (
+        ("99,legacy,proper_noun_only,,x\n", "no legacy unit with code 99"),
+        ("17,legacy,lower_case_only,,x\n", "unknown rule 'lower_case_only'"),
+    ):
+        contexts = tmp_path / "province_name_contexts.csv"
+        contexts.write_text(header + row, encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
+            gazetteer_from_seeds(contexts_path=contexts)

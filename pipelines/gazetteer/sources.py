@@ -7,7 +7,9 @@ on, so extraction and marts cannot disagree on a code or a name:
   the 2025 unit each became part of (the 63 → 34 merger);
 * ``provinces_2025.csv`` — the 34 current units;
 * ``province_former_names.csv`` — names a unit bore before a rename, with the date;
-* ``province_aliases.csv`` — other spellings and abbreviations ("Đắc Lắc", "TP. HCM").
+* ``province_aliases.csv`` — other spellings and abbreviations ("Đắc Lắc", "TP. HCM");
+* ``province_name_contexts.csv`` — when a name found in text is something else ("hòa bình",
+  "Điện Biên Phủ").
 
 ``scripts/build_province_seed.py`` regenerates the first two from the ``vietnamadminunits`` and
 ``vietnam_provinces`` libraries and refuses to write when the libraries disagree, so nothing here
@@ -21,11 +23,21 @@ from __future__ import annotations
 import csv
 import datetime
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.gazetteer.units import CURRENT, LEGACY, THANH_PHO, TINH, FormerName, Gazetteer, Province
+from pipelines.gazetteer.units import (
+    CONTEXT_RULES,
+    CURRENT,
+    LEGACY,
+    THANH_PHO,
+    TINH,
+    FormerName,
+    Gazetteer,
+    NameContext,
+    Province,
+)
 from pipelines.settings import seed
 from pipelines.text.normalize import normalize_unicode
 
@@ -33,6 +45,7 @@ LEGACY_SEED = seed("provinces")
 CURRENT_SEED = seed("provinces_2025")
 FORMER_NAMES_SEED = seed("province_former_names")
 ALIASES_SEED = seed("province_aliases")
+CONTEXTS_SEED = seed("province_name_contexts")
 
 #: Alias kinds found in running text and by ``lookup``; ``LOOKUP_ONLY`` aliases only by ``lookup``.
 TEXT_KINDS = frozenset({"spelling", "abbreviation"})
@@ -47,6 +60,16 @@ class Alias:
     era: str
     alias: str
     kind: str
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    """A row of the name-contexts seed: when unit ``code`` of ``era``'s name in text is something else."""
+
+    code: str
+    era: str
+    rule: str
+    word: str
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -148,8 +171,32 @@ def read_aliases(path: Path) -> list[Alias]:
     return aliases
 
 
+def read_name_contexts(path: Path) -> list[ContextRule]:
+    """Context rules from the seed (``dbt_project/seeds/province_name_contexts.csv``); a missing
+    file means none (every name found in text then counts)."""
+    if not path.exists():
+        return []
+    rules = []
+    for row in _rows(path):
+        if row["rule"] not in CONTEXT_RULES:
+            raise ValueError(f"{path.name}: unknown rule {row['rule']!r} for code {row['province_code']}")
+        rules.append(ContextRule(row["province_code"].zfill(2), row["era"], row["rule"], row["word"]))
+    return rules
+
+
+def _unit(by_key: dict[tuple[str, str], Province], code: str, era: str, what: str) -> Province:
+    unit = by_key.get((code, era))
+    if unit is None:
+        raise ValueError(f"{what}: no {era} unit with code {code}")
+    return unit
+
+
 def build_gazetteer(
-    legacy: list[Province], current: list[Province], former_names: list[FormerName], aliases: list[Alias]
+    legacy: list[Province],
+    current: list[Province],
+    former_names: list[FormerName],
+    aliases: list[Alias],
+    contexts: Sequence[ContextRule] = (),
 ) -> Gazetteer:
     """The gazetteer of these units; ``lookup`` also accepts a name after its own unit type
     written solid ("tinhhagiang", "thanhphohanoi"), as the libraries' keywords do."""
@@ -159,13 +206,20 @@ def build_gazetteer(
         lookup_keys.setdefault(unit.name, []).append(f"{unit.unit_type} {unit.name}")
     text_forms: dict[str, list[str]] = {}
     for alias in aliases:
-        unit = by_key.get((alias.code, alias.era))
-        if unit is None:
-            raise ValueError(f"alias {alias.alias!r}: no {alias.era} unit with code {alias.code}")
+        unit = _unit(by_key, alias.code, alias.era, f"alias {alias.alias!r}")
         target = text_forms if alias.kind in TEXT_KINDS else lookup_keys
         target.setdefault(unit.name, []).append(alias.alias)
+    name_contexts = [
+        NameContext(_unit(by_key, c.code, c.era, f"name context {c.rule}").name, c.rule, c.word)
+        for c in contexts
+    ]
     return Gazetteer(
-        legacy, current, lookup_keywords=lookup_keys, extra_forms=text_forms, former_names=former_names
+        legacy,
+        current,
+        lookup_keywords=lookup_keys,
+        extra_forms=text_forms,
+        former_names=former_names,
+        contexts=name_contexts,
     )
 
 
@@ -174,11 +228,13 @@ def gazetteer_from_seeds(
     current_path: Path = CURRENT_SEED,
     former_names_path: Path = FORMER_NAMES_SEED,
     aliases_path: Path = ALIASES_SEED,
+    contexts_path: Path = CONTEXTS_SEED,
 ) -> Gazetteer:
-    """Read the four province seeds and build the gazetteer from them."""
+    """Read the five province seeds and build the gazetteer from them."""
     current = read_current_units(current_path)
     legacy = read_legacy_units(legacy_path, current)
-    return build_gazetteer(legacy, current, read_former_names(former_names_path), read_aliases(aliases_path))
+    former, aliases = read_former_names(former_names_path), read_aliases(aliases_path)
+    return build_gazetteer(legacy, current, former, aliases, read_name_contexts(contexts_path))
 
 
 @functools.lru_cache(maxsize=1)
