@@ -27,7 +27,7 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from pipelines.raw_tables.contracts import YEAR_MAX, YEAR_MIN, split_valid
+from pipelines.raw_tables.contracts import YEAR_MAX, YEAR_MIN, split_valid, values_ordered
 from pipelines.text.normalize import normalize_unicode
 
 CSV_COLUMNS = (
@@ -238,16 +238,7 @@ def review_contract(indicator_codes: set[str]) -> pa.DataFrameSchema:
             "reviewer": pa.Column(str, pa.Check.str_length(max_value=200), nullable=True),
             "note": pa.Column(str, pa.Check.str_length(max_value=2000), nullable=True),
         },
-        checks=[
-            pa.Check(
-                lambda data: data.lazyframe.select(
-                    pl.col("value_min").is_null()
-                    | pl.col("value_max").is_null()
-                    | (pl.col("value_min") <= pl.col("value_max"))
-                ),
-                error="value_min không được lớn hơn value_max",
-            )
-        ],
+        checks=[values_ordered("value_min không được lớn hơn value_max")],
         strict=False,
     )
 

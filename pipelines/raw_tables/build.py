@@ -3,6 +3,7 @@
 This is the single hand-off into the warehouse: documents are de-duplicated by content,
 every table is validated with its Pandera contract, and every row that fails (or whose
 document failed) goes to a rejection table with its reason — never silently dropped.
+The tables' columns are declared once, in `columns`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ from typing import Any
 import polars as pl
 
 from pipelines.citations import link_citations
+from pipelines.raw_tables.columns import (
+    CITATION_COLUMNS,
+    DOCUMENT_COLUMNS,
+    LINK_COLUMNS,
+    TARGET_COLUMNS,
+    THEME_COLUMNS,
+)
 from pipelines.raw_tables.contracts import (
     DocumentSchema,
     citation_schema,
@@ -25,87 +33,7 @@ from pipelines.raw_tables.contracts import (
 from pipelines.reviews import assign_target_ids
 from pipelines.targets.confidence import calibrate_targets
 
-DOCUMENT_SCHEMA = {
-    "document_id": pl.String,
-    "file_name": pl.String,
-    "source_sha256": pl.String,
-    "encoding": pl.String,
-    "size_bytes": pl.Int64,
-    "char_count": pl.Int64,
-    "text_normalized": pl.String,
-    "extractor_version": pl.String,
-    "province_name": pl.String,
-    "province_code": pl.String,
-    "province_era": pl.String,
-    "doc_type": pl.String,
-    "doc_number": pl.String,
-    "issue_date": pl.String,
-    "issue_year": pl.Int64,
-    "issue_month": pl.Int64,
-    "issuer": pl.String,
-    "issuer_level": pl.String,
-    "title": pl.String,
-    "period_start": pl.Int64,
-    "period_end": pl.Int64,
-    "horizon_year": pl.Int64,
-    "signer": pl.String,
-    "flags": pl.List(pl.String),
-}
-TARGET_SCHEMA = {
-    "target_id": pl.String,
-    "document_id": pl.String,
-    "indicator": pl.String,
-    "label": pl.String,
-    "target_type": pl.String,
-    "bound": pl.String,
-    "value_min": pl.Float64,
-    "value_max": pl.Float64,
-    "unit": pl.String,
-    "target_year": pl.Int64,
-    "baseline_value": pl.Float64,
-    "baseline_year": pl.Int64,
-    "components": pl.String,
-    "qualitative": pl.Boolean,
-    "quote": pl.String,
-    "char_start": pl.Int64,
-    "char_end": pl.Int64,
-    "section": pl.String,
-    "confidence": pl.Float64,
-    "source": pl.String,
-    "quote_verified": pl.Boolean,
-    "rule_confidence": pl.Float64,
-    "review_status": pl.String,
-}
-CITATION_SCHEMA = {
-    "citation_id": pl.String,
-    "document_id": pl.String,
-    "canonical": pl.String,
-    "number": pl.String,
-    "year": pl.Int64,
-    "doc_type": pl.String,
-    "issuer_code": pl.String,
-    "issuer_level": pl.String,
-    "issue_date": pl.String,
-    "quote": pl.String,
-    "char_start": pl.Int64,
-    "char_end": pl.Int64,
-    "quote_verified": pl.Boolean,
-}
-LINK_SCHEMA = {
-    "citation_id": pl.String,
-    "document_id": pl.String,
-    "canonical": pl.String,
-    "cited_document_id": pl.String,
-    "link_method": pl.String,
-    "link_evidence": pl.String,
-}
-THEME_SCHEMA = {
-    "document_id": pl.String,
-    "section": pl.String,
-    "theme_code": pl.String,
-    "mentions": pl.Int64,
-    "chars": pl.Int64,
-}
+Row = dict[str, Any]
 
 
 @dataclass
@@ -131,25 +59,59 @@ def _verified(text: str, record: dict) -> bool:
     return text[record["char_start"] : record["char_end"]] == record["quote"]
 
 
-def build_raw_tables(
-    records: list[dict[str, Any]], refused: list[dict[str, Any]], codes: set[str]
-) -> RawTables:
+def build_raw_tables(records: list[Row], refused: list[Row], codes: set[str]) -> RawTables:
     """Assemble and validate the raw tables from extraction records (one per plan file).
 
     `refused` are files rejected before extraction (unsupported format, symbolic link …);
     `codes` are the catalog's indicator codes (the target contract checks against them).
     """
-    rejected_docs = list(refused)
+    kept, rejected_docs = _deduplicated(records)
+    documents, kept, invalid_docs = _valid_documents(kept)
+    rejected_docs = [*refused, *rejected_docs, *invalid_docs]
+    target_rows, citation_rows, theme_rows = _record_rows(kept)
+    targets, invalid_targets = split_valid(
+        pl.DataFrame(target_rows, schema=TARGET_COLUMNS), target_schema(codes)
+    )
+    citations, invalid_citations = split_valid(
+        pl.DataFrame(citation_rows, schema=CITATION_COLUMNS), citation_schema()
+    )
+    file_names = {r["document"]["document_id"]: r["file_name"] for r in kept}
+    extraction_errors = [rej for r in kept for rej in r["rejections"] if rej["stage"] != "read"]
+    links = link_citations(citations.to_dicts(), [r["document"] for r in kept])
+    return RawTables(
+        documents=documents,
+        targets=targets,
+        citations=citations,
+        citation_links=pl.DataFrame(
+            [{k: link[k] for k in LINK_COLUMNS} for link in links], schema=LINK_COLUMNS
+        ),
+        theme_mentions=pl.DataFrame(theme_rows, schema=THEME_COLUMNS),
+        rejected_documents=rejected_frame(rejected_docs),
+        rejected_targets=rejected_frame(
+            [e for e in extraction_errors if e["stage"] != "extract_citations"]
+            + _contract_rejections(invalid_targets, "validate_target", file_names)
+        ),
+        rejected_citations=rejected_frame(
+            [e for e in extraction_errors if e["stage"] == "extract_citations"]
+            + _contract_rejections(invalid_citations, "validate_citation", file_names)
+        ),
+    )
+
+
+def _deduplicated(records: list[Row]) -> tuple[list[Row], list[Row]]:
+    """The records with a document, each content once (first file name wins, in name order), and the
+    rejections: files that could not be read, and copies of a document already kept."""
+    rejected: list[Row] = []
     seen: dict[str, str] = {}
-    kept: list[dict[str, Any]] = []
+    kept: list[Row] = []
     for record in sorted(records, key=lambda r: r["file_name"]):
-        rejected_docs += [r for r in record["rejections"] if r["stage"] == "read"]
+        rejected += [r for r in record["rejections"] if r["stage"] == "read"]
         document = record["document"]
         if document is None:
             continue
         first = seen.get(document["document_id"])
         if first is not None:
-            rejected_docs.append(
+            rejected.append(
                 {
                     "file_name": record["file_name"],
                     "document_id": document["document_id"],
@@ -161,16 +123,21 @@ def build_raw_tables(
             continue
         seen[document["document_id"]] = record["file_name"]
         kept.append(record)
+    return kept, rejected
 
-    # The original text stays in the per-plan extraction result (data/extracted/<key>.json); the
-    # warehouse keeps the normalised text every quote and offset refers to (half the memory).
-    documents, invalid_documents = split_valid(
-        pl.DataFrame(
-            [{k: r["document"].get(k) for k in DOCUMENT_SCHEMA} for r in kept], schema=DOCUMENT_SCHEMA
-        ),
-        DocumentSchema,
+
+def _valid_documents(kept: list[Row]) -> tuple[pl.DataFrame, list[Row], list[Row]]:
+    """The documents that pass their contract, the records of those documents, and a rejection for
+    each document that failed (its targets and citations go with it).
+
+    The original text stays in the per-plan extraction result (data/extracted/<key>.json); the
+    warehouse keeps the normalised text every quote and offset refers to (half the memory).
+    """
+    frame = pl.DataFrame(
+        [{k: r["document"].get(k) for k in DOCUMENT_COLUMNS} for r in kept], schema=DOCUMENT_COLUMNS
     )
-    rejected_docs += [
+    documents, invalid = split_valid(frame, DocumentSchema)
+    rejected = [
         {
             "file_name": row["file_name"],
             "document_id": row["document_id"],
@@ -178,13 +145,18 @@ def build_raw_tables(
             "reason_code": "contract",
             "reason": row["reason"],
         }
-        for row in invalid_documents.iter_rows(named=True)
+        for row in invalid.iter_rows(named=True)
     ]
     valid_ids = set(documents["document_id"].to_list())
-    kept = [r for r in kept if r["document"]["document_id"] in valid_ids]
+    return documents, [r for r in kept if r["document"]["document_id"] in valid_ids], rejected
 
-    extraction_errors = [rej for r in kept for rej in r["rejections"] if rej["stage"] != "read"]
-    target_rows, citation_rows, theme_rows = [], [], []
+
+def _record_rows(kept: list[Row]) -> tuple[list[Row], list[Row], list[Row]]:
+    """Target, citation and theme rows of the kept records, with their stable ids and whether each
+    quote is verbatim at its offsets."""
+    target_rows: list[Row] = []
+    citation_rows: list[Row] = []
+    theme_rows: list[Row] = []
     for record in kept:
         text = record["document"]["text_normalized"]
         targets = calibrate_targets(record["targets"])  # calibrated confidence and review_status
@@ -208,43 +180,18 @@ def build_raw_tables(
                 }
             )
         theme_rows += record["themes"]
+    return target_rows, citation_rows, theme_rows
 
-    targets, invalid_targets = split_valid(
-        pl.DataFrame(target_rows, schema=TARGET_SCHEMA), target_schema(codes)
-    )
-    citations, invalid_citations = split_valid(
-        pl.DataFrame(citation_rows, schema=CITATION_SCHEMA), citation_schema()
-    )
-    file_names = {r["document"]["document_id"]: r["file_name"] for r in kept}
 
-    def contract_rejections(invalid: pl.DataFrame, stage: str) -> list[dict[str, Any]]:
-        return [
-            {
-                "file_name": file_names.get(row["document_id"]),
-                "document_id": row["document_id"],
-                "stage": stage,
-                "reason_code": "contract",
-                "reason": f"{row['reason']} — quote: «{row['quote'][:120]}»",
-            }
-            for row in invalid.iter_rows(named=True)
-        ]
-
-    links = link_citations(citations.to_dicts(), [r["document"] for r in kept])
-    return RawTables(
-        documents=documents,
-        targets=targets,
-        citations=citations,
-        citation_links=pl.DataFrame(
-            [{k: link[k] for k in LINK_SCHEMA} for link in links], schema=LINK_SCHEMA
-        ),
-        theme_mentions=pl.DataFrame(theme_rows, schema=THEME_SCHEMA),
-        rejected_documents=rejected_frame(rejected_docs),
-        rejected_targets=rejected_frame(
-            [e for e in extraction_errors if e["stage"] != "extract_citations"]
-            + contract_rejections(invalid_targets, "validate_target")
-        ),
-        rejected_citations=rejected_frame(
-            [e for e in extraction_errors if e["stage"] == "extract_citations"]
-            + contract_rejections(invalid_citations, "validate_citation")
-        ),
-    )
+def _contract_rejections(invalid: pl.DataFrame, stage: str, file_names: dict[str, str]) -> list[Row]:
+    """A rejection for each row that failed its contract, quoting the start of its evidence."""
+    return [
+        {
+            "file_name": file_names.get(row["document_id"]),
+            "document_id": row["document_id"],
+            "stage": stage,
+            "reason_code": "contract",
+            "reason": f"{row['reason']} — quote: «{row['quote'][:120]}»",
+        }
+        for row in invalid.iter_rows(named=True)
+    ]

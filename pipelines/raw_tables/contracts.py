@@ -11,7 +11,26 @@ import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaError, SchemaErrors
 
+from pipelines.metadata.vocabulary import CITATION_TIER_COLUMN, DOCUMENT_LEVEL_COLUMN, issuer_level_codes
+from pipelines.raw_tables.columns import REJECTION_COLUMNS
+
 YEAR_MIN, YEAR_MAX = 1990, 2100
+# Each issuer-level column has its own vocabulary, declared once in the seed issuer_levels.csv.
+DOCUMENT_LEVELS = list(issuer_level_codes(DOCUMENT_LEVEL_COLUMN))
+CITATION_LEVELS = list(issuer_level_codes(CITATION_TIER_COLUMN))
+
+
+def values_ordered(error: str) -> pa.Check:
+    """value_min ≤ value_max where both are given: a range is written low to high (targets and
+    analysts' review corrections share this check; `error` is the reader's language)."""
+    return pa.Check(
+        lambda data: data.lazyframe.select(
+            pl.col("value_min").is_null()
+            | pl.col("value_max").is_null()
+            | (pl.col("value_min") <= pl.col("value_max"))
+        ),
+        error=error,
+    )
 
 
 class DocumentSchema(pa.DataFrameModel):
@@ -27,7 +46,7 @@ class DocumentSchema(pa.DataFrameModel):
     issue_date: str | None = pa.Field(nullable=True, str_matches=r"^\d{4}-\d{2}-\d{2}$")
     issue_year: int | None = pa.Field(nullable=True, in_range={"min_value": YEAR_MIN, "max_value": YEAR_MAX})
     issue_month: int | None = pa.Field(nullable=True, in_range={"min_value": 1, "max_value": 12})
-    issuer_level: str | None = pa.Field(nullable=True, isin=["province", "department", "party"])
+    issuer_level: str | None = pa.Field(nullable=True, isin=DOCUMENT_LEVELS)
     period_start: int | None = pa.Field(
         nullable=True, in_range={"min_value": YEAR_MIN, "max_value": YEAR_MAX}
     )
@@ -55,15 +74,6 @@ class DocumentSchema(pa.DataFrameModel):
     class Config:
         strict = False
         coerce = False
-
-
-REJECTION_SCHEMA = {
-    "file_name": pl.String,
-    "document_id": pl.String,
-    "stage": pl.String,
-    "reason_code": pl.String,
-    "reason": pl.String,
-}
 
 
 def _describe(check: str, column: str | None, value: str | None) -> str:
@@ -116,7 +126,7 @@ def split_valid(
 
 def rejected_frame(rows: list[dict]) -> pl.DataFrame:
     """A rejection table with a fixed schema, even when empty."""
-    return pl.DataFrame(rows, schema=REJECTION_SCHEMA)
+    return pl.DataFrame(rows, schema=REJECTION_COLUMNS)
 
 
 def target_schema(indicator_codes: set[str]) -> pa.DataFrameSchema:
@@ -142,14 +152,7 @@ def target_schema(indicator_codes: set[str]) -> pa.DataFrameSchema:
             "confidence": pa.Column(float, pa.Check.in_range(0.0, 1.0)),
         },
         checks=[
-            pa.Check(
-                lambda data: data.lazyframe.select(
-                    pl.col("value_min").is_null()
-                    | pl.col("value_max").is_null()
-                    | (pl.col("value_min") <= pl.col("value_max"))
-                ),
-                error="value_min must not exceed value_max",
-            ),
+            values_ordered("value_min must not exceed value_max"),
             pa.Check(
                 lambda data: data.lazyframe.select(
                     ~(
@@ -167,9 +170,6 @@ def target_schema(indicator_codes: set[str]) -> pa.DataFrameSchema:
         ],
         strict=False,
     )
-
-
-CITATION_LEVELS = ["party_central", "national", "ministry", "province", "party_province"]
 
 
 def citation_schema() -> pa.DataFrameSchema:

@@ -6,20 +6,10 @@ import polars as pl
 from pipelines.defs.ingest.partitions import folder_state, plans_from_listing, plans_partitions
 from pipelines.lib.console import progress
 from pipelines.lib.resources import PlanFolder
+from pipelines.raw_tables.columns import PLAN_FILE_COLUMNS as PLAN_FILE_SCHEMA
 from pipelines.raw_tables.reference import REFERENCE_COLUMNS, read_reference_folder
 from pipelines.store.build_state import PlanFolderGone, begin_build, check_plan_folder, remove_pending
 from pipelines.store.extraction import ExtractionStore, code_fingerprint, extract_many, extraction_workers
-
-PLAN_FILE_SCHEMA = {
-    "file_name": pl.String,
-    "plan_key": pl.String,
-    "sha256": pl.String,
-    "size_bytes": pl.Int64,
-    "modified_at": pl.Float64,
-    "status": pl.String,
-    "reason_code": pl.String,
-    "reason": pl.String,
-}
 
 
 @dg.asset(group_name="ingest", compute_kind="python")

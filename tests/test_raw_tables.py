@@ -1,0 +1,121 @@
+"""The raw tables' columns are declared once (pipelines/raw_tables/columns.py): the builder writes
+them, the contracts and checks read them, and the dbt source declaration must say the same."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.raw_tables.build import build_raw_tables
+from pipelines.raw_tables.columns import TARGET_COLUMNS, raw_table_columns
+from pipelines.raw_tables.contracts import split_valid, target_schema
+from pipelines.reviews import review_contract
+from pipelines.store.extraction import extract_plan, key_plans
+from pipelines.store.plan_files import discover_plan_files
+from pipelines.targets.catalog import load_catalog
+from pipelines.themes import load_lexicon
+from tests.conftest import PLANS
+from tests.dbt_yaml import source_columns
+
+# How DuckDB names the Polars types the raw tables are written with (a source column may say it).
+DUCKDB_TYPES = {
+    pl.String: "varchar",
+    pl.Int64: "bigint",
+    pl.Float64: "double",
+    pl.Boolean: "boolean",
+    pl.List(pl.String): "varchar[]",
+    pl.Datetime("us"): "timestamp",
+}
+
+
+def test_the_dbt_source_names_every_raw_table() -> None:
+    assert set(source_columns("raw")) == set(raw_table_columns())
+
+
+def test_a_column_the_dbt_source_names_is_one_the_raw_table_has() -> None:
+    declared = raw_table_columns()
+    for table, columns in source_columns("raw").items():
+        assert set(columns) <= set(declared[table]), (table, sorted(set(columns) - set(declared[table])))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="models/sources.yml lists only the key column of each raw table; the full lists are "
+    "requested from the dbt layering engineer (/tmp/coord/requests.md). Remove this mark then.",
+)
+def test_the_dbt_source_declares_exactly_the_python_columns() -> None:
+    declared = {table: list(columns) for table, columns in raw_table_columns().items()}
+    assert source_columns("raw") == declared
+
+
+def test_every_declared_type_has_a_warehouse_name() -> None:
+    for table, columns in raw_table_columns().items():
+        for column, dtype in columns.items():
+            assert dtype in DUCKDB_TYPES, (table, column, dtype)
+
+
+def test_the_built_tables_have_exactly_the_declared_columns(tmp_path: Path, gazetteer) -> None:
+    """Real plans through extraction and the builder: every table written as declared, in order."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for path in sorted(PLANS.glob("*"))[:2]:
+        shutil.copy(path, plans / path.name)
+    shutil.copy(sorted(PLANS.glob("*"))[0], plans / "copy_of_the_first.txt")  # a duplicate: a rejection
+    files, _ = discover_plan_files(plans)
+    keyed, _ = key_plans(files, tmp_path / "store")
+    records = [extract_plan(k, gazetteer, load_catalog(), load_lexicon(), "test") for k in keyed]
+    tables = build_raw_tables(records, [], load_catalog().codes).as_dict()
+    assert tables["documents"].height == 2 and tables["rejected_documents"].height == 1
+    assert tables["targets"].height and tables["citations"].height
+    declared = raw_table_columns()
+    for name, frame in tables.items():
+        assert dict(frame.schema) == declared[name], name
+
+
+def _targets(pairs: list[tuple[float, float]]) -> pl.DataFrame:
+    rows = [
+        {
+            "target_id": f"{i:016x}",
+            "document_id": "a" * 16,
+            "indicator": "other",
+            "target_type": "level",
+            "bound": "range",
+            "value_min": low,
+            "value_max": high,
+            "qualitative": False,
+            "quote": "từ 5 đến 10 doanh nghiệp",
+            "quote_verified": True,
+            "confidence": 0.9,
+            "review_status": "auto",
+        }
+        for i, (low, high) in enumerate(pairs)
+    ]
+    return pl.DataFrame(rows, schema=TARGET_COLUMNS)
+
+
+def test_targets_and_review_corrections_share_the_value_order_check() -> None:
+    _, invalid = split_valid(_targets([(5, 10), (10, 5)]), target_schema({"other"}))
+    assert (
+        invalid["value_min"].to_list() == [10]
+        and "value_min must not exceed value_max" in invalid["reason"][0]
+    )
+    reviews = pl.DataFrame(
+        {
+            "target_id": ["b" * 16, "c" * 16],
+            "document_id": ["a" * 16] * 2,
+            "decision": ["correct"] * 2,
+            "indicator_code": ["other"] * 2,
+            "value_min": [5.0, 10.0],
+            "value_max": [10.0, 5.0],
+            "target_year": [2025, 2025],
+            "reviewer": [None, None],
+            "note": [None, None],
+        },
+        schema_overrides={"reviewer": pl.String, "note": pl.String},
+    )
+    _, invalid = split_valid(reviews, review_contract({"other"}))
+    assert invalid["target_id"].to_list() == ["c" * 16]
+    assert "value_min không được lớn hơn value_max" in invalid["reason"][0]
