@@ -24,16 +24,23 @@ def _documents(models_dir: Path) -> list[tuple[Path, dict]]:
     return found
 
 
-def source_columns(source: str = "raw", models_dir: Path = MODELS_DIR) -> dict[str, list[str]]:
-    """Table → declared column names (in order) of one dbt source; a table without columns → []."""
-    tables: dict[str, list[str]] = {}
+def source_column_types(
+    source: str = "raw", models_dir: Path = MODELS_DIR
+) -> dict[str, dict[str, str | None]]:
+    """Table → {column: declared data_type or None}, in declaration order, of one dbt source."""
+    tables: dict[str, dict[str, str | None]] = {}
     for _, document in _documents(models_dir):
         for declared in document.get("sources") or []:
             if declared.get("name") != source:
                 continue
             for table in declared.get("tables") or []:
-                tables[table["name"]] = [c["name"] for c in table.get("columns") or []]
+                tables[table["name"]] = {c["name"]: c.get("data_type") for c in table.get("columns") or []}
     return tables
+
+
+def source_columns(source: str = "raw", models_dir: Path = MODELS_DIR) -> dict[str, list[str]]:
+    """Table → declared column names (in order) of one dbt source; a table without columns → []."""
+    return {table: list(columns) for table, columns in source_column_types(source, models_dir).items()}
 
 
 def model_columns(models_dir: Path = MODELS_DIR, under: str | None = "marts") -> dict[str, list[str]]:

@@ -18,7 +18,7 @@ from pipelines.store.plan_files import discover_plan_files
 from pipelines.targets.catalog import load_catalog
 from pipelines.themes import load_lexicon
 from tests.conftest import PLANS
-from tests.dbt_yaml import source_columns
+from tests.dbt_yaml import source_column_types, source_columns
 
 # How DuckDB names the Polars types the raw tables are written with (a source column may say it).
 DUCKDB_TYPES = {
@@ -55,6 +55,14 @@ def test_every_declared_type_has_a_warehouse_name() -> None:
     for table, columns in raw_table_columns().items():
         for column, dtype in columns.items():
             assert dtype in DUCKDB_TYPES, (table, column, dtype)
+
+
+def test_a_type_the_dbt_source_gives_is_the_python_type() -> None:
+    declared = raw_table_columns()
+    for table, columns in source_column_types("raw").items():
+        for column, data_type in columns.items():
+            if data_type is not None and column in declared[table]:
+                assert data_type.lower() == DUCKDB_TYPES[declared[table][column]], (table, column)
 
 
 def test_the_built_tables_have_exactly_the_declared_columns(tmp_path: Path, gazetteer) -> None:
