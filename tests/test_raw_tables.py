@@ -4,11 +4,13 @@ them, the contracts and checks read them, and the dbt source declaration must sa
 from __future__ import annotations
 
 import shutil
+from dataclasses import fields
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from pipelines.metadata.extract import DocumentMetadata
 from pipelines.raw_tables.build import build_raw_tables
 from pipelines.raw_tables.columns import TARGET_COLUMNS, raw_table_columns
 from pipelines.raw_tables.contracts import split_valid, target_schema
@@ -49,6 +51,11 @@ def test_a_column_the_dbt_source_names_is_one_the_raw_table_has() -> None:
 def test_the_dbt_source_declares_exactly_the_python_columns() -> None:
     declared = {table: list(columns) for table, columns in raw_table_columns().items()}
     assert source_columns("raw") == declared
+
+
+def test_every_metadata_field_is_a_documents_column() -> None:
+    """The builder keeps only declared columns: a new metadata field must be declared to arrive."""
+    assert {f.name for f in fields(DocumentMetadata)} <= set(raw_table_columns()["documents"])
 
 
 def test_every_declared_type_has_a_warehouse_name() -> None:
