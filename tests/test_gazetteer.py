@@ -344,7 +344,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 def test_seed_files_match_the_gazetteer(gaz: Gazetteer, seed_script: ModuleType) -> None:
     """The gazetteer read from the seeds writes them back byte for byte: reading loses nothing
-    (codes, names, coordinates to the last digit); the library cross-check is the next test."""
+    (codes, names, coordinates to the last digit). Against the libraries: test_seeds_agree_with_the_libraries."""
     legacy_text = seed_script.render_csv(seed_script.LEGACY_COLUMNS, seed_script.legacy_rows(gaz))
     current_text = seed_script.render_csv(seed_script.CURRENT_COLUMNS, seed_script.current_rows(gaz))
     legacy_seed = REPO_ROOT / "dbt_project" / "seeds" / "provinces.csv"
