@@ -70,13 +70,13 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def read(name: str, data: bytes, **kwargs: int) -> ExtractedText:
-    return read_document_bytes(name, data, **kwargs)
+def read(name: str, data: bytes) -> ExtractedText:
+    return read_document_bytes(name, data)
 
 
-def rejected(name: str, data: bytes, **kwargs: int) -> UnreadableDocument:
+def rejected(name: str, data: bytes) -> UnreadableDocument:
     with pytest.raises(UnreadableDocument) as info:
-        read_document_bytes(name, data, **kwargs)
+        read_document_bytes(name, data)
     assert str(info.value), "every rejection explains itself"
     return info.value
 
@@ -279,9 +279,9 @@ def test_only_blanks_is_empty_text() -> None:
 
 
 def test_too_large_reports_the_size() -> None:
-    error = rejected("plan.txt", b"x" * 2048, max_bytes=1024)
+    error = rejected("plan.txt", b"x" * (MAX_PLAN_BYTES + 3 * 1024 * 1024))
     assert error.code == "too_large"
-    assert "2.0 KB" in str(error) and "1.0 KB" in str(error)
+    assert "23.0 MB" in str(error) and "20.0 MB limit" in str(error)
 
 
 @pytest.mark.parametrize("suffix", [".txt", ".md", ".html"])

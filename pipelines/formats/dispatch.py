@@ -33,18 +33,18 @@ from pipelines.formats.word import read_docx
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 
 
-def read_document_bytes(name: str, data: bytes, max_bytes: int = MAX_PLAN_BYTES) -> ExtractedText:
+def read_document_bytes(name: str, data: bytes) -> ExtractedText:
     """Read one file's bytes into text, dispatching on the suffix of `name`.
 
     The suffix says what the analyst meant; the magic bytes are checked as well,
     because a renamed file (a PDF saved as ".docx", an old Word ".doc" renamed
     ".docx") must be refused with a message that names what it really is.
     Raises `UnreadableDocument` for anything that cannot be read with confidence; a file over
-    `max_bytes` (the one plan-file limit, `errors.MAX_PLAN_BYTES`) is refused before it is parsed.
+    the one plan-file limit (`errors.MAX_PLAN_BYTES`) is refused before it is parsed.
     """
     size = len(data)
-    if size > max_bytes:
-        raise too_large(size, max_bytes)
+    if size > MAX_PLAN_BYTES:
+        raise too_large(size)
     if size == 0:
         raise UnreadableDocument(
             "empty_file", "empty file (0 bytes): nothing to read; replace it with the full plan"

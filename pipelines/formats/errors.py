@@ -4,15 +4,18 @@ Every step that can refuse a file (listing and opening it, decoding its bytes, u
 package, reading a PDF) raises `UnreadableDocument`: a machine `code`, which becomes
 `reason_code` in the quarantine, and a message that says what is wrong and what the analyst can
 do. One class means a caller catches one thing, and a reason code means the same everywhere.
+
+`MAX_PLAN_BYTES` (20 MB) is the one limit on the size of a plan file, wherever it is checked:
+before a byte is read (store.extraction from the folder listing, store.plan_files on the open
+file, the CLI before hashing) and on bytes already in memory (formats.dispatch). 20 MB is the value the pipeline has always
+applied to plan files (the readers' own default was 50 MB, and is gone). The limits on what a
+Word package may unpack to are a different thing and stay in `containers`.
 """
 
 from __future__ import annotations
 
-# The one limit on the size of a plan file, applied before a byte is read (store.plan_files), again
-# to bytes already in memory (formats.dispatch) and by the CLI. 20 MB is the limit the pipeline has
-# always applied to plan files: a plan is tens of kilobytes, a long one with appendix tables a few
-# megabytes, so anything this large is an export gone wrong (embedded scans, a whole book).
-# (The limits on what a Word package may unpack to are a different thing: see `containers`.)
+# A plan is tens of kilobytes, a long one with appendix tables a few megabytes: anything this large
+# is an export gone wrong (embedded scans, a whole book). The quarantine label says "trên 20 MB".
 MAX_PLAN_BYTES = 20 * 1024 * 1024
 
 
@@ -46,14 +49,14 @@ def human_size(size: int) -> str:
     return f"{size} bytes"
 
 
-def too_large_message(size: int, limit: int = MAX_PLAN_BYTES) -> str:
+def too_large_message(size: int) -> str:
     """Why a file over the size limit is refused, and what to do."""
     return (
-        f"file is {human_size(size)}, above the {human_size(limit)} limit (refused without "
+        f"file is {human_size(size)}, above the {human_size(MAX_PLAN_BYTES)} limit (refused without "
         "reading it); split the plan or remove embedded images and scans before adding it"
     )
 
 
-def too_large(size: int, limit: int = MAX_PLAN_BYTES) -> UnreadableDocument:
-    """The refusal of a file of `size` bytes over `limit` (reason code `too_large`), to raise."""
-    return UnreadableDocument("too_large", too_large_message(size, limit))
+def too_large(size: int) -> UnreadableDocument:
+    """The refusal of a file of `size` bytes, over `MAX_PLAN_BYTES` (reason code `too_large`), to raise."""
+    return UnreadableDocument("too_large", too_large_message(size))

@@ -201,12 +201,12 @@ def build_document(file_name: str, data: bytes, gazetteer: Gazetteer) -> dict[st
     }
 
 
-def read_plan_bytes(path: Path, max_bytes: int = MAX_PLAN_BYTES) -> bytes:
+def read_plan_bytes(path: Path) -> bytes:
     """The bytes of one plan file, refusing before reading what must not be read.
 
     Opened without following a symbolic link (O_NOFOLLOW: a link swapped in after the folder was
     listed, or one given to the CLI, is refused, never read) and without blocking on a pipe; the
-    size is checked on the open file before any byte is read, and at most `max_bytes` + 1 bytes
+    size is checked on the open file before any byte is read, and at most `MAX_PLAN_BYTES` + 1 bytes
     are ever read, so a 2 GB file costs nothing but a refusal.
     """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -219,28 +219,28 @@ def read_plan_bytes(path: Path, max_bytes: int = MAX_PLAN_BYTES) -> bytes:
             ) from exc
         raise UnreadableDocument("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
     try:  # checked on the descriptor: Python refuses to wrap a folder's with IsADirectoryError
-        _refuse_unless_small_regular_file(os.fstat(fd), max_bytes)
+        _refuse_unless_small_regular_file(os.fstat(fd))
         handle = os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
     with handle:
         try:
-            data = handle.read(max_bytes + 1)
+            data = handle.read(MAX_PLAN_BYTES + 1)
         except OSError as exc:
             raise UnreadableDocument("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
-    if len(data) > max_bytes:  # it grew after the size check
-        raise too_large(len(data), max_bytes)
+    if len(data) > MAX_PLAN_BYTES:  # it grew after the size check
+        raise too_large(len(data))
     return data
 
 
-def _refuse_unless_small_regular_file(info: os.stat_result, max_bytes: int) -> None:
+def _refuse_unless_small_regular_file(info: os.stat_result) -> None:
     """Refuse a folder, pipe, socket or device (`not_a_file`) and a file over the limit (`too_large`)."""
     if not stat.S_ISREG(info.st_mode):
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
         raise UnreadableDocument("not_a_file", f"not a regular file ({kind}); give the plan file itself")
-    if info.st_size > max_bytes:
-        raise too_large(info.st_size, max_bytes)
+    if info.st_size > MAX_PLAN_BYTES:
+        raise too_large(info.st_size)
 
 
 def read_document(plan: PlanFile, gazetteer: Gazetteer) -> dict[str, Any]:
