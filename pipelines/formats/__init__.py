@@ -1,1 +1,2 @@
-"""Files to trustworthy Unicode text: the entry is `dispatch.read_document_bytes` (its docstring maps the modules)."""
+"""Files to trustworthy Unicode text; the entry is `dispatch.read_document_bytes`, whose docstring
+maps the modules."""

@@ -7,9 +7,9 @@ do. One class means a caller catches one thing, and a reason code means the same
 
 `MAX_PLAN_BYTES` (20 MB) is the one limit on the size of a plan file, wherever it is checked:
 before a byte is read (store.extraction from the folder listing, store.plan_files on the open
-file, the CLI before hashing) and on bytes already in memory (formats.dispatch). 20 MB is the value the pipeline has always
-applied to plan files (the readers' own default was 50 MB, and is gone). The limits on what a
-Word package may unpack to are a different thing and stay in `containers`.
+file, the CLI before hashing) and on bytes already in memory (formats.dispatch). 20 MB is the
+value the pipeline has always applied to plan files (the readers' own default was 50 MB, and is
+gone). The limits on what a Word package may unpack to are a different thing (`containers`).
 """
 
 from __future__ import annotations
