@@ -7,13 +7,14 @@ import shutil
 from dataclasses import fields
 from pathlib import Path
 
+import pandera.polars as pa
 import polars as pl
 import pytest
 
 from pipelines.metadata.extract import DocumentMetadata
 from pipelines.raw_tables.build import build_raw_tables
 from pipelines.raw_tables.columns import TARGET_COLUMNS, raw_table_columns
-from pipelines.raw_tables.contracts import split_valid, target_schema
+from pipelines.raw_tables.contracts import DocumentSchema, citation_schema, split_valid, target_schema
 from pipelines.reviews import review_contract
 from pipelines.store.extraction import extract_plan, key_plans
 from pipelines.store.plan_files import discover_plan_files
@@ -56,6 +57,24 @@ def test_the_dbt_source_declares_exactly_the_python_columns() -> None:
 def test_every_metadata_field_is_a_documents_column() -> None:
     """The builder keeps only declared columns: a new metadata field must be declared to arrive."""
     assert {f.name for f in fields(DocumentMetadata)} <= set(raw_table_columns()["documents"])
+
+
+@pytest.mark.parametrize(
+    ("table", "contract"),
+    [
+        ("documents", DocumentSchema.to_schema()),
+        ("targets", target_schema({"other"})),
+        ("citations", citation_schema()),
+        ("reviews", review_contract({"other"})),
+    ],
+    ids=["documents", "targets", "citations", "reviews"],
+)
+def test_every_contract_column_is_declared_with_its_type(table: str, contract: pa.DataFrameSchema) -> None:
+    """The Pandera contracts check declared columns only, with the declared Polars type."""
+    declared = raw_table_columns()[table]
+    for name, column in contract.columns.items():
+        assert name in declared, (table, name)
+        assert str(column.dtype) == str(declared[name]), (table, name)
 
 
 def test_every_declared_type_has_a_warehouse_name() -> None:

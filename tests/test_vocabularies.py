@@ -122,7 +122,25 @@ def test_issuer_seed_uses_only_declared_levels() -> None:
 
 
 @pytest.mark.parametrize(
-    "issuer", ["TW", "BTGTW", "TU", "HU", "ĐU", "TTg", "CP", "QH15", "BKHCN", "BTC", "UBND", "SKHCN", "BQL"]
+    "issuer",
+    [
+        "TW",
+        "BTGTW",
+        "BKTTW",
+        "TU",
+        "HU",
+        "ĐU",
+        "TTg",
+        "CP",
+        "QH15",
+        "QH16",
+        "BKHCN",
+        "BTC",
+        "UBND",
+        "SKHCN",
+        "BQL",
+        "X",
+    ],
 )
 def test_every_citation_tier_is_a_declared_code(issuer: str) -> None:
     assert issuer_level(issuer) in issuer_level_codes(CITATION_TIER_COLUMN)
