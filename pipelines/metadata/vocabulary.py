@@ -30,15 +30,17 @@ PARTY_TIERS = frozenset({"party_central", "party_province"})
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
+    """A seed's rows with blank cells as "" (the seeds are small; csv keeps the library dependency-free)."""
     with path.open(encoding="utf-8", newline="") as handle:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
 def _listed(value: str) -> tuple[str, ...]:
+    """A "|"-separated cell as a tuple ("CTR|Ctr" → ("CTR", "Ctr"))."""
     return tuple(p.strip() for p in value.split(SEPARATOR) if p.strip())
 
 
-def _flag(value: str) -> bool:
+def _true(value: str) -> bool:
     return value.lower() == "true"
 
 
@@ -71,15 +73,16 @@ class DocumentType:
 
 @lru_cache(maxsize=4)
 def document_types(path: Path = DOCUMENT_TYPES_SEED) -> tuple[DocumentType, ...]:
+    """The types in the seed's order, read once (the readers compile their patterns from them)."""
     return tuple(
         DocumentType(
             code=r["code"],
             name_vi=r["name_vi"],
             spellings=_listed(r["spellings"]),
             longer_names=_listed(r["longer_names"]),
-            in_number=_flag(r["in_number"]),
-            header_title=_flag(r["header_title"]),
-            body_title=_flag(r["body_title"]),
+            in_number=_true(r["in_number"]),
+            header_title=_true(r["header_title"]),
+            body_title=_true(r["body_title"]),
         )
         for r in _rows(path)
     )
@@ -144,6 +147,7 @@ class IssuerCode:
 
 @lru_cache(maxsize=4)
 def issuer_codes(path: Path = ISSUERS_SEED) -> tuple[IssuerCode, ...]:
+    """The issuer codes in the seed's order, read once."""
     return tuple(
         IssuerCode(
             code=r["code"],
@@ -159,22 +163,19 @@ def issuer_codes(path: Path = ISSUERS_SEED) -> tuple[IssuerCode, ...]:
 
 
 def _issuer_key(code: str) -> str:
+    """How a number's issuer code is compared: copies drop diacritics and "&" ("SKH&CN", "HDND")."""
     return fold_diacritics(code).upper().replace("&", "")
 
 
 @lru_cache(maxsize=4)
 def _issuers_by_key(path: Path = ISSUERS_SEED) -> dict[str, IssuerCode]:
+    """Codes by their folded key; should two codes fold alike, the first row of the seed wins."""
     return {_issuer_key(i.code): i for i in reversed(issuer_codes(path))}
 
 
 def issuer_by_code(code: str, path: Path = ISSUERS_SEED) -> IssuerCode | None:
     """The issuer a number's code names, matched without diacritics, case or "&" ("SKH&CN")."""
     return _issuers_by_key(path).get(_issuer_key(code))
-
-
-def issuer_by_exact_code(code: str, path: Path = ISSUERS_SEED) -> IssuerCode | None:
-    """The issuer of a code in its canonical spelling ("TTg", "ĐU"), as citations store it."""
-    return next((i for i in issuer_codes(path) if i.code == code), None)
 
 
 def issuer_level_codes(column_name: str, path: Path = ISSUER_LEVELS_SEED) -> tuple[str, ...]:
