@@ -32,31 +32,35 @@ class Numbering:
         self.started: set[str] = set()
         numbering = _numbering_element(document)
         if numbering is not None:
-            for abstract in numbering.iterchildren(f"{W}abstractNum"):
-                abstract_id = abstract.get(f"{W}abstractNumId", "")
-                levels = self.levels.setdefault(abstract_id, {})
-                for level in abstract.iterchildren(f"{W}lvl"):
-                    index = int_value(level.get(f"{W}ilvl"), 0)
-                    levels[index] = (
-                        w_val(level, "numFmt") or "decimal",
-                        w_val(level, "lvlText") or "",
-                        int_value(w_val(level, "start"), 1),
-                        level.find(f"{W}isLgl") is not None,
-                    )
-                    style = w_val(level, "pStyle")
-                    if style:
-                        self.style_levels[(abstract_id, style)] = index
-            for instance in numbering.iterchildren(f"{W}num"):
-                starts = {
-                    int_value(override.get(f"{W}ilvl"), 0): int_value(w_val(override, "startOverride"), 1)
-                    for override in instance.iterchildren(f"{W}lvlOverride")
-                    if w_val(override, "startOverride") is not None
-                }
-                self.instances[instance.get(f"{W}numId", "")] = (
-                    w_val(instance, "abstractNumId") or "",
-                    starts,
+            self._read_lists(numbering)
+        self._read_styles(document.styles.element)
+
+    def _read_lists(self, numbering: Any) -> None:
+        """The abstract lists with their levels, and the list instances (with their restarts)."""
+        for abstract in numbering.iterchildren(f"{W}abstractNum"):
+            abstract_id = abstract.get(f"{W}abstractNumId", "")
+            levels = self.levels.setdefault(abstract_id, {})
+            for level in abstract.iterchildren(f"{W}lvl"):
+                index = int_value(level.get(f"{W}ilvl"), 0)
+                levels[index] = (
+                    w_val(level, "numFmt") or "decimal",
+                    w_val(level, "lvlText") or "",
+                    int_value(w_val(level, "start"), 1),
+                    level.find(f"{W}isLgl") is not None,
                 )
-        styles = document.styles.element
+                style = w_val(level, "pStyle")
+                if style:
+                    self.style_levels[(abstract_id, style)] = index
+        for instance in numbering.iterchildren(f"{W}num"):
+            starts = {
+                int_value(override.get(f"{W}ilvl"), 0): int_value(w_val(override, "startOverride"), 1)
+                for override in instance.iterchildren(f"{W}lvlOverride")
+                if w_val(override, "startOverride") is not None
+            }
+            self.instances[instance.get(f"{W}numId", "")] = (w_val(instance, "abstractNumId") or "", starts)
+
+    def _read_styles(self, styles: Any) -> None:
+        """The numbering paragraph styles carry (numbered headings), inherited along "based on"."""
         based_on: dict[str, str] = {}
         for style in styles.iterchildren(f"{W}style"):
             style_id = style.get(f"{W}styleId", "")
