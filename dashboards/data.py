@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.settings import seed
+from pipelines.targets.catalog import DEFAULT_CATALOG, load_catalog
 from pipelines.text.vietnamese import collation_key, collation_ranks
 
 S, INT, F, B, D = pl.String, pl.Int64, pl.Float64, pl.Boolean, pl.Date
@@ -28,6 +29,15 @@ PROVINCE = {
     "successor_name": S,
 }
 
+# Columns a page uses that a mart does not have to carry: added while loading, so no page has to check.
+# Every other column below is one of the mart's dbt contract (tests/test_dashboard_units.py).
+LOADED_COLUMNS = {
+    "province_key": "the mart's province_code where it has no scheme-qualified key (dim_province)",
+    "review_status": "copied by target_id from fct_indicator_target (with_review_status)",
+    "value_text_vi": "null where the mart has none; dashboards.text.value_text then writes it as the dbt macro does",
+}
+
+# Mart -> the columns the pages read, with the type a missing one gets.
 COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
     "mart_indicator_matrix": {
         **PROVINCE,
@@ -184,7 +194,7 @@ COLUMNS: dict[str, dict[str, type[pl.DataType]]] = {
         "value_min": F,
         "value_max": F,
         "source_doc": S,
-        "issue_date": S,
+        "issue_date": D,
         "value_text_vi": S,
         "national_text_vi": S,
     },
@@ -382,6 +392,12 @@ def plan_provinces(marts: Marts) -> list[tuple[str, str]]:
     pairs = pairs.drop_nulls("province_key").unique("province_key", keep="first", maintain_order=True)
     labelled = [(key, province_label(key, name)) for key, name in pairs.iter_rows()]
     return sorted(labelled, key=lambda row: (collation_key(row[1]), row[0]))
+
+
+def indicator_group(group: str, catalog: Path = DEFAULT_CATALOG) -> list[str]:
+    """The indicator codes of one dashboard group, in catalog order: the catalog seed's
+    `dashboard_group` column says which page gathers which indicators."""
+    return load_catalog(catalog).group(group)
 
 
 def page_name(key: str) -> str:

@@ -14,7 +14,15 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashboards.data import Marts, has_column, matrix_cells, plan_provinces, province_label, vi_order
+from dashboards.data import (
+    Marts,
+    has_column,
+    indicator_group,
+    matrix_cells,
+    plan_provinces,
+    province_label,
+    vi_order,
+)
 from dashboards.html import Chart
 from dashboards.national import context, indicator_reference, national_rows
 from dashboards.text import (
@@ -43,19 +51,10 @@ PALETTE = [
     "#ad1457",
     "#9e9d24",
 ]
-SPENDING_INDICATOR = "rd_spend_pct_grdp"
-IP_INDICATORS = [
-    "patent_applications",
-    "trademark_applications",
-    "ip_applications",
-    "ip_grants",
-    "ip_collective_cert_marks",
-    "ip_marks_supported",
-    "ocop_ip_products",
-    "st_enterprises",
-    "innovative_startups",
-    "innovating_enterprise_share_pct",
-]
+# Dashboard groups of the indicator catalog (seed indicators.csv, column `dashboard_group`): the
+# indicators of the spending page (% GRDP) and of the IP and S&T-enterprise page.
+SPENDING_GROUP = "spending"
+IP_GROUP = "ip_enterprises"
 NATIONAL_LEVELS = ["national", "ministry", "party_central"]
 TOP_CITED = 25
 MARK = {"above": " ▲", "within": " ●", "below": " ▼"}
@@ -333,7 +332,7 @@ SPENDING_DATA_COLUMNS = (
 def spending_rows(marts: Marts) -> pl.DataFrame:
     """The spending targets that can be drawn: a number and a target year, by year then province."""
     rows = marts.comparison.filter(
-        (pl.col("indicator_code") == SPENDING_INDICATOR)
+        pl.col("indicator_code").is_in(indicator_group(SPENDING_GROUP))
         & (pl.col("value_min").is_not_null() | pl.col("value_max").is_not_null())
         & pl.col("target_year").is_not_null()
     )
@@ -383,9 +382,10 @@ def spending_chart(marts: Marts) -> Chart:
         trace, highest = spending_trace(marts, rows.filter(pl.col("target_year") == year), first=col == 1)
         top = max(top, highest)
         fig.add_trace(trace, row=1, col=col)
-        national_band(fig, marts, SPENDING_INDICATOR, year, col, first=col == 1)
-        for r in national_kind(marts, SPENDING_INDICATOR, "level", "% GRDP"):
-            top = max(top, r["value_max"] or 0)
+        for i, code in enumerate(indicator_group(SPENDING_GROUP)):
+            national_band(fig, marts, code, year, col, first=col == 1 and i == 0)
+            for r in national_kind(marts, code, "level", "% GRDP"):
+                top = max(top, r["value_max"] or 0)
     fig.update_yaxes(title_text="% GRDP", range=[0, top * 1.25 or 1], row=1, col=1)
     base_layout(
         fig,

@@ -8,8 +8,8 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboards.data import Marts, matrix_cells, plan_provinces, province_label
-from dashboards.figures import IP_INDICATORS, MARK, base_layout, province_colour, review_line, unique_labels
+from dashboards.data import Marts, indicator_group, matrix_cells, plan_provinces, province_label
+from dashboards.figures import IP_GROUP, MARK, base_layout, province_colour, review_line, unique_labels
 from dashboards.html import Chart
 from dashboards.national import context, indicator_reference, national_rows
 from dashboards.text import COMPARISON, TARGET_TYPE, esc, hover, short, value_text, wrap
@@ -19,7 +19,7 @@ def ip_rows(marts: Marts) -> pl.DataFrame:
     return (
         matrix_cells(marts)
         .filter(
-            pl.col("indicator_code").is_in(IP_INDICATORS)
+            pl.col("indicator_code").is_in(indicator_group(IP_GROUP))
             & (pl.col("status") == "stated")
             & (pl.col("value_min").is_not_null() | pl.col("value_max").is_not_null())
         )

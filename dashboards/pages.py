@@ -11,7 +11,15 @@ import polars as pl
 
 from dashboards import figures as fg
 from dashboards.benchmark import benchmark_page
-from dashboards.data import Marts, has_column, page_name, plan_provinces, province_label, vi_order
+from dashboards.data import (
+    Marts,
+    has_column,
+    indicator_group,
+    page_name,
+    plan_provinces,
+    province_label,
+    vi_order,
+)
 from dashboards.heatmaps import alignment_heatmap, themes_heatmap
 from dashboards.html import (
     ERROR_PROBE,
@@ -231,13 +239,16 @@ def target_row(cells: list, r: dict[str, Any]) -> Row:
 def spending_table(marts: Marts) -> Safe:
     """Every spending target (with or without a number), the national target first."""
     labels = plan_labels(marts)
-    rows = vi_order(marts.comparison.filter(pl.col("indicator_code") == fg.SPENDING_INDICATOR))
+    codes = indicator_group(fg.SPENDING_GROUP)
+    rows = vi_order(marts.comparison.filter(pl.col("indicator_code").is_in(codes)))
     rows = rows.sort("target_year", "_vi", nulls_last=True)
-    national = Row(
-        [t("Chỉ tiêu quốc gia", "National target"), "", indicator_reference(marts, fg.SPENDING_INDICATOR)]
-        + [""] * 5,
-        "national",
-    )
+    national = [
+        Row(
+            [t("Chỉ tiêu quốc gia", "National target"), "", indicator_reference(marts, c)] + [""] * 5,
+            "national",
+        )
+        for c in codes
+    ]
     return table(
         [
             t("Tỉnh", "Province"),
@@ -249,7 +260,7 @@ def spending_table(marts: Marts) -> Safe:
             t("Văn bản", "Plan"),
             t("Trích dẫn", "Quote"),
         ],
-        [national]
+        national
         + [
             target_row(
                 [
@@ -300,7 +311,7 @@ def ip_references(marts: Marts) -> list[Row]:
             + [""] * 4,
             "national",
         )
-        for c in fg.IP_INDICATORS
+        for c in indicator_group(fg.IP_GROUP)
         if indicator_reference(marts, c)
     ]
 
@@ -309,7 +320,7 @@ def ip_table(marts: Marts) -> Safe:
     """Every stated IP or enterprise target, by indicator then province, the national ones first."""
     labels = plan_labels(marts)
     rows = marts.matrix.filter(
-        pl.col("indicator_code").is_in(fg.IP_INDICATORS) & (pl.col("status") == "stated")
+        pl.col("indicator_code").is_in(indicator_group(fg.IP_GROUP)) & (pl.col("status") == "stated")
     )
     rows = vi_order(rows).sort("indicator_code", "_vi")
     return table(

@@ -17,8 +17,9 @@ from typing import Any
 from pipelines.settings import seed
 from pipelines.text.vietnamese import VN_TZ
 
-# The project's labels of codes (the workbook reads the same file), so a code reads the same
-# everywhere; the defaults below only cover codes the seed does not (yet) have.
+# The project's labels of codes (labels_vi.csv, which the workbook reads too), so a code reads the
+# same everywhere. Only the comparison keeps words of its own: its colours, and the two verdicts the
+# seed does not (yet) label.
 LABELS_SEED = seed("labels_vi")
 
 
@@ -33,38 +34,25 @@ def seed_labels(path: Path = LABELS_SEED) -> dict[tuple[str, str], tuple[str, st
         }
 
 
-def with_seed(vocabulary: str, defaults: dict) -> dict:
-    """The defaults, with the seed's words for every code the seed labels."""
-    seed = {code: pair for (vocab, code), pair in SEED.items() if vocab == vocabulary}
-    merged = dict(defaults)
-    for code, (vi, en) in seed.items():
-        old = defaults.get(code)
-        if isinstance(old, tuple):
-            merged[code] = (vi, en, *old[2:])
-        elif old is not None or vocabulary in ("issuer_level", "flags"):
-            merged[code] = vi
-    return merged
-
-
 SEED = seed_labels()
+
+
+def seed_pairs(vocabulary: str) -> dict[str, tuple[str, str]]:
+    """Code -> (Vietnamese, English) of one vocabulary of the labels seed."""
+    return {code: pair for (vocab, code), pair in SEED.items() if vocab == vocabulary}
+
+
+def with_seed(vocabulary: str, defaults: dict[str, tuple]) -> dict[str, tuple]:
+    """The defaults (Vietnamese, English, extras …), with the seed's words for every code it labels."""
+    seeded = seed_pairs(vocabulary)
+    return {code: (*seeded.get(code, old[:2]), *old[2:]) for code, old in defaults.items()}
+
 
 # ---------------------------------------------------------------- vocabulary (one word per idea)
 
-TARGET_TYPE = {  # code: (Vietnamese, English)
-    "level": ("Mức cần đạt", "Level to reach"),
-    "increase_by": ("Tăng thêm so với kỳ gốc", "Increase by"),
-    "multiply_by": ("Gấp số lần so với kỳ gốc", "Multiply by"),
-    "annual_growth_pct": ("Tăng trưởng bình quân mỗi năm", "Annual growth"),
-}
-ISSUER_LEVEL = {
-    "national": "Chính phủ, Thủ tướng, Quốc hội",
-    "ministry": "Bộ, ngành Trung ương",
-    "party_central": "Trung ương Đảng",
-    "province": "UBND, HĐND tỉnh",
-    "party_province": "Tỉnh ủy",
-    "department": "Sở",
-    "party": "Cơ quan Đảng",
-}
+TARGET_TYPE = seed_pairs("target_type")  # code: (Vietnamese, English)
+ISSUER_LEVEL = {code: vi for code, (vi, _) in seed_pairs("issuer_level").items()}
+FLAGS = {code: vi for code, (vi, _) in seed_pairs("flags").items()}
 COMPARISON = {  # code: (Vietnamese, English, colour)
     "above": ("cao hơn chỉ tiêu quốc gia", "above the national target", "#2e7d32"),
     "within": ("trong khoảng chỉ tiêu quốc gia", "within the national target", "#1f6fb2"),
@@ -97,18 +85,6 @@ def review_state(status: str | None) -> str | None:
     return "checked" if status in CHECKED else "needs_review"
 
 
-FLAGS = {
-    "no_header": "không có phần đầu văn bản",
-    "doc_number_blank": "số hiệu để trống",
-    "issue_day_blank": "ngày ban hành để trống",
-    "period_not_stated": "không nêu giai đoạn",
-    "period_from_goals": "giai đoạn suy ra từ mục tiêu",
-    "indicators_in_missing_appendix": "chỉ tiêu nằm ở phụ lục không có trong tệp",
-    "read_with_conversion": "đọc qua chuyển mã phông chữ",
-}
-TARGET_TYPE = with_seed("target_type", TARGET_TYPE)
-ISSUER_LEVEL = with_seed("issuer_level", ISSUER_LEVEL)
-FLAGS = with_seed("flags", FLAGS)
 COMPARISON = with_seed("national_comparison", COMPARISON)
 BOUND_SIGN = {"ge": "≥ ", "gt": "> ", "le": "≤ ", "lt": "< ", "approx": "≈ "}
 

@@ -25,6 +25,7 @@ COLUMNS = [
     "patterns",
     "definition",
     "definition_vi",
+    "dashboard_group",
 ]
 REQUIRED = [
     "rd_spend_pct_grdp",

@@ -28,6 +28,7 @@ class Indicator:
     unit: str
     priority: int
     patterns: tuple[re.Pattern[str], ...]
+    dashboard_group: str = ""  # the dashboard page that gathers it (`spending`, `ip_enterprises`), or ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ class Catalog:
 
     def unit_of(self, code: str) -> str | None:
         return next((i.unit for i in self.indicators if i.code == code), None)
+
+    def group(self, name: str) -> list[str]:
+        """The codes of one dashboard group, in catalog (priority) order."""
+        return [i.code for i in self.indicators if i.dashboard_group == name]
 
 
 def fold_phrase(text: str) -> str:
@@ -75,6 +80,7 @@ def _load(path: str, _mtime: int) -> Catalog:
                 unit=(row.get("unit") or "").strip(),
                 priority=int(row.get("priority") or 500),
                 patterns=patterns,
+                dashboard_group=(row.get("dashboard_group") or "").strip(),
             )
         )
     indicators.sort(key=lambda i: (i.priority, i.code))
