@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipelines.settings import seed
-from pipelines.text.normalize import fold_diacritics
+from pipelines.text.normalize import fold_document
 from pipelines.text.outline import Outline
 
 DEFAULT_LEXICON = seed("themes")
@@ -26,27 +26,70 @@ DEFAULT_LEXICON = seed("themes")
 @dataclass(frozen=True)
 class Theme:
     code: str
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (a literal every match contains, the pattern)
+    patterns: tuple[tuple[frozenset[str] | None, re.Pattern[str]], ...]  # (openings, the pattern)
 
 
-def required_literal(pattern: str) -> str:
-    """The longest run of plain text every match of `pattern` must contain ("" if none is certain).
+_ZERO_WIDTH = {
+    re._constants.AT,  # type: ignore[attr-defined]
+    re._constants.ASSERT,  # type: ignore[attr-defined]
+    re._constants.ASSERT_NOT,  # type: ignore[attr-defined]
+}
+_MAX_OPENINGS = 64
 
-    Running ~150 lexicon patterns over every plan dominates extraction time; a substring test on
-    this literal (C speed) skips the patterns that cannot match a given plan at all.
+
+def openings(pattern: str) -> frozenset[str] | None:
+    """The literal texts one of which every match of `pattern` starts with (None if not certain).
+
+    Running ~180 lexicon patterns over every plan dominated extraction time: a pattern that opens
+    with a word boundary or a look-behind ("\\bdao tao\\b") defeats the regex engine's own prefix
+    scan, so it tries every position of the plan. Every match starts where one of these openings
+    occurs (found with str.find, in C), so trying the pattern only there finds the same matches.
     """
     try:
         parsed = re._parser.parse(pattern)  # type: ignore[attr-defined]
     except Exception:  # an exotic pattern: just always run it
-        return ""
-    literal_op = re._constants.LITERAL  # type: ignore[attr-defined]
-    best, run = "", ""
-    for op, value in parsed:
-        if op == literal_op:
-            run += chr(value)
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.LOCALE):
+        return None
+    paths = _walk(list(parsed))
+    if paths is None or any(not text for text, _ in paths):
+        return None
+    return frozenset(text for text, _ in paths)
+
+
+def _walk(items: list) -> list[tuple[str, bool]] | None:
+    """(literal prefix, still open) for every way through `items`; None when there are too many."""
+    constants = re._constants  # type: ignore[attr-defined]
+    paths = [("", True)]
+    for op, value in items:
+        if not any(open_ for _, open_ in paths):
+            break
+        if op in _ZERO_WIDTH:
             continue
-        best, run = max(best, run, key=len), ""
-    return max(best, run, key=len).strip()
+        if op is constants.LITERAL:
+            ways: list[tuple[str, bool]] | None = [(chr(value), True)]
+        elif op is constants.SUBPATTERN and not value[1] and not value[2]:
+            ways = _walk(list(value[3]))
+        elif op is constants.BRANCH:
+            branches = [_walk(list(branch)) for branch in value[1]]
+            ways = None if any(b is None for b in branches) else [w for b in branches for w in b]
+        elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT) and value[:2] == (0, 1):
+            inner = _walk(list(value[2]))
+            ways = None if inner is None else [*inner, ("", True)]
+        else:
+            ways = [("", False)]
+        if ways is None:
+            return None
+        paths = list(
+            dict.fromkeys(
+                (text + more, more_open) if open_ else (text, False)
+                for text, open_ in paths
+                for more, more_open in (ways if open_ else [("", False)])
+            )
+        )
+        if len(paths) > _MAX_OPENINGS:
+            return None
+    return paths
 
 
 @dataclass(frozen=True)
@@ -65,33 +108,34 @@ def _load(path: str, _mtime: int) -> Lexicon:
     themes = []
     for row in csv.DictReader(raw.decode("utf-8-sig").splitlines()):
         patterns = [p.strip() for p in (row.get("patterns") or "").split(" | ") if p.strip()]
-        themes.append(
-            Theme(row["code"].strip(), tuple((required_literal(p), re.compile(p)) for p in patterns))
-        )
+        themes.append(Theme(row["code"].strip(), tuple((openings(p), re.compile(p)) for p in patterns)))
     return Lexicon(tuple(themes), hashlib.sha256(raw).hexdigest()[:12])
 
 
-WINDOW = 200  # characters either side of a required literal in which its pattern is tried
+def _matches(pattern: re.Pattern[str], starts: frozenset[str] | None, text: str) -> list[re.Match[str]]:
+    """Exactly `pattern.finditer(text)`, trying the pattern only where one of its openings occurs.
 
-
-def _matches(pattern: re.Pattern[str], literal: str, text: str) -> list[re.Match[str]]:
-    """All matches of `pattern`, tried only around occurrences of its required literal.
-
-    Patterns that open with a look-behind or a word boundary defeat the regex engine's own
-    prefix scan; searching small windows around `literal` (found with str.find, in C) gives the
-    same matches in a fraction of the time.
+    finditer tries each position from where the last match ended; a position where no opening
+    occurs cannot start a match, so skipping it changes nothing. Matches are never empty (every
+    opening has a character), so the next try starts at the end of the last match.
     """
-    if not literal:
+    if starts is None:
         return list(pattern.finditer(text))
-    found: dict[tuple[int, int], re.Match[str]] = {}
-    position = text.find(literal)
-    while position != -1:
-        low, high = max(0, position - WINDOW), min(len(text), position + len(literal) + WINDOW)
-        for match in pattern.finditer(text, low, high):  # look-behinds still see before `low`
-            if match.start() <= position < match.end():
-                found.setdefault(match.span(), match)
-        position = text.find(literal, position + 1)
-    return list(found.values())
+    positions = set()
+    for opening in starts:
+        position = text.find(opening)
+        while position != -1:
+            positions.add(position)
+            position = text.find(opening, position + 1)
+    found, resume = [], 0
+    for position in sorted(positions):
+        if position < resume:
+            continue
+        match = pattern.match(text, position)  # look-behinds and \b still see the text before
+        if match is not None:
+            found.append(match)
+            resume = match.end()
+    return found
 
 
 def theme_mentions(document_id: str, text: str, lexicon: Lexicon) -> list[dict]:
@@ -103,11 +147,11 @@ def theme_mentions(document_id: str, text: str, lexicon: Lexicon) -> list[dict]:
         starts.append(position)
         sections.append(outline.feed(line) or "0")
         position += len(line) + 1
-    folded = fold_diacritics(text)  # length-preserving: match offsets are offsets in `text`
+    folded = fold_document(text)  # length-preserving: match offsets are offsets in `text`
     rows: dict[tuple[str, str], dict] = {}
     for theme in lexicon.themes:
         counted_lines: set[int] = set()
-        matches = [m for literal, pattern in theme.patterns for m in _matches(pattern, literal, folded)]
+        matches = [m for starts, pattern in theme.patterns for m in _matches(pattern, starts, folded)]
         for match in matches:
             index = bisect_right(starts, match.start()) - 1
             row = rows.setdefault(

@@ -12,7 +12,14 @@ import re
 
 from pipelines.targets.cues import UNIT_RE
 from pipelines.targets.model import Mention
-from pipelines.text.numerals import NUMBER, NUMBER_WORDS, parse_number, read_fraction_words, read_number_words
+from pipelines.text.numerals import (
+    NUMBER,
+    NUMBER_WORD_FORMS,
+    NUMBER_WORDS,
+    parse_number,
+    read_fraction_words,
+    read_number_words,
+)
 
 _VALUE = re.compile(
     rf"(?P<from>\btừ\s+)?(?P<v1>{NUMBER})(?P<p1>\s?%)?"
@@ -34,8 +41,30 @@ _DIGIT_FRACTION = re.compile(
 _DIGITS_IN_PARENS = re.compile(r"^\s*\(\s*\d")
 
 
+# What every mention family needs somewhere in the clause: a digit, "gấp" (a multiple) or a whole
+# number word (the bound-word, count, range, fraction and compound families all start with one; a
+# range may run its first word into "đến"/"tới"). One search for it lets the clauses without any
+# number (most of a plan) skip the nine passes below.
+_ANY_NUMBER = re.compile(
+    r"(?i)\d|\bgấp|\b(?:"
+    + "|".join(sorted({*NUMBER_WORDS, *NUMBER_WORD_FORMS}, key=len, reverse=True))
+    + r")(?:\b|đến|tới)"
+)
+
+
+def has_number(text: str) -> bool:
+    """Could `text`, or any clause of it, hold a number mention? (False: surely not.)
+
+    Clauses are split at ";" and full stops, never inside a word, so a clause's word boundaries
+    are the line's: a line without a match has no clause with one.
+    """
+    return _ANY_NUMBER.search(text) is not None
+
+
 def read_mentions(clause: str) -> list[Mention]:
     """Every number mention of a clause, in reading order, without overlaps."""
+    if not has_number(clause):
+        return []
     found = _digit_mentions(clause)
     found += _word_range_mentions(clause)
     found += _multiple_mentions(clause)

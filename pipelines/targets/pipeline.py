@@ -17,6 +17,7 @@ from pipelines.targets.prose import prose_targets
 from pipelines.targets.sections import lead_in_year, part_heading, section_context
 from pipelines.targets.segments import body_end, is_table_line, lines_with_offsets
 from pipelines.targets.tables import is_norm_table, norm_decisions, table_targets
+from pipelines.text.normalize import fold_document, fold_span
 from pipelines.text.outline import Outline
 
 _APPENDIX = re.compile(r"^[#*_\s]*(?:PHỤ LỤC|Phụ lục)\b")
@@ -37,6 +38,8 @@ class _Reader:
     catalog: Catalog
     context: PlanContext
     end: int
+    text: str
+    folded: str  # the fold of the whole text, shared by every line (see `fold_span`)
     outline: Outline = field(default_factory=Outline.start)
     appendix_seen: bool = False
     lead_in: tuple[int, str] | None = None  # (year, section path) of a lead-in like "Đến năm 2030:"
@@ -52,7 +55,10 @@ class _Reader:
         return section_context(self.outline.headings(), year, self.context, self.part)
 
     def prose(self, line: str, offset: int, section: str | None) -> None:
-        targets, decisions = prose_targets(line, offset, section, self.catalog, self.context, self.where())
+        folded = fold_span(self.text, self.folded, offset, offset + len(line))
+        targets, decisions = prose_targets(
+            line, offset, section, self.catalog, self.context, self.where(), folded
+        )
         self.out.targets += targets
         self.out.decisions += decisions
 
@@ -92,7 +98,7 @@ class _Reader:
 
 def extract(text: str, catalog: Catalog, context: PlanContext) -> Extraction:
     """Every target in a normalised plan text, in document order, with a decision per number."""
-    reader = _Reader(catalog, context, body_end(text))
+    reader = _Reader(catalog, context, body_end(text), text, fold_document(text))
     lines = lines_with_offsets(text)
     i = 0
     while i < len(lines):

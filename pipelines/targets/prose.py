@@ -33,9 +33,9 @@ from pipelines.targets.indicator import (
     read_indicator,
     trim_label,
 )
-from pipelines.targets.mentions import read_mentions
+from pipelines.targets.mentions import has_number, read_mentions
 from pipelines.targets.model import Decision, Mention, PlanContext, SectionContext, Target
-from pipelines.targets.qualitative import qualitative
+from pipelines.targets.qualitative import may_be_qualitative, qualitative
 from pipelines.targets.segments import (
     Sentences,
     clauses,
@@ -43,7 +43,7 @@ from pipelines.targets.segments import (
     segment_kind,
     without_parentheses,
 )
-from pipelines.text.normalize import fold_diacritics
+from pipelines.text.normalize import fold_diacritics, fold_span
 
 # The value-only form "<indicator>: 05" / "<indicator> là 05" / "đạt 05": no unit needed after the number.
 _VALUE_WITHOUT_UNIT = re.compile(r"(?::|\blà|\bđạt|\bbằng|\btăng|\bgấp|\bchiếm)\s*$", re.IGNORECASE)
@@ -96,15 +96,28 @@ def _clause(line: Line, start: int, end: int) -> _Clause:
     strong, action = STRONG_CUES.search(folded, written), ACTION_CUES.search(folded, written)
     cues = (strong.group(0) if strong else None, action.group(0) if action else None)
     sentence = line.sentences.start_of(start)
-    opening = line.text[max(sentence, line.marker_end) : max(sentence, line.marker_end) + 40]
-    request = bool(REQUEST_CUES.match(fold_diacritics(opening).lstrip(" -+*•"), 0))
+    opening_start = max(sentence, line.marker_end)
+    opening = fold_span(line.text, line.folded, opening_start, opening_start + 40)
+    request = bool(REQUEST_CUES.match(opening.lstrip(" -+*•"), 0))
     return _Clause(start, end, cues, attr.rises(line.text, start, end), request)
 
 
 def prose_targets(
-    text: str, offset: int, section: str | None, catalog: Catalog, context: PlanContext, where: SectionContext
+    text: str,
+    offset: int,
+    section: str | None,
+    catalog: Catalog,
+    context: PlanContext,
+    where: SectionContext,
+    folded: str | None = None,
 ) -> tuple[list[Target], list[Decision]]:
-    """Targets of one prose line, and a decision for every number in it."""
+    """Targets of one prose line, and a decision for every number in it.
+
+    `folded` is `fold_diacritics(text)` when the caller has it (a slice of the document's fold).
+    """
+    folded = fold_diacritics(text) if folded is None else folded
+    if not has_number(text) and (where.in_report or not may_be_qualitative(folded)):
+        return [], []  # most lines of a plan: no number to decide, no bound without one
     line = Line(
         text,
         offset,
@@ -115,7 +128,7 @@ def prose_targets(
         Sentences.of(text),
         marker_end(text),
         segment_kind(text),
-        fold_diacritics(text),
+        folded,
     )
     records: list[Target] = []
     decisions: list[Decision] = []
@@ -129,7 +142,8 @@ def prose_targets(
             if target is not None:
                 records.append(target)
         if not where.in_report and not any(offset + start <= r.char_start < offset + end for r in records):
-            found = qualitative(text, start, end, offset, section, catalog, context, where)
+            clause_folded = fold_span(text, line.folded, start, end)
+            found = qualitative(text, start, end, offset, section, catalog, context, where, clause_folded)
             if found:
                 records.append(found)
                 decisions.append(

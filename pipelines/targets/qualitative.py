@@ -15,6 +15,16 @@ _QUALITATIVE = re.compile(
     r"(?:bang\s+)?(?:voi\s+)?(?:muc|so voi|ty le|dinh muc)\b"
 )
 
+# The bound words alone, without the word boundary before them: a clause's match is found in its line.
+_BOUND_WORDS = re.compile(
+    r"(?:toi thieu|khong thap hon|khong duoi|it nhat|cao hon|khong vuot qua|toi da|khong qua)\s"
+)
+
+
+def may_be_qualitative(folded_line: str) -> bool:
+    """Could a clause of this (folded) line be a qualitative target? (False: surely not.)"""
+    return _BOUND_WORDS.search(folded_line) is not None
+
 
 def qualitative(
     line: str,
@@ -25,10 +35,14 @@ def qualitative(
     catalog: Catalog,
     context: PlanContext,
     where: SectionContext,
+    folded: str | None = None,
 ) -> Target | None:
-    """A qualitative target of a catalog indicator in the clause [start, end), or None."""
+    """A qualitative target of a catalog indicator in the clause [start, end), or None.
+
+    `folded` is the clause's `fold_diacritics` when the caller has it already.
+    """
     clause = line[start:end]
-    folded = fold_diacritics(clause)
+    folded = fold_diacritics(clause) if folded is None else folded
     if len(folded) != len(clause):
         return None
     match = _QUALITATIVE.search(folded)

@@ -9,6 +9,7 @@ the outline does not number ("PHẦN THỨ NHẤT", a bold or capitalised title 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipelines.targets.attributes import YEAR_MENTION
 from pipelines.targets.catalog import fold_phrase
@@ -29,6 +30,18 @@ def _reports_on_past(heading: str, context: PlanContext) -> bool:
 
 def section_context(
     headings: list[str], lead_in_year: int | None, context: PlanContext, part: str | None = None
+) -> SectionContext:
+    """The context of a line under `headings` (see `_section_context`), remembered per heading set.
+
+    Every line under the same headings asks the same question; the answer is a pure function of
+    the headings, the lead-in year, the plan's time frame and the part, and it is immutable.
+    """
+    return _section_context(tuple(headings), lead_in_year, context, part)
+
+
+@lru_cache(maxsize=4096)
+def _section_context(
+    headings: tuple[str, ...], lead_in_year: int | None, context: PlanContext, part: str | None
 ) -> SectionContext:
     """Goal, report and year context from the headings a line sits under.
 

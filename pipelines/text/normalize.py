@@ -13,6 +13,8 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
 
 from pipelines.targets.flattened import rebuild_unseparated_tables
 
@@ -52,13 +54,53 @@ def _old_style_tone(match: re.Match[str]) -> str:
     return first + tone + second
 
 
+def _decomposing(test: Callable[[str], bool]) -> str:
+    """A regex character class of the BMP characters whose NFD satisfies `test` ("(?!)" if none)."""
+    chars = (chr(c) for c in range(0x20, 0x10000) if not 0xD800 <= c < 0xE000)
+    found = "".join(re.escape(c) for c in chars if test(unicodedata.normalize("NFD", c)))
+    return f"[{found}]" if found else "(?!)"
+
+
+def _tone_then_free(d: str) -> bool:
+    """A decomposition "a" + tone + a mark the tone rule's look-ahead lets through."""
+    return d[1] in _TONES and d[2] not in _TONES + "\u0302\u0306\u031b"
+
+
+_FIX_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _CHAR_FIXES) + "]")
+# Where `_NEW_STYLE_TONE` can match once decomposed, as a test on the text before decomposition:
+# "o"/"u" (not after "q") before "a"/"e"/"y" with a tone and no other mark ("hoá", "UỶ"), not before
+# a letter; or before one with marks the rule lets through ("a" + tone + a free mark); or before
+# "a"/"e"/"y" (plain or precomposed) followed by a combining mark, which NFD may reorder. Old-style
+# precomposed text ("hòa", "xuất", "hoạt", "tuệ") has no such place: it is only recomposed.
+_COMBINING = _decomposing(lambda d: unicodedata.combining(d[0]) != 0)
+_MAY_MOVE_TONE = re.compile(
+    r"(?<![qQ])"
+    + _decomposing(lambda d: d[-1] in "oOuU")
+    + "(?:"
+    + _decomposing(lambda d: len(d) == 2 and d[0] in "aAeEyY" and d[1] in _TONES)
+    + r"(?!\w)|"
+    + _decomposing(lambda d: len(d) > 2 and d[0] in "aAeEyY" and _tone_then_free(d))
+    + "|"
+    + _decomposing(lambda d: d[0] in "aAeEyY")
+    + _COMBINING
+    + ")"
+)
+
+
+@lru_cache(maxsize=4)
 def normalize_unicode(text: str) -> str:
     """NFC with one tone-mark convention (the official one: "Hòa", "Thủy", "Ủy ban").
 
     The tone move is length-preserving in NFC, so offsets computed on the result
-    are stable whichever convention the source used.
+    are stable whichever convention the source used. Fast where nothing is to be done (most
+    text): the character fixes only when one of their characters occurs, the tone move only
+    where `_MAY_MOVE_TONE` finds a place for it (elsewhere NFC of NFD is just NFC). Cached, as
+    a plan's text is normalised twice (its original and, inside `normalize_text`, its repair).
     """
-    text = text.translate(_CHAR_FIXES)
+    if _FIX_CHARS.search(text):
+        text = text.translate(_CHAR_FIXES)
+    if not _MAY_MOVE_TONE.search(text):
+        return unicodedata.normalize("NFC", text)
     decomposed = unicodedata.normalize("NFD", text)
     moved = _NEW_STYLE_TONE.sub(_old_style_tone, decomposed)
     return unicodedata.normalize("NFC", moved)
@@ -93,6 +135,26 @@ def fold_diacritics(text: str, *, keep_marks: bool = False) -> str:
     reports offsets into text in whatever form the caller gave it).
     """
     return text.translate(_FOLD_KEEPING_MARKS if keep_marks else _FOLD).lower()
+
+
+@lru_cache(maxsize=4)
+def fold_document(text: str) -> str:
+    """`fold_diacritics` of a whole plan text, computed once and shared by every stage.
+
+    Targets fold each line and clause, themes the whole text: one fold per document, sliced
+    with `fold_span`, replaces thousands of small ones (the cache holds the last few texts).
+    """
+    return fold_diacritics(text)
+
+
+def fold_span(text: str, folded: str, start: int, end: int) -> str:
+    """Exactly `fold_diacritics(text[start:end])`, read from `folded` (the fold of all of `text`).
+
+    Folding is one character at a time, so a slice of the fold is the fold of the slice; the
+    exception is "Σ", whose lower case depends on its neighbours (final sigma), folded afresh.
+    """
+    piece = folded[start:end]
+    return fold_diacritics(text[start:end]) if "Σ" in text[start:end] else piece
 
 
 # --------------------------------------------------------------------------- line wraps

@@ -111,9 +111,11 @@ _DIGIT_WORDS = {
 # Forms that only exist inside a compound: "hai mươi mốt", "mười lăm", "ba mươi tư".
 _AFTER_TENS = {"mốt": 1, "lăm": 5, "nhăm": 5, "tư": 4}
 _SCALES = {"nghìn": 1000, "ngàn": 1000, "triệu": 1_000_000}
-_NUMBER_WORD_TOKEN = re.compile(
-    r"(?i)\b(?:một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|mươi|mốt|lăm|nhăm|tư|trăm|linh|lẻ|nghìn|ngàn|triệu)\b"
-)
+# Every word a number in words is made of (a compound needs two of them).
+NUMBER_WORD_FORMS = (
+    "một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín|mười|mươi|mốt|lăm|nhăm|tư|trăm|linh|lẻ|nghìn|ngàn|triệu"
+).split("|")
+_NUMBER_WORD_TOKEN = re.compile(r"(?i)\b(?:" + "|".join(NUMBER_WORD_FORMS) + r")\b")
 
 
 def read_number_words(text: str, start: int = 0) -> tuple[float, int, int] | None:
