@@ -27,8 +27,9 @@ from pipelines.text.normalize import fold_diacritics
 # Issuer codes and their tiers (seed issuers.csv), and document type codes (seed document_types.csv).
 PARTY_ISSUERS = frozenset(i.code for i in issuer_codes() if i.citation_tier in PARTY_TIERS)
 _TIERS = {i.code: i.citation_tier for i in issuer_codes()}
-_ALIASES = {i.code: i.spelling_of for i in issuer_codes() if i.spelling_of}
-_MIXED_CASE = {i.code.upper(): i.code for i in issuer_codes() if i.code != i.code.upper()}
+# Both keyed as normalize_issuer compares a code: folded, upper case.
+_ALIASES = {fold_diacritics(i.code).upper(): i.spelling_of for i in issuer_codes() if i.spelling_of}
+_MIXED_CASE = {fold_diacritics(i.code).upper(): i.code for i in issuer_codes() if i.code != i.code.upper()}
 
 _TYPE_ALTERNATION = "|".join(sorted({re.escape(s) for s in type_spellings()}, key=len, reverse=True))
 # First part may be mixed case (TTg); further parts are upper-case codes (LHH-KHCN), so a running
