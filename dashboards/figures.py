@@ -32,6 +32,7 @@ from dashboards.text import (
     esc,
     fmt_num,
     hover,
+    money_range,
     review_state,
     short,
     value_text,
@@ -405,8 +406,7 @@ def spending_chart(marts: Marts) -> Chart:
 def spending_hover(marts: Marts, r: dict[str, Any]) -> str:
     money = ""
     if r.get("money_min_bn_vnd") is not None:
-        low, high = fmt_num(r["money_min_bn_vnd"], 1), fmt_num(r.get("money_max_bn_vnd"), 1)
-        amount = low if low == high or not high else f"{low}–{high}"
+        amount = money_range(r["money_min_bn_vnd"], r.get("money_max_bn_vnd"))
         money = f"Quy đổi: ≈ {amount} tỷ đồng (GRDP {esc(r.get('grdp_year'))}: {fmt_num(r.get('grdp_bn_vnd'), 0)} tỷ đồng)"
     ref = context(marts, {**r, "target_type": r.get("target_type") or "level"})
     verdict = COMPARISON.get(ref.code or "", ("",))[0]

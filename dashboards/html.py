@@ -90,6 +90,11 @@ class Row:
     css: str = ""
 
 
+def target_row(cells: Sequence[Any], r: dict[str, Any]) -> Row:
+    """A row of one target, marked while it still needs review (the page can hide or show those)."""
+    return Row(cells, "needs-review" if review_state(r.get("review_status")) == "needs_review" else "")
+
+
 def table(
     headers: Sequence[Any],
     rows: Iterable[Sequence[Any] | Row],

@@ -37,12 +37,13 @@ from dashboards.html import (
     review_tools,
     t,
     table,
+    target_row,
 )
 from dashboards.ip import ip_charts
 from dashboards.maps import menu_texts, province_map
 from dashboards.national import indicator_reference
 from dashboards.province import indicator_cell, national_cell, plan_labels, plan_ref, province_page
-from dashboards.text import ISSUER_LEVEL, TARGET_TYPE, esc, fmt_num, period_text, review_state, value_text
+from dashboards.text import ISSUER_LEVEL, TARGET_TYPE, esc, fmt_num, money_range, period_text, value_text
 
 __all__ = ["ERROR_PROBE", "render_site"]
 
@@ -228,12 +229,7 @@ def money_text(r: dict[str, Any]) -> str:
     low, high = r.get("money_min_bn_vnd"), r.get("money_max_bn_vnd")
     if low is None:
         return ""
-    amount = fmt_num(low, 1) if high in (None, low) else f"{fmt_num(low, 1)}–{fmt_num(high, 1)}"
-    return f"≈ {amount} (GRDP {r.get('grdp_year')}: {fmt_num(r.get('grdp_bn_vnd'), 0)})"
-
-
-def target_row(cells: list, r: dict[str, Any]) -> Row:
-    return Row(cells, "needs-review" if review_state(r.get("review_status")) == "needs_review" else "")
+    return f"≈ {money_range(low, high)} (GRDP {r.get('grdp_year')}: {fmt_num(r.get('grdp_bn_vnd'), 0)})"
 
 
 def spending_table(marts: Marts) -> Safe:

@@ -23,6 +23,7 @@ from dashboards.html import (
     review_tools,
     t,
     table,
+    target_row,
 )
 from dashboards.national import context
 from dashboards.text import (
@@ -82,7 +83,7 @@ def profile_targets(marts: Marts, key: str) -> Safe:
     )
     ranks = {r["target_id"]: r for r in marts.ranking.iter_rows(named=True) if r.get("target_id")}
     rows = [
-        Row(
+        target_row(
             [
                 r["indicator_name_vi"],
                 f"{value_text(r)} ({r['target_year'] or '?'})",
@@ -91,7 +92,7 @@ def profile_targets(marts: Marts, key: str) -> Safe:
                 review_badge(r.get("review_status")),
                 quote(short(r["quote"], 160)),
             ],
-            "needs-review" if review_state(r.get("review_status")) == "needs_review" else "",
+            r,
         )
         for r in cells.iter_rows(named=True)
     ]
@@ -196,7 +197,7 @@ def targets_table(marts: Marts, targets: pl.DataFrame, labels: dict[str, str]) -
         t("Độ tin cậy", "Confidence"),
     ]
     rows = [
-        Row(
+        target_row(
             [
                 indicator_cell(r["indicator_name_vi"] or r["label"], r["indicator_name_en"]),
                 TARGET_TYPE.get(r["target_type"] or "", (r["target_type"],))[0],
@@ -209,7 +210,7 @@ def targets_table(marts: Marts, targets: pl.DataFrame, labels: dict[str, str]) -
                 quote(r["quote"]),
                 fmt_num(r["confidence"]),
             ],
-            "needs-review" if review_state(r.get("review_status")) == "needs_review" else "",
+            r,
         )
         for r in targets.iter_rows(named=True)
     ]

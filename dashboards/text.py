@@ -7,39 +7,22 @@ same way everywhere. Alphabetical order and Vietnam's time zone are the project'
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
 import textwrap
-from pathlib import Path
 from typing import Any
 
-from pipelines.settings import seed
-from pipelines.text.vietnamese import VN_TZ
+from pipelines.text.vietnamese import VN_TZ, load_labels
 
-# The project's labels of codes (labels_vi.csv, which the workbook reads too), so a code reads the
+# The project's labels of codes (labels_vi.csv, read as the workbook reads it), so a code reads the
 # same everywhere. Only the comparison keeps words of its own: its colours, and the two verdicts the
 # seed does not (yet) label.
-LABELS_SEED = seed("labels_vi")
-
-
-def seed_labels(path: Path = LABELS_SEED) -> dict[tuple[str, str], tuple[str, str]]:
-    """(vocabulary, code) -> (Vietnamese, English) from the labels seed; empty when it is missing."""
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8") as handle:
-        return {
-            (r["vocabulary"], r["code"]): (r["label_vi"], r.get("label_en") or r["label_vi"])
-            for r in csv.DictReader(handle)
-        }
-
-
-SEED = seed_labels()
+LABELS = load_labels()
 
 
 def seed_pairs(vocabulary: str) -> dict[str, tuple[str, str]]:
     """Code -> (Vietnamese, English) of one vocabulary of the labels seed."""
-    return {code: pair for (vocab, code), pair in SEED.items() if vocab == vocabulary}
+    return LABELS.pairs(vocabulary)
 
 
 def with_seed(vocabulary: str, defaults: dict[str, tuple]) -> dict[str, tuple]:
@@ -157,6 +140,13 @@ def national_value_text(row: dict[str, Any]) -> str:
             "unit": row.get("unit"),
         }
     )
+
+
+def money_range(low: float | None, high: float | None) -> str:
+    """'1.234,5' or '1.234,5–2.000' (billion VND, one decimal): a range only where the two differ
+    as shown."""
+    low_text, high_text = fmt_num(low, 1), fmt_num(high, 1)
+    return low_text if low_text == high_text or not high_text else f"{low_text}–{high_text}"
 
 
 def hover(*lines: Any) -> str:

@@ -120,18 +120,33 @@ class Labels:
 
     exact: Mapping[tuple[str, str], str] = field(default_factory=dict)
     prefixes: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    english: Mapping[tuple[str, str], str] = field(default_factory=dict)  # for the dashboards' EN view
 
     @classmethod
     def from_frame(cls, frame: pl.DataFrame) -> Labels:
         exact: dict[tuple[str, str], str] = {}
+        english: dict[tuple[str, str], str] = {}
         prefixes: dict[str, list[tuple[str, str]]] = {}
-        for row in frame.select("vocabulary", "code", "label_vi").iter_rows():
-            vocabulary, code, label = row
+        if "label_en" not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("label_en"))
+        for row in frame.select("vocabulary", "code", "label_vi", "label_en").iter_rows():
+            vocabulary, code, label, label_en = row
             if code.endswith("*"):
                 prefixes.setdefault(vocabulary, []).append((code[:-1], label))
             else:
                 exact[(vocabulary, code)] = label
-        return cls(exact, {v: tuple(sorted(p, key=lambda x: -len(x[0]))) for v, p in prefixes.items()})
+                english[(vocabulary, code)] = label_en or label
+        by_length = {v: tuple(sorted(p, key=lambda x: -len(x[0]))) for v, p in prefixes.items()}
+        return cls(exact, by_length, english)
+
+    def pairs(self, vocabulary: str) -> dict[str, tuple[str, str]]:
+        """Code → (Vietnamese, English) of one vocabulary, in the seed's order (prefix codes left
+        out); the English label is the Vietnamese one where the seed has none."""
+        return {
+            code: (label, self.english.get((vocab, code)) or label)
+            for (vocab, code), label in self.exact.items()
+            if vocab == vocabulary
+        }
 
     @property
     def vocabularies(self) -> frozenset[str]:
