@@ -108,8 +108,10 @@ def value_text(row: dict[str, Any]) -> str:
     """A target's value without its year: '1,2–1,5% GRDP', '≥ +2 doanh nghiệp', '×1,5 lần'.
 
     The mart's `value_text_vi` (computed once in dbt, macros/vietnamese.sql) wins when it is
-    there; otherwise this formatter, which writes exactly what that macro writes (marts built
-    before the column existed, or a mart that does not carry it). The caller shows the year.
+    there (fct_indicator_target, the ranking, the national targets); otherwise this formatter,
+    which writes exactly what that macro writes (tests/test_dashboards.py compares the two). The
+    matrix and comparison marts do not carry the column yet, so their targets go through here.
+    The caller shows the year.
     """
     if row.get("value_text_vi"):
         return str(row["value_text_vi"])
