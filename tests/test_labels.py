@@ -8,14 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.metadata.vocabulary import CITATION_TIER_COLUMN, issuer_level_codes, label_codes
 from tests.conftest import PLANS, REPO
 
 FIXTURES = REPO / "tests" / "fixtures"
 # every labelled set, including the first-sight sets added later (docs/quality.md)
 LABELS = sorted(p for d in FIXTURES.iterdir() if d.is_dir() for p in d.glob("*.json"))
-TARGET_TYPES = {"level", "increase_by", "multiply_by", "annual_growth_pct"}
-BOUNDS = {"eq", "ge", "gt", "le", "lt", "range", "approx"}
-LEVELS = {"party_central", "national", "ministry", "province", "party_province"}
+# the codes a label may use are the project's declared vocabularies (seeds labels_vi, issuer_levels)
+TARGET_TYPES = label_codes("target_type")
+BOUNDS = label_codes("bound")
+LEVELS = set(issuer_level_codes(CITATION_TIER_COLUMN))
 
 
 def _docx_text(path: Path) -> str:

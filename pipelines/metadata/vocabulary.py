@@ -187,11 +187,17 @@ def issuer_level_codes(column_name: str, path: Path = ISSUER_LEVELS_SEED) -> tup
 # --------------------------------------------------------------------------- document flags
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
+def label_codes(vocabulary: str, path: Path = LABELS_SEED) -> frozenset[str]:
+    """The codes the labels seed labels in one vocabulary (named after the column): the declared
+    codes of that column wherever no seed of its own lists them (target_type, bound, flags)."""
+    return frozenset(r["code"] for r in _rows(path) if r["vocabulary"] == vocabulary)
+
+
 def flag_codes(path: Path = LABELS_SEED) -> frozenset[str]:
     """The document flags the labels seed names (vocabulary `flags`); a code ending in "*" is a
     family ("metadata_error_*")."""
-    return frozenset(r["code"] for r in _rows(path) if r["vocabulary"] == "flags")
+    return label_codes("flags", path)
 
 
 def is_known_flag(code: str, path: Path = LABELS_SEED) -> bool:

@@ -11,7 +11,12 @@ import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaError, SchemaErrors
 
-from pipelines.metadata.vocabulary import CITATION_TIER_COLUMN, DOCUMENT_LEVEL_COLUMN, issuer_level_codes
+from pipelines.metadata.vocabulary import (
+    CITATION_TIER_COLUMN,
+    DOCUMENT_LEVEL_COLUMN,
+    issuer_level_codes,
+    label_codes,
+)
 from pipelines.raw_tables.columns import REJECTION_COLUMNS
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
@@ -137,10 +142,9 @@ def target_schema(indicator_codes: set[str]) -> pa.DataFrameSchema:
             "document_id": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{16}$")),
             "indicator": pa.Column(str, pa.Check.isin(sorted(indicator_codes))),
             "review_status": pa.Column(str, pa.Check.isin(["auto", "needs_review"])),
-            "target_type": pa.Column(
-                str, pa.Check.isin(["level", "increase_by", "multiply_by", "annual_growth_pct"])
-            ),
-            "bound": pa.Column(str, pa.Check.isin(["eq", "ge", "gt", "le", "lt", "range", "approx"])),
+            # the codes of these columns are declared once, with their labels (seed labels_vi)
+            "target_type": pa.Column(str, pa.Check.isin(sorted(label_codes("target_type")))),
+            "bound": pa.Column(str, pa.Check.isin(sorted(label_codes("bound")))),
             "value_min": pa.Column(float, nullable=True),
             "value_max": pa.Column(float, nullable=True),
             "target_year": pa.Column(int, pa.Check.in_range(YEAR_MIN, YEAR_MAX), nullable=True),
