@@ -146,13 +146,21 @@ def test_every_citation_tier_is_a_declared_code(issuer: str) -> None:
     assert issuer_level(issuer) in issuer_level_codes(CITATION_TIER_COLUMN)
 
 
-def test_party_bodies_of_the_province_are_party_for_plans_and_citations(gazetteer) -> None:
+@pytest.mark.parametrize("code", ["BTV", "BCH", "TUTW"])
+def test_party_bodies_of_the_province_are_party_for_plans_and_citations(code: str, gazetteer) -> None:
     """Ban Thường vụ ("/BTV") is the Tỉnh ủy for a plan's issuer and a Party tier for a citation."""
     meta = extract_metadata(
-        normalize_text("Số: 12-KH/BTV\nKẾ HOẠCH\nPhát triển khoa học năm 2024"), gazetteer
+        normalize_text(f"Số: 12-KH/{code}\nKẾ HOẠCH\nPhát triển khoa học năm 2024"), gazetteer
     )
     assert (meta.issuer, meta.issuer_level) == ("Tỉnh ủy", "party")
-    assert issuer_level("BTV") == "party_province"
+    assert issuer_level(code) == "party_province"
+    (citation,) = extract_citations(normalize_text(f"Thực hiện Kế hoạch số 12-KH/{code} ngày 05/3/2024."))
+    assert citation.canonical == f"12-KH/{code}"  # Party numbering
+
+
+def test_another_spelling_of_an_issuer_meets_its_code() -> None:
+    written = "Căn cứ Quyết định số 15/QĐ-BKHVCN và Kế hoạch số 7/KH-SKHVCN của Sở."
+    assert [c.canonical for c in extract_citations(normalize_text(written))] == ["15/QĐ-BKHCN", "07/KH-SKHCN"]
 
 
 # --------------------------------------------------------------------------- document flags
