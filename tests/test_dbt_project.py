@@ -231,3 +231,23 @@ def test_singular_tests_live_in_the_test_path_and_read_the_project(manifest: Man
     assert files and sorted(singular) == files
     for path, node in singular.items():
         assert any(d.startswith(("model.", "seed.")) for d in node["depends_on"]["nodes"]), path
+
+
+def test_every_seed_has_its_own_yaml_declaring_every_column_type(manifest: Manifest) -> None:
+    """A seed's types are declared, never guessed from its rows (codes keep their leading zeros):
+    `seeds/<seed>.yml` beside the CSV, with a description and a column_types entry per CSV column."""
+    problems = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "seed" or node["package_name"] != PACKAGE:
+            continue
+        csv_path = PROJECT / node["original_file_path"]
+        header = csv_path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+        patch = (node.get("patch_path") or "").split("://", 1)[-1]
+        if patch != str(Path(node["original_file_path"]).with_suffix(".yml")):
+            problems.append((node["name"], "yaml", patch))
+        if not node["description"].strip():
+            problems.append((node["name"], "description", None))
+        untyped = sorted(set(header) - set(node["config"].get("column_types") or {}))
+        if untyped:
+            problems.append((node["name"], "column_types", tuple(untyped)))
+    assert problems == []
