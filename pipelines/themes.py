@@ -54,7 +54,15 @@ def openings(pattern: str) -> frozenset[str] | None:
     paths = _walk(list(parsed))
     if paths is None or any(not text for text, _ in paths):
         return None
-    return frozenset(text for text, _ in paths)
+    shared = _common_prefix([text for text, _ in paths])
+    # one search for what all openings share ("thi truong " for ten of them) finds every start too
+    return frozenset([shared] if shared.strip() else [text for text, _ in paths])
+
+
+def _common_prefix(texts: list[str]) -> str:
+    first, last = min(texts), max(texts)
+    size = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))
+    return first[:size]
 
 
 def _walk(items: list) -> list[tuple[str, bool]] | None:

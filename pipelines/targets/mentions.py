@@ -144,6 +144,9 @@ def _fraction_mentions(clause: str) -> list[Mention]:
     return found
 
 
+_PERCENT_WORDS = re.compile(r"^\s+phần\s+trăm\b")
+
+
 def _compound_word_mentions(clause: str) -> list[Mention]:
     """ "mười lăm", "ba mươi", "một trăm hai mươi": unless the digits follow in brackets."""
     found, position = [], 0
@@ -154,7 +157,7 @@ def _compound_word_mentions(clause: str) -> list[Mention]:
         value, start, end = parsed
         position = end
         tail = clause[end : end + 40]
-        percent = re.match(r"^\s+phần\s+trăm\b", tail)
+        percent = _PERCENT_WORDS.match(tail)
         if _DIGITS_IN_PARENS.match(tail[percent.end() if percent else 0 :]):
             continue  # "một trăm phần trăm (100%)": the digits are read instead
         if percent:

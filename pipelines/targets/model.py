@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from copy import deepcopy
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from typing import Any
 
 from pipelines.text.numerals import as_int_if_whole
 
@@ -97,7 +99,17 @@ class Mention:
     unit: str | None = None  # a unit the form itself gives ("gấp đôi" → lần, "một nửa" → %)
 
     def shifted(self, by: int) -> Mention:
-        return replace(self, start=self.start + by, end=self.end + by)
+        """The same mention, `by` characters further (built directly: `replace` costs ten times more)."""
+        return Mention(
+            self.start + by,
+            self.end + by,
+            self.low,
+            self.high,
+            self.is_range,
+            self.word,
+            self.form,
+            self.unit,
+        )
 
 
 @dataclass(frozen=True)
@@ -141,10 +153,23 @@ class Target:
     extras: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        record = asdict(self)
-        record.pop("extras")
+        """The JSON record: every field but `extras`, containers copied (what `asdict` gives, faster)."""
+        record = {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name != "extras"}
         record["signals"] = {**SIGNAL_DEFAULTS, **self.signals}
         record["value_min"] = as_int_if_whole(self.value_min)
         record["value_max"] = as_int_if_whole(self.value_max)
         record["baseline_value"] = as_int_if_whole(self.baseline_value)
         return record
+
+
+def _plain(value: Any) -> Any:
+    """A copy of a JSON-like value as `dataclasses.asdict` makes it (containers new, scalars shared)."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return deepcopy(value) if not isinstance(value, (str, int, float, bool, type(None))) else value

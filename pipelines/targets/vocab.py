@@ -85,7 +85,11 @@ class Cue:
                 yield match
 
     def search(self, folded: str, written: str | None = None) -> re.Match[str] | None:
-        return next(self.finditer(folded, written), None)
+        """The first accepted match (the loop of `finditer`, without a generator per call)."""
+        for match in self.pattern.finditer(folded):
+            if written is None or self._accepts(match, written):
+                return match
+        return None
 
     def _accepts(self, match: re.Match[str], written: str) -> bool:
         text = written[match.start() : match.end()].lower()

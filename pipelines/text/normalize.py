@@ -291,10 +291,22 @@ def _join_kind(prev: _Paragraph, nxt: str, prev_is_marker_heading: bool) -> str 
     return " "
 
 
+_COLUMN_GAP = re.compile(r" {4,}")
+_SPACE_RUN = re.compile(r"[ \u3000]+")
+
+
 def _split_columns(line: str) -> list[str]:
     """Two blocks side by side (header, signature) are separated by a wide run of spaces."""
-    parts = [p.strip(" ") for p in re.split(r" {4,}", line.strip(" "))]
+    stripped = line.strip(" ")
+    if "    " not in stripped:  # one column (most lines): what the split below gives, without it
+        return [stripped] if stripped else [""]
+    parts = [p.strip(" ") for p in _COLUMN_GAP.split(stripped)]
     return [p for p in parts if p] or [""]
+
+
+def _single_spaced(column: str) -> str:
+    """Runs of spaces (and ideographic spaces) as one space; most lines have none to collapse."""
+    return _SPACE_RUN.sub(" ", column) if "  " in column or "\u3000" in column else column
 
 
 def _blank_lines_are_breaks(lines: list[str]) -> bool:
@@ -409,7 +421,7 @@ def repair_line_wraps(text: str) -> str:
             continue
         columns = _split_columns(raw) if "\t" not in raw else [raw.strip(" ")]
         for index, column in enumerate(columns):
-            line = re.sub(r"[ \u3000]+", " ", column).strip(" ")
+            line = _single_spaced(column).strip(" ")
             if line == "|":
                 hard_break = True
                 continue

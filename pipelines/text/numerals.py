@@ -28,6 +28,9 @@ NUMBER_WORDS = {
 }
 
 
+_DOTTED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+
+
 def parse_number(token: str) -> float:
     """Value of one Vietnamese number token.
 
@@ -35,7 +38,7 @@ def parse_number(token: str) -> float:
     (1.5, 45000.0, 2.0, 1234.5)
     """
     token = token.strip()
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", token):
+    if _DOTTED.fullmatch(token):
         token = token.replace(".", "")
     token = token.replace(",", ".")
     return float(token)
@@ -132,6 +135,9 @@ def read_number_words(text: str, start: int = 0) -> tuple[float, int, int] | Non
     return None
 
 
+_GAP = re.compile(r"[ \t]+")
+
+
 def _tokens_at(text: str, position: int) -> list[tuple[str, int, int]]:
     tokens: list[tuple[str, int, int]] = []
     while True:
@@ -139,10 +145,10 @@ def _tokens_at(text: str, position: int) -> list[tuple[str, int, int]]:
         if not match:
             return tokens
         tokens.append((match.group(0).lower(), match.start(), match.end()))
-        gap = re.match(r"[ \t]+", text[match.end() :])
+        gap = _GAP.match(text, match.end())
         if not gap:
             return tokens
-        position = match.end() + gap.end()
+        position = gap.end()
 
 
 def _compound_at(text: str, position: int) -> tuple[float, int, int] | None:

@@ -20,8 +20,12 @@ _LETTER = re.compile(r"^(?P<label>[a-zđ])[)]\s")
 _RANK = {"roman": 0, "article": 0, "arabic": 1, "letter": 2}
 
 
+_MARKUP = re.compile(r"^[#*_\s]+")
+_BARE = re.compile(r"(?:(?:PHẦN|Phần|Điều|ĐIỀU)\s+)?[\dIVXLC]{1,6}[.:)]?")
+
+
 def _strip_markup(line: str) -> str:
-    return re.sub(r"^[#*_\s]+", "", line)
+    return _MARKUP.sub("", line)
 
 
 @dataclass
@@ -50,7 +54,7 @@ class Outline:
 
     @staticmethod
     def _bare(heading: str) -> bool:
-        return bool(re.fullmatch(r"(?:(?:PHẦN|Phần|Điều|ĐIỀU)\s+)?[\dIVXLC]{1,6}[.:)]?", heading.strip()))
+        return bool(_BARE.fullmatch(heading.strip()))
 
     def path(self) -> str | None:
         if not self.stack:
@@ -60,7 +64,6 @@ class Outline:
     def headings(self) -> list[str]:
         """Texts of the numbered headings (Roman and Arabic levels) the current line sits under."""
         return [text for kind, _, text in self.stack if kind in ("roman", "article", "arabic")]
-
 
     @staticmethod
     def _marker(text: str) -> tuple[str | None, str]:
