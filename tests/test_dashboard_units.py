@@ -160,3 +160,15 @@ def test_the_words_of_codes_are_the_labels_seed(vocabulary: str, words: dict) ->
     assert seeded and set(words) == set(seeded)
     for code, pair in seeded.items():
         assert words[code] in (pair, pair[0]), code
+
+
+# ---------------------------------------------------------------- citation tiers
+
+
+def test_the_national_tiers_the_pages_use_are_declared_citation_tiers() -> None:
+    """The pages pick and order citations by tier; every tier they name is one the seed declares."""
+    from dashboards.province import NATIONAL_ORDER
+    from pipelines.metadata.vocabulary import CITATION_TIER_COLUMN, issuer_level_codes
+
+    declared = set(issuer_level_codes(CITATION_TIER_COLUMN))
+    assert set(figures.NATIONAL_LEVELS) <= set(NATIONAL_ORDER) == declared
