@@ -41,15 +41,33 @@ _DIGIT_FRACTION = re.compile(
 _DIGITS_IN_PARENS = re.compile(r"^\s*\(\s*\d")
 
 
-# What every mention family needs somewhere in the clause: a digit, "gấp" (a multiple) or a whole
-# number word (the bound-word, count, range, fraction and compound families all start with one; a
-# range may run its first word into "đến"/"tới"). One search for it lets the clauses without any
-# number (most of a plan) skip the nine passes below.
-_ANY_NUMBER = re.compile(
-    r"(?i)\d|\bgấp|\b(?:"
-    + "|".join(sorted({*NUMBER_WORDS, *NUMBER_WORD_FORMS}, key=len, reverse=True))
-    + r")(?:\b|đến|tới)"
+# What each family of mentions needs somewhere in the clause, tested once on the lower-cased clause
+# (without IGNORECASE, which makes every alternation slow): a digit; a count word (the bound-word,
+# count, range and fraction families start with one, and a range may run it into "đến"/"tới"); two
+# number words in a row (a compound); "gấp" (a multiple). Most clauses have none of them, most
+# others only digits, so most of the nine passes below are skipped.
+_DIGIT = re.compile(r"\d")
+_COUNT_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?:\b|đến|tới)"
 )
+_FORM = "(?:" + "|".join(sorted(NUMBER_WORD_FORMS, key=len, reverse=True)) + ")"
+_WORD_PAIR = re.compile(rf"\b{_FORM}\b[ \t]+{_FORM}\b")
+# Letters IGNORECASE matches that lower() does not give: dotless ı and long ſ (i, s), and İ, which
+# lower() turns into two characters. A clause with one of them runs every family.
+_CASE_ODDITIES = re.compile("[\u0131\u017f\u0130]")
+
+
+def _families(text: str) -> tuple[bool, bool, bool, bool]:
+    """Which families can find a mention in `text`: (digits, count words, compounds, multiples)."""
+    if _CASE_ODDITIES.search(text):
+        return True, True, True, True
+    lowered = text.lower()
+    return (
+        _DIGIT.search(text) is not None,
+        _COUNT_WORD.search(lowered) is not None,
+        _WORD_PAIR.search(lowered) is not None,
+        "gấp" in lowered,
+    )
 
 
 def has_number(text: str) -> bool:
@@ -58,19 +76,24 @@ def has_number(text: str) -> bool:
     Clauses are split at ";" and full stops, never inside a word, so a clause's word boundaries
     are the line's: a line without a match has no clause with one.
     """
-    return _ANY_NUMBER.search(text) is not None
+    return any(_families(text))
 
 
 def read_mentions(clause: str) -> list[Mention]:
-    """Every number mention of a clause, in reading order, without overlaps."""
-    if not has_number(clause):
+    """Every number mention of a clause, in reading order, without overlaps.
+
+    A family that cannot match is not run; the others run in the same order, so ties in
+    `_without_overlaps` resolve as before.
+    """
+    digits, words, compounds, multiples = _families(clause)
+    if not (digits or words or compounds or multiples):
         return []
-    found = _digit_mentions(clause)
-    found += _word_range_mentions(clause)
-    found += _multiple_mentions(clause)
-    found += _fraction_mentions(clause)
-    found += _compound_word_mentions(clause)
-    found += _single_word_mentions(clause)
+    found = _digit_mentions(clause) if digits else []
+    found += _word_range_mentions(clause) if words else []
+    found += _multiple_mentions(clause) if multiples else []
+    found += _fraction_mentions(clause, digits, words)
+    found += _compound_word_mentions(clause) if compounds else []
+    found += _single_word_mentions(clause) if words else []
     return _without_overlaps(found)
 
 
@@ -129,12 +152,13 @@ def _multiple_mentions(clause: str) -> list[Mention]:
     return found
 
 
-def _fraction_mentions(clause: str) -> list[Mention]:
+def _fraction_mentions(clause: str, digits: bool = True, words: bool = True) -> list[Mention]:
+    """ "một nửa", "hai phần ba" (words) and "2/3 số xã" (digits), each only if the clause has such."""
     found = [
         Mention(start, end, value, value, False, word=True, form="fraction", unit="%")
-        for value, start, end in read_fraction_words(clause)
+        for value, start, end in (read_fraction_words(clause) if words else [])
     ]
-    for match in _DIGIT_FRACTION.finditer(clause):
+    for match in _DIGIT_FRACTION.finditer(clause) if digits else ():
         numerator, denominator = int(match.group("num")), int(match.group("den"))
         if numerator < denominator:
             value = round(100 * numerator / denominator, 2)

@@ -116,7 +116,8 @@ def prose_targets(
     `folded` is `fold_diacritics(text)` when the caller has it (a slice of the document's fold).
     """
     folded = fold_diacritics(text) if folded is None else folded
-    if not has_number(text) and (where.in_report or not may_be_qualitative(folded)):
+    bounded = not where.in_report and may_be_qualitative(folded)
+    if not bounded and not has_number(text):
         return [], []  # most lines of a plan: no number to decide, no bound without one
     line = Line(
         text,
@@ -134,14 +135,15 @@ def prose_targets(
     decisions: list[Decision] = []
     state = _State()
     for start, end in clauses(text):
-        clause = _clause(line, start, end)
         state.previous_end = start
-        for mention in read_mentions(text[start:end]):
+        mentions = read_mentions(text[start:end])
+        clause = _clause(line, start, end) if mentions else None  # its cues matter only to numbers
+        for mention in mentions:
             target, decision = _read_number(line, clause, mention.shifted(start), state)
             decisions.append(decision)
             if target is not None:
                 records.append(target)
-        if not where.in_report and not any(offset + start <= r.char_start < offset + end for r in records):
+        if bounded and not any(offset + start <= r.char_start < offset + end for r in records):
             clause_folded = fold_span(text, line.folded, start, end)
             found = qualitative(text, start, end, offset, section, catalog, context, where, clause_folded)
             if found:

@@ -12,13 +12,20 @@ import re
 CELL = re.compile(r"[^\t|]+")  # one cell of a pipe- or tab-separated line
 
 
+_TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+
+
 def clean_markup(line: str) -> str:
     """Strip Markdown emphasis/heading marks that PDF→Markdown converters add."""
-    line = re.sub(r"<[^>]+>", "", line)
-    return re.sub(r"\s+", " ", line.replace("*", " ").replace("#", " ").replace("_", " ")).strip()
+    line = _TAG.sub("", line) if "<" in line else line
+    return _SPACES.sub(" ", line.replace("*", " ").replace("#", " ").replace("_", " ")).strip()
 
 
 def is_upper_text(text: str) -> bool:
-    """True when every letter is a capital (and there is at least one letter)."""
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
+    """True when every letter is a capital (and there is at least one letter).
+
+    The metadata readers ask it of every header line; the character loop runs in C (filter, map).
+    """
+    letters = "".join(filter(str.isalpha, text))
+    return bool(letters) and all(map(str.isupper, letters))
