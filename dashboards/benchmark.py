@@ -272,7 +272,7 @@ def actuals_table(marts: Marts) -> str:
     """Sourced statistics beside the commitments: PII score and rank, GRDP, where the data has them."""
     source = marts.ranking if not marts.ranking.is_empty() else marts.comparison
     cols = [c for c in ("pii_edition", "pii_rank", "pii_score", "pii_source_url") if c in source.columns]
-    facts = source.unique("province_key", keep="first").with_columns(
+    facts = source.unique("province_key", keep="first", maintain_order=True).with_columns(
         [pl.lit(None).alias(c) for c in ("pii_edition", "pii_rank", "pii_score") if c not in cols]
     )
     rows = [
@@ -282,7 +282,9 @@ def actuals_table(marts: Marts) -> str:
             f"{fmt_num(r['grdp_bn_vnd'], 0)} ({r['grdp_year']})" if r.get("grdp_bn_vnd") is not None else "",
             "; ".join(x for x in (r.get("pii_source_url"), r.get("grdp_source")) if x),
         ]
-        for r in sorted(facts.iter_rows(named=True), key=lambda r: collation_key(r["province_name"]))
+        for r in sorted(
+            facts.iter_rows(named=True), key=lambda r: (collation_key(r["province_name"]), r["province_key"])
+        )
         if r.get("grdp_bn_vnd") is not None or r.get("pii_edition") is not None
     ]
     headers = [

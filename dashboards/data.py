@@ -359,7 +359,7 @@ def with_review_status(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFram
     if not has_column(targets, "review_status"):
         return {}
     status = targets.select("target_id", pl.col("review_status").alias("_status")).drop_nulls("target_id")
-    status = status.unique("target_id", keep="first")
+    status = status.unique("target_id", keep="first", maintain_order=True)
     out = {}
     for field in ("matrix", "comparison", "ranking"):
         frame = frames[field]

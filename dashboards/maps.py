@@ -79,7 +79,7 @@ def measures(marts: Marts) -> list[tuple[str, str, str | None]]:
         .filter(pl.col("status") == "stated")
         .select("indicator_code", "indicator_name_vi", "indicator_name_en")
     )
-    names = names.unique("indicator_code", keep="first").sort("indicator_code")
+    names = names.unique("indicator_code", keep="first", maintain_order=True).sort("indicator_code")
     own = [("__count__", "Số chỉ tiêu đã nêu", "Indicators stated")]
     return own + [(c, vi or c, en) for c, vi, en in names.iter_rows()]
 
@@ -143,7 +143,10 @@ def province_map(marts: Marts) -> go.Figure:
         every = feature_codes(scheme)
         fig.add_trace(base_trace(shapes(file), every, names[scheme], scheme, visible))
         with_plans = [c for c in every if c in set(counts[scheme]["map_unit"].to_list())]
-        plans = {r["map_unit"]: r for r in counts[scheme].unique("map_unit").to_dicts()}
+        plans = {
+            r["map_unit"]: r
+            for r in counts[scheme].unique("map_unit", keep="first", maintain_order=True).to_dicts()
+        }
         for code, vi, _ in choices:
             z = colour_values(counts[scheme], with_plans, code)
             member_names = {c: [names["63"].get(m, m) for m in members.get(c, [])] for c in with_plans}

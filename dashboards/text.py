@@ -15,8 +15,7 @@ from typing import Any
 from pipelines.text.vietnamese import VN_TZ, load_labels
 
 # The project's labels of codes (labels_vi.csv, read as the workbook reads it), so a code reads the
-# same everywhere. Only the comparison keeps words of its own: its colours, and the two verdicts the
-# seed does not (yet) label.
+# same everywhere.
 LABELS = load_labels()
 
 
@@ -25,32 +24,28 @@ def seed_pairs(vocabulary: str) -> dict[str, tuple[str, str]]:
     return LABELS.pairs(vocabulary)
 
 
-def with_seed(vocabulary: str, defaults: dict[str, tuple]) -> dict[str, tuple]:
-    """The defaults (Vietnamese, English, extras …), with the seed's words for every code it labels."""
-    seeded = seed_pairs(vocabulary)
-    return {code: (*seeded.get(code, old[:2]), *old[2:]) for code, old in defaults.items()}
-
-
 # ---------------------------------------------------------------- vocabulary (one word per idea)
 
 TARGET_TYPE = seed_pairs("target_type")  # code: (Vietnamese, English)
 ISSUER_LEVEL = {code: vi for code, (vi, _) in seed_pairs("issuer_level").items()}
 FLAGS = {code: vi for code, (vi, _) in seed_pairs("flags").items()}
+# The comparison with the national target: the seed labels the verdicts of the marts; the two that
+# only the dashboards reach (national.context: a national target of another year or kind) are here.
+COMPARISON_COLOURS = {
+    "above": "#2e7d32",
+    "within": "#1f6fb2",
+    "below": "#c62828",
+    "other_year": "#7b8794",
+    "other_kind": "#7b8794",
+    "no_national_target": "#7b8794",
+}
+DASHBOARD_VERDICTS = {
+    "other_year": ("chỉ tiêu quốc gia khác năm (để tham khảo)", "national target for another year"),
+    "other_kind": ("chỉ tiêu quốc gia khác loại (để tham khảo)", "national target of another kind"),
+}
 COMPARISON = {  # code: (Vietnamese, English, colour)
-    "above": ("cao hơn chỉ tiêu quốc gia", "above the national target", "#2e7d32"),
-    "within": ("trong khoảng chỉ tiêu quốc gia", "within the national target", "#1f6fb2"),
-    "below": ("thấp hơn chỉ tiêu quốc gia", "below the national target", "#c62828"),
-    "other_year": (
-        "chỉ tiêu quốc gia khác năm (để tham khảo)",
-        "national target for another year",
-        "#7b8794",
-    ),
-    "other_kind": (
-        "chỉ tiêu quốc gia khác loại (để tham khảo)",
-        "national target of another kind",
-        "#7b8794",
-    ),
-    "no_national_target": ("không có chỉ tiêu quốc gia để so sánh", "no national target", "#7b8794"),
+    code: (*(seed_pairs("national_comparison") | DASHBOARD_VERDICTS)[code], colour)
+    for code, colour in COMPARISON_COLOURS.items()
 }
 REVIEW = {  # review_status code: (Vietnamese, English)
     "checked": ("đã kiểm tra", "checked"),
@@ -68,7 +63,6 @@ def review_state(status: str | None) -> str | None:
     return "checked" if status in CHECKED else "needs_review"
 
 
-COMPARISON = with_seed("national_comparison", COMPARISON)
 BOUND_SIGN = {"ge": "≥ ", "gt": "> ", "le": "≤ ", "lt": "< ", "approx": "≈ "}
 
 # ---------------------------------------------------------------- escaping and wrapping
