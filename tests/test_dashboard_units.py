@@ -172,3 +172,46 @@ def test_the_national_tiers_the_pages_use_are_declared_citation_tiers() -> None:
 
     declared = set(issuer_level_codes(CITATION_TIER_COLUMN))
     assert set(figures.NATIONAL_LEVELS) <= set(NATIONAL_ORDER) == declared
+
+
+# ---------------------------------------------------------------- same marts, same site
+
+
+def test_two_units_of_one_name_always_list_in_the_same_order(tmp_path: Path) -> None:
+    """Gia Lai before and after July 2025 share a name: the order of the sourced figures must not
+    depend on the order of the mart's rows (nor on Polars' unordered unique)."""
+    from dashboards.benchmark import actuals_table
+
+    rows = [
+        {
+            "province_code": "64",
+            "province_key": "64",
+            "province_name": "Gia Lai",
+            "pii_edition": 2024,
+            "pii_rank": 61,
+        },
+        {
+            "province_code": "52",
+            "province_key": "52/2025",
+            "province_name": "Gia Lai",
+            "pii_edition": 2025,
+            "pii_rank": 21,
+        },
+        {
+            "province_code": "01",
+            "province_key": "01",
+            "province_name": "Hà Nội",
+            "pii_edition": 2025,
+            "pii_rank": 1,
+        },
+    ]
+    pages = []
+    for order in (rows, rows[::-1]):
+        folder = write_marts(tmp_path / f"marts-{len(pages)}", {"mart_indicator_ranking": order})
+        pages.append(str(actuals_table(load_marts(folder))))
+    assert pages[0] == pages[1]
+    assert (
+        pages[0].index("province-52-2025.html")
+        < pages[0].index("province-64.html")
+        < pages[0].index("Hà Nội")
+    )
