@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import fields
-from pathlib import Path
 
 import pandera.polars as pa
 import polars as pl
@@ -91,8 +90,10 @@ def test_a_type_the_dbt_source_gives_is_the_python_type() -> None:
                 assert data_type.lower() == DUCKDB_TYPES[declared[table][column]], (table, column)
 
 
-def test_the_built_tables_have_exactly_the_declared_columns(tmp_path: Path, gazetteer) -> None:
-    """Real plans through extraction and the builder: every table written as declared, in order."""
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, gazetteer) -> dict[str, pl.DataFrame]:
+    """Two real plans and a copy of one through extraction and the builder, plus the plan listing."""
+    tmp_path = tmp_path_factory.mktemp("raw")
     plans = tmp_path / "plans"
     plans.mkdir()
     for path in sorted(PLANS.glob("*"))[:2]:
@@ -102,11 +103,38 @@ def test_the_built_tables_have_exactly_the_declared_columns(tmp_path: Path, gaze
     keyed, _ = key_plans(files, tmp_path / "store")
     records = [extract_plan(k, gazetteer, load_catalog(), load_lexicon(), "test") for k in keyed]
     tables = build_raw_tables(records, [], load_catalog().codes).as_dict()
-    assert tables["documents"].height == 2 and tables["rejected_documents"].height == 1
-    assert tables["targets"].height and tables["citations"].height
+    listing = [{"file_name": f.relative_path, "status": "listed"} for f in files]
+    tables["plan_files"] = pl.DataFrame(listing, schema=raw_table_columns()["plan_files"])
+    tables["reference_statistics"] = pl.DataFrame(schema=raw_table_columns()["reference_statistics"])
+    return tables
+
+
+def test_the_built_tables_have_exactly_the_declared_columns(built: dict[str, pl.DataFrame]) -> None:
+    """Real plans through extraction and the builder: every table written as declared, in order."""
+    assert built["documents"].height == 2 and built["rejected_documents"].height == 1
+    assert built["targets"].height and built["citations"].height
     declared = raw_table_columns()
-    for name, frame in tables.items():
+    for name, frame in built.items():
         assert dict(frame.schema) == declared[name], name
+
+
+def test_the_raw_checks_pass_on_good_tables_and_name_what_is_wrong(built: dict[str, pl.DataFrame]) -> None:
+    from pipelines.defs.warehouse.checks import RAW_CHECK_SPECS, raw_check_results
+
+    results = raw_check_results(built)
+    assert [r.check_name for r in results] == [s.name for s in RAW_CHECK_SPECS]
+    assert all(r.passed for r in results), [r.check_name for r in results if not r.passed]
+    broken = {
+        **built,
+        "theme_mentions": built["theme_mentions"].drop("chars"),
+        "plan_files": pl.concat(
+            [built["plan_files"], built["plan_files"].head(1).with_columns(file_name=pl.lit("lost.txt"))]
+        ),
+    }
+    failed = {r.check_name: r.metadata for r in raw_check_results(broken) if not r.passed}
+    assert set(failed) == {"theme_mentions_columns", "every_file_accounted_for"}
+    assert failed["theme_mentions_columns"]["missing_columns"].data == ["chars"]
+    assert failed["every_file_accounted_for"]["unaccounted"].data == ["lost.txt"]
 
 
 def _targets(pairs: list[tuple[float, float]]) -> pl.DataFrame:
