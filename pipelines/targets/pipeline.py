@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 from pipelines.metadata.extract import ATTACHMENT
 from pipelines.targets.catalog import Catalog
-from pipelines.targets.mentions import read_mentions
+from pipelines.targets.mentions import has_number, read_mentions
 from pipelines.targets.model import Decision, PlanContext, SectionContext, Target
 from pipelines.targets.prose import prose_targets
+from pipelines.targets.qualitative import may_be_qualitative
 from pipelines.targets.sections import lead_in_year, part_heading, section_context
 from pipelines.targets.segments import body_end, is_table_line, lines_with_offsets
 from pipelines.targets.tables import is_norm_table, norm_decisions, table_targets
@@ -56,6 +57,8 @@ class _Reader:
 
     def prose(self, line: str, offset: int, section: str | None) -> None:
         folded = fold_span(self.text, self.folded, offset, offset + len(line))
+        if not may_be_qualitative(folded) and not has_number(line):
+            return  # nothing to decide on this line, wherever it sits (prose_targets would say so)
         targets, decisions = prose_targets(
             line, offset, section, self.catalog, self.context, self.where(), folded
         )

@@ -252,6 +252,28 @@ class _Paragraph:
         return "".join(self.parts)
 
 
+_CLOSERS = '"”»)*_'
+
+
+def _token_break(end: str) -> bool:
+    """`_TOKEN_BREAK.search(end)`, trying only the last characters (where a `$` match can start)."""
+    return _TOKEN_BREAK.search(end, max(0, len(end) - 3)) is not None
+
+
+def _sentence_end(end: str) -> bool:
+    """`_SENTENCE_END.search(end)` without trying every position of the tail (it runs per line).
+
+    Without a line break in `end`, a match ends at its end: a final stop, or a stop followed by a
+    run of closing quotes, brackets or emphasis marks.
+    """
+    if "\n" in end:
+        return _SENTENCE_END.search(end) is not None
+    bare = end.rstrip(_CLOSERS)
+    if len(bare) == len(end):
+        return end.endswith((".", ":", ";", "!", "?", "…"))
+    return bare.endswith((".", ":", ";", "!", "?"))
+
+
 def _join_kind(prev: _Paragraph, nxt: str, prev_is_marker_heading: bool) -> str | None:
     """How to join the next physical line to the paragraph so far, or None to keep the break.
 
@@ -266,12 +288,12 @@ def _join_kind(prev: _Paragraph, nxt: str, prev_is_marker_heading: bool) -> str 
         return None
     if prev.is_rule or (_BODY_OPENER.match(nxt) and not end.endswith((",", "và", "của", "theo", "số"))):
         return None  # a separator rule, or the preamble "Căn cứ …"/"Thực hiện …" after a title
-    if _TOKEN_BREAK.search(end) and _WORD_CHAR.match(nxt):
+    if _token_break(end) and _WORD_CHAR.match(nxt):
         return ""
     if end.endswith((";", ",", ":")) and nxt[0].isalpha() and nxt[0].islower():
         # A list clause continued on the next page line, not a new item.
         return " "
-    if _SENTENCE_END.search(end):
+    if _sentence_end(end):
         return None
     if end.endswith((",", "-", "–", "(", "và", "của", "các")):
         return " "
