@@ -12,7 +12,7 @@ export KHCN_WAREHOUSE ?= $(KHCN_DATA_DIR)/warehouse.duckdb
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 
-.PHONY: run test lint dev clean manifest install bench lock update_snapshot
+.PHONY: run test test-fast lint dev clean manifest install bench lock update_snapshot
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -43,8 +43,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check pipelines dashboards tests scripts
 	$(VENV)/bin/ruff format --check pipelines dashboards tests scripts
 
+# Everything CI runs: lint, then every test (one session build shared by the whole-pipeline tests).
 test: manifest lint
 	$(PY) -m pytest -q
+
+# Unit, label and definition tests: no whole-pipeline run, no browser (well under a minute).
+test-fast: manifest
+	$(PY) -m pytest -q -m "not slow and not browser"
 
 # Rewrite the reviewed snapshot of the Dagster definitions (tests/test_defs.py); review the diff.
 update_snapshot: manifest

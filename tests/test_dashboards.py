@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,43 +19,18 @@ from dashboards import build_site
 from dashboards.build import swap_in
 from dashboards.data import COLUMNS
 from dashboards.pages import ERROR_PROBE
-from tests.conftest import PLANS, REPO
-from tests.test_pipeline import materialize_all
+from tests.session_build import IMG, REPO, SCRIPT, Build
 
-SCRIPT = "<script>alert(1)</script>"
-IMG = "<img src=x onerror=alert(1)>"
 RAW = ("<script>alert(1)", "<img src=x")
 SCREENSHOTS = REPO / "test-output" / "screenshots"
-
-HOSTILE_PLAN = f"""
-
-Số: 77/KH-UBND
-
-Bắc Ninh, ngày 12 tháng 3 năm 2024
-
-## KẾ HOẠCH
-
-### Phát triển khoa học và công nghệ {SCRIPT} tỉnh Bắc Ninh năm 2024 {IMG}
-
-Thực hiện Quyết định số 569/QĐ-TTg ngày 11/5/2022 của Thủ tướng Chính phủ {SCRIPT} ban hành Chiến lược phát triển khoa học, công nghệ và đổi mới sáng tạo đến năm 2030, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:
-
-#### I. MỤC TIÊU
-
-1. Phấn đấu số doanh nghiệp KH&CN {SCRIPT} đạt 5 doanh nghiệp.
-
-2. Đến năm 2025, phấn đấu số doanh nghiệp KH&CN tăng thêm 5 doanh nghiệp {SCRIPT} so với năm 2023.
-
-3. Phấn đấu tổng chi cho nghiên cứu khoa học và phát triển công nghệ {IMG} đạt 1% GRDP đến năm 2025.
-
-#### II. NHIỆM VỤ
-
-1. Đẩy mạnh ứng dụng khoa học và công nghệ, đổi mới sáng tạo, chuyển đổi số trong doanh nghiệp {IMG}.
-
-KT. CHỦ TỊCH
-PHÓ CHỦ TỊCH
-
-Nguyễn Văn An
-"""
+PAGES = {
+    "index.html",
+    "benchmark.html",
+    "spending.html",
+    "ip-enterprises.html",
+    "alignment.html",
+    "themes.html",
+}
 
 
 def pages_of(site: Path) -> dict[str, str]:
@@ -76,35 +50,11 @@ def assert_escaped(pages: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The nightly job over the seed plans plus two hostile plans; yields the data folder.
-
-    Module-scoped (one ~30 s run shared by the build and browser tests), so it sets the
-    environment itself the way tests/conftest.py's `data_dir` does.
-    """
-    root = tmp_path_factory.mktemp("dashboards")
-    data = root / "data"
-    plans = data / "raw" / "plans"
-    shutil.copytree(PLANS, plans)
-    # File names cannot hold "/", so "<script>alert(1)" is whole only in a name without its end tag.
-    (plans / "<script>alert(1).txt").write_text(HOSTILE_PLAN, encoding="utf-8")
-    seed = (PLANS / "002_c79b154f3d55b614.txt").read_text(encoding="utf-8")
-    hostile_copy = seed.replace("4346/KH-UBND", "4399/KH-UBND").replace(
-        "KHOA HỌC, CÔNG NGHỆ VÀ ĐỔI MỚI SÁNG TẠO TỈNH HẢI DƯƠNG ĐẾN",
-        f"KHOA HỌC, CÔNG NGHỆ {SCRIPT} {IMG} TỈNH HẢI DƯƠNG ĐẾN",
-    )
-    hostile_copy += f"\nPhấn đấu số doanh nghiệp KH&CN {SCRIPT} đạt 5 doanh nghiệp.\n"
-    (plans / f"{IMG}.txt").write_text(hostile_copy, encoding="utf-8")
-    (root / "dagster_home").mkdir()
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("KHCN_DATA_DIR", str(data))
-        env.setenv("KHCN_WAREHOUSE", str(data / "warehouse.duckdb"))
-        env.setenv("DAGSTER_HOME", str(root / "dagster_home"))
-        result = materialize_all(data)
-        assert result.success
-        materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-        assert "dashboard_site" in materialized, "the dashboard asset runs in the nightly job"
-        yield data
+def pipeline_run(session_build: Build) -> Path:
+    """The session build's data folder: the seed plans plus two hostile plans (a Bắc Ninh plan with
+    markup everywhere, a seed copy with markup in its title) among the other bad inputs."""
+    assert "dashboard_site" in session_build.materialized, "the dashboard asset runs in the nightly job"
+    return session_build.data
 
 
 @pytest.mark.slow
@@ -114,15 +64,7 @@ def test_site_from_a_pipeline_run_is_complete_offline_and_escaped(pipeline_run: 
     documents = pl.read_parquet(pipeline_run / "marts" / "dim_document.parquet")
     keys = set(documents["province_key"])
     assert {"33", "30", "72", "35", "27"} <= keys  # the seeds and Bắc Ninh
-    expected = {
-        "index.html",
-        "benchmark.html",
-        "spending.html",
-        "ip-enterprises.html",
-        "alignment.html",
-        "themes.html",
-    }
-    expected |= {f"province-{key.replace('/', '-')}.html" for key in keys}
+    expected = PAGES | {f"province-{key.replace('/', '-')}.html" for key in keys}
     assert set(pages) == expected
 
     # plotly.js, the map's base layer, the style sheet and script sit beside the pages; nothing
@@ -372,14 +314,7 @@ def test_sparse_or_missing_marts_still_build(tmp_path: Path) -> None:
         written = build_site(marts, out)
         for page in written:
             assert "only-checked" not in page.read_text(encoding="utf-8")  # no review column, no filter
-        assert {p.name for p in written} == {
-            "index.html",
-            "benchmark.html",
-            "spending.html",
-            "ip-enterprises.html",
-            "alignment.html",
-            "themes.html",
-        }
+        assert {p.name for p in written} == PAGES
         for page in written:
             assert "Chưa có dữ liệu" in page.read_text(encoding="utf-8"), page.name
 
@@ -439,16 +374,26 @@ def test_every_page_renders_in_chromium_without_errors(pipeline_run: Path, tmp_p
 
     site = pipeline_run / "marts" / "dashboard"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for page in sorted(site.glob("*.html")):
-        dom = chromium(tmp_path / "profile", "--dump-dom", page.as_uri()).stdout
+    doms = {}
+    for page in sorted(site.glob("*.html")):  # one browser start per page: its DOM and its screenshot
+        shot = SCREENSHOTS / f"{page.stem}.png"
+        shot.unlink(missing_ok=True)
+        dom = chromium(
+            tmp_path / "profile",
+            "--window-size=1400,2000",
+            f"--screenshot={shot}",
+            "--dump-dom",
+            page.as_uri(),
+        ).stdout
         assert js_errors(dom) == [], (page.name, js_errors(dom))
         charts = page.read_text(encoding="utf-8").count('class="chart"')
         assert dom.count('class="plot-container') == charts, page.name  # every chart drew
         assert charts or not page.name.endswith(("index.html", "spending.html", "themes.html")), page.name
         if page.name.startswith("province-"):
             assert "<table>" in dom and "Kế hoạch" in dom
-        screenshot(tmp_path, page.as_uri(), SCREENSHOTS / f"{page.stem}.png")
-    index = chromium(tmp_path / "profile", "--dump-dom", (site / "index.html").as_uri()).stdout
+        assert shot.exists() and shot.stat().st_size > 20_000, shot.name
+        doms[page.name] = dom
+    index = doms["index.html"]
     assert index.count('class="plot-container') == 2  # matrix and map
     assert 'class="layer land"' in index, "the map's base layer drew offline"
     for name in ("Hưng Yên", "Hải Dương", "Tây Ninh", "Hà Nam", "Bắc Ninh"):

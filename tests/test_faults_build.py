@@ -2,7 +2,9 @@
 gone, a plan that arrives mid-run, a SIGKILL, an open DuckDB writer, a hostile drop-in) and checks that
 nothing is lost, nothing partial is published and nothing stale is called current.
 
-Whole-pipeline runs are slow, so one seed build is shared (copied per test, symbolic links kept)."""
+Whole-pipeline runs are slow: tests read the session build (tests/session_build.py: the seed plans,
+every bad input, hostile reference drop-ins and a file name that is a formula) or a private copy of
+it (symbolic links kept), and run only the extra run they need."""
 
 from __future__ import annotations
 
@@ -24,11 +26,9 @@ import pytest
 
 from pipelines.settings import Settings
 from pipelines.store.build_state import build_is_current
-from tests.conftest import PLANS, REPO
+from tests.session_build import REPO, Build, alive, copy_build, dbt_builds_under, mart_tables
 
 pytestmark = pytest.mark.slow
-
-REFERENCE_HEADER = "province_code,province_name,statistic,year,value,unit,status,source,source_url,note\n"
 
 
 def run_in_process(data_dir: Path, instance: dg.DagsterInstance | None = None, **env: str):
@@ -72,51 +72,8 @@ def wait_for(condition, process: subprocess.Popen | None = None, timeout: float 
     return False
 
 
-def children(pid: int) -> list[int]:
-    """Every descendant of `pid`, from /proc."""
-    parents: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def marts_in(warehouse: Path) -> dict[str, int]:
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        names = [
-            r[0]
-            for r in conn.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        ]
-        return {n: conn.execute(f'select count(*) from marts."{n}"').fetchone()[0] for n in names}
 
 
 def exports(data_dir: Path) -> dict[str, str]:
@@ -134,53 +91,10 @@ def leftovers(data_dir: Path) -> list[str]:
     return found
 
 
-def hostile_reference(folder: Path) -> None:
-    """Drop-ins an analyst could really make: a conflicting figure for a seed key, a tie between two
-    drop-ins, a figure without a source, a file with wrong columns and one with a non-numeric value."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "bao_cao_tinh.csv").write_text(
-        REFERENCE_HEADER
-        # same key as the seed's Hải Dương row, same status: must not win silently
-        + "30,Hải Dương,grdp_current_prices,2022,999999,tỷ đồng,estimate,Báo cáo khác,,\n"
-        # the same figure twice from two sources with equal status: a tie, broken by source
-        + "72,Tây Ninh,population,2022,1200000,người,official,Nguồn B,,\n"
-        # no source: not used
-        + "33,Hưng Yên,grdp_current_prices,2022,120000,tỷ đồng,official,,,\n",
-        encoding="utf-8",
-    )
-    (folder / "nguon_a.csv").write_text(
-        REFERENCE_HEADER + "72,Tây Ninh,population,2022,1100000,người,official,Nguồn A,,\n",
-        encoding="utf-8",
-    )
-    (folder / "sai_cot.csv").write_text("tinh,nam,gia_tri\n33,2023,1\n", encoding="utf-8")
-    (folder / "sai_so.csv").write_text(
-        REFERENCE_HEADER
-        + "33,Hưng Yên,grdp_current_prices,2023,khoảng 150 nghìn tỷ,tỷ đồng,official,GSO,,\n",
-        encoding="utf-8",
-    )
-
-
-@pytest.fixture(scope="module")
-def seed_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
-    """One complete in-process build of the seed plans plus hostile names and reference drop-ins."""
-    data = tmp_path_factory.mktemp("seed") / "data"
-    shutil.copytree(PLANS, data / "raw" / "plans")
-    plans = data / "raw" / "plans"
-    # a file name that is a formula (a duplicate of a seed plan, so it lands in the quarantine CSV)
-    (plans / "=HYPERLINK(1+2).txt").write_bytes((plans / "002_c79b154f3d55b614.txt").read_bytes())
-    hostile_reference(data / "raw" / "reference")
-    os.environ.pop("KHCN_DBT_DUCKDB_PATH", None)
-    result = run_in_process(data)
-    assert result.success
-    return data, result
-
-
 @pytest.fixture
-def built(seed_build, tmp_path: Path) -> Path:
-    """A private copy of the seed build (the marts link stays relative, so it points into the copy)."""
-    data = tmp_path / "data"
-    shutil.copytree(seed_build[0], data, symlinks=True)
-    return data
+def built(session_build: Build, tmp_path: Path) -> Path:
+    """A private copy of the session build (the marts link stays relative, so it points into the copy)."""
+    return copy_build(session_build, tmp_path / "built").data
 
 
 # --------------------------------------------------------------------------- item 1
@@ -218,7 +132,7 @@ def test_missing_or_emptied_plan_folder_refuses_and_publishes_nothing(built: Pat
 
     emptied = run_in_process(built, KHCN_ALLOW_EMPTY="1")  # emptying on purpose is allowed
     assert emptied.success
-    assert marts_in(built / "warehouse.duckdb")["dim_document"] == 0
+    assert mart_tables(built / "warehouse.duckdb")["dim_document"] == 0
 
 
 # --------------------------------------------------------------------------- items 3, 17, 18
@@ -234,7 +148,7 @@ def test_killed_during_dbt_ends_dbt_then_next_run_cleans_up_and_records_what_it_
     dbt_pids: list[int] = []
 
     def dbt_started() -> bool:
-        dbt_pids[:] = [p for p in children(process.pid) if "dbt" in cmdline(p) and " build" in cmdline(p)]
+        dbt_pids[:] = dbt_builds_under(process.pid)
         return bool(dbt_pids)
 
     assert wait_for(dbt_started, process), "dbt never started"
@@ -316,7 +230,7 @@ def test_a_partial_run_publishes_a_complete_warehouse(built: Path) -> None:
     from pipelines.defs.warehouse.raw import RAW_TABLES, raw_tables
     from pipelines.settings import Settings
 
-    before = marts_in(built / "warehouse.duckdb")
+    before = mart_tables(built / "warehouse.duckdb")
     selection = [dg.AssetKey(["raw", name]) for name in RAW_TABLES]
     selection += [k for k in raw_tables.dependency_keys if k != dg.AssetKey("documents")]  # its inputs
     # a seed whose tests need nothing else: a fresh file would hold only it and the raw tables
@@ -328,14 +242,14 @@ def test_a_partial_run_publishes_a_complete_warehouse(built: Path) -> None:
             instance=dg.DagsterInstance.ephemeral(), asset_selection=selection, raise_on_error=False
         )
     assert result.success
-    assert marts_in(built / "warehouse.duckdb") == before, "every mart must still be published"
+    assert mart_tables(built / "warehouse.duckdb") == before, "every mart must still be published"
 
 
 # --------------------------------------------------------------------------- item 5
 
 
-def test_reference_conflicts_are_chosen_in_order_and_quarantined(seed_build) -> None:
-    data, _ = seed_build
+def test_reference_conflicts_are_chosen_in_order_and_quarantined(session_build: Build) -> None:
+    data = session_build.data
     comparison = pl.read_parquet(data / "marts" / "mart_indicator_comparison.parquet")
     assert comparison.filter(pl.col("province_code") == "33")["grdp_bn_vnd"].is_null().all()
     assert 999999 not in comparison["grdp_bn_vnd"].to_list()
@@ -355,7 +269,11 @@ def test_reference_conflicts_are_chosen_in_order_and_quarantined(seed_build) -> 
             "where is_chosen"
         ).pl()
     by_key = {(r["province_code"], r["statistic"], r["year"]): r for r in chosen.iter_rows(named=True)}
-    assert by_key[("30", "grdp_current_prices", 2022)]["value"] == 169179, "the seed keeps its figure"
+    seed = pl.read_csv(REPO / "dbt_project" / "seeds" / "reference_statistics.csv", infer_schema_length=0)
+    seeded = seed.filter((pl.col("province_code") == "30") & (pl.col("year") == "2022"))["value"].item()
+    assert by_key[("30", "grdp_current_prices", 2022)]["value"] == float(seeded) != 999999, (
+        "the seed keeps its figure"
+    )
     assert by_key[("72", "population", 2022)]["origin"] == "nguon_a.csv", "a tie is broken by source"
     assert ("33", "grdp_current_prices", 2022) not in by_key, "a figure without a source is not used"
     assert ("33", "grdp_current_prices", 2023) not in by_key, "the seed's unsourced figure is not used"
@@ -364,8 +282,8 @@ def test_reference_conflicts_are_chosen_in_order_and_quarantined(seed_build) -> 
 # --------------------------------------------------------------------------- item 11
 
 
-def test_no_csv_cell_starts_a_formula_and_numbers_stay_numbers(seed_build, tmp_path: Path) -> None:
-    data, _ = seed_build
+def test_no_csv_cell_starts_a_formula_and_numbers_stay_numbers(session_build: Build, tmp_path: Path) -> None:
+    data = session_build.data
     starts = ("=", "+", "-", "@", "\t", "\r")
     for csv in (data / "marts").glob("*.csv"):
         frame = pl.read_csv(csv, infer_schema=False)
@@ -392,7 +310,7 @@ def test_no_csv_cell_starts_a_formula_and_numbers_stay_numbers(seed_build, tmp_p
 
 def test_an_open_writer_is_refused_and_the_failed_build_is_removed(built: Path, tmp_path: Path) -> None:
     live = built / "warehouse.duckdb"
-    before, exported = marts_in(live), exports(built)
+    before, exported = mart_tables(live), exports(built)
     ready = tmp_path / "writer_ready"
     writer = subprocess.Popen(
         [
@@ -419,7 +337,7 @@ def test_an_open_writer_is_refused_and_the_failed_build_is_removed(built: Path, 
     assert not list(built.glob("warehouse.building-*")), "a failed build must not keep the disk full"
     with duckdb.connect(str(live), read_only=True) as conn:  # readers open it once the writer is gone
         assert conn.execute("select count(*) from marts.dim_document").fetchone()[0] == before["dim_document"]
-    assert marts_in(live) == before and exports(built) == exported
+    assert mart_tables(live) == before and exports(built) == exported
 
 
 def test_publish_never_strands_a_writers_wal(tmp_path: Path) -> None:
@@ -466,9 +384,8 @@ def subprocess_publish(live: Path, run_id: str) -> None:
 # --------------------------------------------------------------------------- item 14
 
 
-def test_every_asset_check_ran_in_the_build(seed_build) -> None:
-    _, result = seed_build
-    ran = {c.check_name for c in result.get_asset_check_evaluations()}
+def test_every_asset_check_ran_in_the_build(session_build: Build) -> None:
+    ran = {check for _, check in session_build.checks}
     assert {
         "targets_contract",
         "citations_contract",
@@ -528,7 +445,7 @@ def test_guarded_dbt_still_reports_its_version() -> None:
     assert done.returncode == 0 and "installed" in done.stdout + done.stderr
 
 
-def test_reference_refusals_and_build_record_are_json(seed_build) -> None:
-    data, _ = seed_build
+def test_reference_refusals_and_build_record_are_json(session_build: Build) -> None:
+    data = session_build.data
     state = json.loads((data / ".last_build.json").read_text(encoding="utf-8"))
     assert state["marts"] and "dim_document" in state["marts"]

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import polars as pl
 import pytest
 
@@ -21,11 +20,10 @@ from pipelines.defs.ingest.partitions import plans_partitions
 from pipelines.defs.ingest.sensors import plan_folder_sensor
 from pipelines.lib.resources import PlanFolder
 from pipelines.settings import Settings
+from pipelines.store.build_state import stored_plans
 from pipelines.store.extraction import ExtractionStore, code_fingerprint, plan_key
-from tests.conftest import REPO
+from tests.session_build import REPO, SEED_NAMES, Build, dbt_builds_under, mart_tables, skip_if_edited
 from tests.test_pipeline import materialize_all
-
-pytestmark = pytest.mark.slow
 
 
 def extracted_count(result) -> int:
@@ -38,67 +36,93 @@ def documents_in_marts(data_dir: Path) -> pl.DataFrame:
     return pl.read_parquet(data_dir / "marts" / "dim_document.parquet")
 
 
-def test_unchanged_folder_is_not_re_extracted_and_one_changed_file_is(data_dir: Path) -> None:
-    instance = dg.DagsterInstance.ephemeral()
-    first = materialize_all(data_dir, instance)
-    assert first.success and extracted_count(first) == 5
+def ingest_only(data_dir: Path, instance: dg.DagsterInstance):
+    """The run's ingest steps alone (list the folder, read and extract), as `make run` starts them:
+    partitions synced with the folder, one run over all of them. No dbt: the assertions are about
+    what is read."""
+    from pipelines.definitions import build_definitions
+    from pipelines.defs.ingest.partitions import apply_partition_changes, folder_state, range_tags
 
-    second = materialize_all(data_dir, instance)
+    settings = Settings(data_dir)
+    apply_partition_changes(instance, folder_state(instance, settings.plan_dir, settings.store_dir))
+    keys = instance.get_dynamic_partitions(plans_partitions.name)
+    job = build_definitions(settings).resolve_job_def("khcn_all")
+    selection = [dg.AssetKey("plan_files"), dg.AssetKey("documents")]
+    return job.execute_in_process(instance=instance, tags=range_tags(keys), asset_selection=selection)
+
+
+def seed_plans(data_dir: Path) -> list[Path]:
+    """The seed plans in a built folder (which holds bad inputs and other plans too), by name."""
+    return sorted(data_dir / "raw" / "plans" / name for name in SEED_NAMES)
+
+
+def test_unchanged_folder_is_not_re_extracted_and_one_changed_file_is(built_copy: Build) -> None:
+    skip_if_edited(built_copy)
+    # the session's make run extracted every plan; the same folder again (a new instance, even) none
+    assert built_copy.extracted == len(stored_plans(built_copy.data / "extracted"))
+    instance = dg.DagsterInstance.ephemeral()
+    second = ingest_only(built_copy.data, instance)
     assert second.success and extracted_count(second) == 0
+    partitions = set(instance.get_dynamic_partitions(plans_partitions.name))
 
-    plan = sorted((data_dir / "raw" / "plans").iterdir())[3]
+    plan = seed_plans(built_copy.data)[3]
     plan.write_bytes(plan.read_bytes() + "\nPhấn đấu có thêm ít nhất 03 mô hình ứng dụng KH&CN.\n".encode())
-    third = materialize_all(data_dir, instance)
+    third = ingest_only(built_copy.data, instance)
     assert third.success and extracted_count(third) == 1
-    assert documents_in_marts(data_dir).height == 5
+    # the changed file is the same one partition, under its new content key
+    after = set(instance.get_dynamic_partitions(plans_partitions.name))
+    assert len(after) == len(partitions) and len(after - partitions) == 1
 
 
-def test_removed_plan_leaves_the_marts_and_a_renamed_plan_is_the_same_document(data_dir: Path) -> None:
-    instance = dg.DagsterInstance.ephemeral()
-    assert materialize_all(data_dir, instance).success
-    before = dict(documents_in_marts(data_dir).select("file_name", "document_id").iter_rows())
-    plans = sorted((data_dir / "raw" / "plans").iterdir())
-    removed = plans[0]
+def test_removed_plan_leaves_the_marts_and_a_renamed_plan_is_the_same_document(built_copy: Build) -> None:
+    instance = dg.DagsterInstance.from_config(str(built_copy.home))  # the instance the build ran in
+    partitions = len(instance.get_dynamic_partitions(plans_partitions.name))
+    stored = len(stored_plans(built_copy.data / "extracted"))
+    before = dict(documents_in_marts(built_copy.data).select("file_name", "document_id").iter_rows())
+    removed, renamed = seed_plans(built_copy.data)[:2]
     removed.unlink()
-    renamed = plans[1]
     renamed.rename(renamed.with_name("Kế hoạch đổi tên.txt"))
 
-    result = materialize_all(data_dir, instance)
+    result = materialize_all(built_copy.data, instance)
     assert result.success
-    after = dict(documents_in_marts(data_dir).select("file_name", "document_id").iter_rows())
+    after = dict(documents_in_marts(built_copy.data).select("file_name", "document_id").iter_rows())
     assert before[removed.name] not in after.values()
     assert after["Kế hoạch đổi tên.txt"] == before[renamed.name]
-    assert len(instance.get_dynamic_partitions(plans_partitions.name)) == 4
-    stored = {p.stem for p in (data_dir / "extracted").glob("*.json") if not p.name.startswith("_")}
-    assert len(stored) == 4
+    assert len(after) == len(before) - 1
+    assert len(instance.get_dynamic_partitions(plans_partitions.name)) == partitions - 1
+    assert len(stored_plans(built_copy.data / "extracted")) == stored - 1
+    instance.dispose()
 
 
-def test_sensor_adds_partitions_launches_one_run_then_stays_quiet(data_dir: Path) -> None:
-    instance = dg.DagsterInstance.ephemeral()
+def sensor_ticks(instance: dg.DagsterInstance, data_dir: Path):
     settings = Settings(data_dir)
     folder = PlanFolder(path=str(settings.plan_dir), store_path=str(settings.store_dir))
+    return lambda: plan_folder_sensor(
+        dg.build_sensor_context(instance=instance, resources={"plan_folder": folder})
+    )
 
-    def tick():
-        return plan_folder_sensor(
-            dg.build_sensor_context(instance=instance, resources={"plan_folder": folder})
-        )
 
-    first = tick()
+def test_sensor_adds_partitions_launches_one_run_then_stays_quiet(data_dir: Path, built_copy: Build) -> None:
+    first = sensor_ticks(dg.DagsterInstance.ephemeral(), data_dir)()  # a fresh folder: the seeds
     assert isinstance(first, dg.SensorResult)
     (request,) = first.run_requests
     (added,) = first.dynamic_partitions_requests
-    assert request.job_name == "khcn_all" and len(added.partition_keys) == 5
+    assert request.job_name == "khcn_all" and len(added.partition_keys) == len(SEED_NAMES)
 
-    assert materialize_all(data_dir, instance).success  # what the launched run does
+    # after the launched run (the session's make run, in the instance it ran in) nothing is launched
+    skip_if_edited(built_copy)
+    instance = dg.DagsterInstance.from_config(str(built_copy.home))
+    tick = sensor_ticks(instance, built_copy.data)
     assert isinstance(tick(), dg.SkipReason), "an unchanged folder must not launch anything"
 
-    new_plan = settings.plan_dir / "ke hoach moi.txt"
+    new_plan = built_copy.plans / "ke hoach moi.txt"
     new_plan.write_bytes((REPO / "data" / "raw" / "plans" / "002_c79b154f3d55b614.txt").read_bytes() + b"\n")
     third = tick()
     (request,) = third.run_requests
     new_key = plan_key("ke hoach moi.txt", hashlib.sha256(new_plan.read_bytes()).hexdigest())
     assert request.tags["dagster/asset_partition_range_start"] == new_key
     assert request.tags["dagster/asset_partition_range_end"] == new_key
+    instance.dispose()
 
 
 def test_a_change_to_code_or_catalog_makes_every_stored_result_stale(tmp_path: Path) -> None:
@@ -119,9 +143,11 @@ def test_a_change_to_code_or_catalog_makes_every_stored_result_stale(tmp_path: P
 
 
 def _run_and_kill_when(data_dir: Path, home: Path, condition, timeout: float = 240) -> int:
-    """Start `python -m pipelines.run` as a user would, kill its process group when `condition()` holds."""
+    """Start `python -m pipelines.run` as a user would, kill its process group when `condition(pid)`
+    holds (`pid` is the run's own process: conditions look at its process tree, not the machine's)."""
     env = {**os.environ, "KHCN_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
     env.pop("KHCN_WAREHOUSE", None)
+    env.pop("KHCN_FORCE", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "pipelines.run"],
         cwd=REPO,
@@ -133,7 +159,7 @@ def _run_and_kill_when(data_dir: Path, home: Path, condition, timeout: float = 2
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline and process.poll() is None:
-            if condition():
+            if condition(process.pid):
                 os.killpg(process.pid, signal.SIGKILL)
                 break
             time.sleep(0.05)
@@ -150,68 +176,54 @@ def _fingerprint_outputs(data_dir: Path) -> dict[str, str]:
     }
 
 
-def _mart_counts(data_dir: Path) -> dict[str, int]:
-    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as conn:
-        names = [
-            r[0]
-            for r in conn.execute(
-                "select table_name from information_schema.tables where table_schema='marts'"
-            ).fetchall()
-        ]
-        return {n: conn.execute(f'select count(*) from marts."{n}"').fetchone()[0] for n in names}
-
-
-def _dbt_running() -> bool:
-    return subprocess.run(["pgrep", "-f", "dbt build"], capture_output=True).returncode == 0
-
-
 @pytest.mark.parametrize("step", ["dbt", "export"])
 def test_a_run_killed_mid_step_leaves_the_previous_outputs_and_the_next_run_recovers(
-    data_dir: Path, tmp_path: Path, step: str
+    built_copy: Build, step: str
 ) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    first = _run_and_kill_when(data_dir, home, lambda: False)
-    assert first == 0
-    outputs, counts = _fingerprint_outputs(data_dir), _mart_counts(data_dir)
+    data_dir, home = built_copy.data, built_copy.home  # the session build is the previous good run
+    outputs, counts = _fingerprint_outputs(data_dir), mart_tables(data_dir / "warehouse.duckdb")
     # a new plan, so the killed run would have changed the outputs
     (data_dir / "raw" / "plans" / "copy.txt").write_bytes(
         (data_dir / "raw" / "plans" / "003_ccaa3459958f884f.txt").read_bytes().replace(b"01 m", b"05 m")
     )
     if step == "dbt":
-        condition = _dbt_running
+        condition = lambda pid: bool(dbt_builds_under(pid))  # noqa: E731
     else:
         generations = data_dir / ".marts"  # exports are written as a new generation beside the published one
-        condition = lambda: len(list(generations.iterdir())) > 1  # noqa: E731
+        condition = lambda pid: len(list(generations.iterdir())) > 1  # noqa: E731
     code = _run_and_kill_when(data_dir, home, condition)
     assert code == -signal.SIGKILL, "the run should have been killed mid-step"
     assert _fingerprint_outputs(data_dir) == outputs, "exports must be the previous good set"
     if step == "dbt":
-        assert _mart_counts(data_dir) == counts, "the warehouse must be the previous published build"
+        assert mart_tables(data_dir / "warehouse.duckdb") == counts, (
+            "the warehouse must be the previous build"
+        )
     else:  # killed after the new warehouse was published: readable, and already the new one
-        assert _mart_counts(data_dir)["dim_document"] == counts["dim_document"] + 1
-    assert _run_and_kill_when(data_dir, home, lambda: False) == 0
-    assert documents_in_marts(data_dir).height == 6
+        assert mart_tables(data_dir / "warehouse.duckdb")["dim_document"] == counts["dim_document"] + 1
+    assert _run_and_kill_when(data_dir, home, lambda pid: False) == 0
+    assert documents_in_marts(data_dir).height == counts["dim_document"] + 1
 
 
-def test_make_run_skips_when_nothing_changed_and_the_nightly_schedule_too(data_dir: Path) -> None:
+def test_make_run_skips_when_nothing_changed_and_the_nightly_schedule_too(
+    data_dir: Path, built_copy: Build
+) -> None:
     from pipelines.defs.schedules import nightly_schedule
     from pipelines.store.build_state import build_is_current
 
-    assert not build_is_current(Settings(data_dir))
-    assert materialize_all(data_dir).success
-    assert build_is_current(Settings(data_dir))
-    folder = PlanFolder(path=str(data_dir / "raw" / "plans"), store_path=str(data_dir / "extracted"))
+    assert not build_is_current(Settings(data_dir)), "a folder never built is not current"
+    # after the session's make run, the folder is current
+    skip_if_edited(built_copy)
+    data = built_copy.data
+    assert build_is_current(Settings(data))
+    folder = PlanFolder(path=str(data / "raw" / "plans"), store_path=str(data / "extracted"))
     context = dg.build_schedule_context(resources={"plan_folder": folder})
     assert isinstance(nightly_schedule(context), dg.SkipReason)
-    (data_dir / "raw" / "reference").mkdir(parents=True, exist_ok=True)
-    (data_dir / "raw" / "reference" / "gso.csv").write_text(
+    (data / "raw" / "reference" / "gso.csv").write_text(
         "province_code,province_name,statistic,year,value,unit,status,source,source_url\n"
         "35,Hà Nam,grdp_current_prices,2023,80000,tỷ đồng,official,test,\n",
         encoding="utf-8",
     )
-    assert not build_is_current(Settings(data_dir)), "a new reference file is a change"
+    assert not build_is_current(Settings(data)), "a new reference file is a change"
     assert isinstance(
         nightly_schedule(dg.build_schedule_context(resources={"plan_folder": folder})), dg.RunRequest
     )

@@ -1,9 +1,10 @@
-"""The review loop end to end, on the seed plans with real pipeline runs (Dagster, DuckDB, dbt):
+"""The review loop end to end, with real pipeline runs (Dagster, DuckDB, dbt), on a copy of the
+session build (tests/session_build.py: the seed plans and every bad input):
 
 build → fill "Kiểm tra" with openpyxl (confirm, reject, correct, add) into data/raw/reviews/ → run →
 marts, audit and workbook show the four → a CSV with four more decisions (one re-deciding a target)
 and a forced re-extraction → every decision still applies → a plan removed → its decisions are
-orphans. Four whole-pipeline runs, shared by every test of the module.
+orphans. Three whole-pipeline runs after the session's build, shared by every test of the module.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import csv
 import json
 import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -23,7 +23,7 @@ import polars as pl
 import pytest
 
 from pipelines.reviews import CSV_COLUMNS, REVIEW_SHEET, target_id
-from tests.conftest import PLANS
+from tests.session_build import Build, copy_build
 
 RISKY_REVIEWER = '<script>alert("x")</script> Lan'
 
@@ -62,6 +62,17 @@ def newest_targets(data: Path) -> pl.DataFrame:
     )
 
 
+def targets_of(data: Path, document_id: str) -> pl.DataFrame:
+    """Every target of one plan, those behind a matrix cell (newest plan, stated) first."""
+    return query(
+        data,
+        f"""select t.*, coalesce(m.newest, false) as newest from marts.fct_indicator_target t
+            left join (select target_id, true as newest from marts.mart_indicator_matrix
+                       where is_newest and status = 'stated') m using (target_id)
+            where t.document_id = '{document_id}' order by newest desc, t.char_start""",
+    )
+
+
 def missed_span(data: Path, document_id: str) -> tuple[str, float]:
     """A phrase with a number in the document that no extracted target covers (the one an analyst adds)."""
     text = query(
@@ -77,25 +88,23 @@ def missed_span(data: Path, document_id: str) -> tuple[str, float]:
 
 
 @pytest.fixture(scope="module")
-def loop(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    root = tmp_path_factory.mktemp("reviews")
-    data = root / "data"
-    shutil.copytree(PLANS, data / "raw" / "plans")
-    (root / "home").mkdir()
+def loop(session_build: Build, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    built = copy_build(session_build, tmp_path_factory.mktemp("reviews"))  # 1. the session's build
+    data = built.data
     patch = pytest.MonkeyPatch()
     patch.setenv("KHCN_DATA_DIR", str(data))
     patch.setenv("KHCN_WAREHOUSE", str(data / "warehouse.duckdb"))
-    patch.setenv("DAGSTER_HOME", str(root / "home"))
+    patch.setenv("DAGSTER_HOME", str(built.home))
     patch.delenv("KHCN_FORCE", raising=False)
     state: dict = {"data": data, "stages": {}}
     try:
-        run(data)  # 1. build
         state["stages"]["built"] = snapshot(data)
         targets = newest_targets(data)
         by_doc = targets.group_by("document_id").len().sort("len", descending=True)
         big = by_doc["document_id"][0]  # the plan with most targets: its targets are decided on
-        mine = targets.filter(pl.col("document_id") == big)
+        mine = targets_of(data, big)  # those behind a matrix cell first
         assert mine.height >= 6, "the seed plans should give one plan with six targets"
+        assert mine["newest"][:3].all(), "the workbook's decisions land in matrix cells"
         picks = mine.rows(named=True)
         state["xlsx"] = {"confirm": picks[0], "reject": picks[1], "correct": picks[2]}
         state["add_quote"], state["add_value"] = missed_span(data, big)
@@ -103,6 +112,8 @@ def loop(tmp_path_factory: pytest.TempPathFactory) -> dict:
         state["file_of_doc"] = query(
             data, f"select file_name from raw.documents where document_id = '{big}'"
         ).item()
+        state["plan_copy"] = built.root / "plan_decided_on"  # kept: the plan leaves the folder below
+        state["plan_copy"].write_bytes((data / "raw" / "plans" / state["file_of_doc"]).read_bytes())
         fill_workbook(data, state)
         run(data)  # 2. the workbook's decisions apply
         state["stages"]["reviewed"] = snapshot(data)
@@ -363,7 +374,7 @@ def test_extract_json_gives_id_confidence_and_status(loop: dict) -> None:
     from pipelines.targets.catalog import load_catalog
     from pipelines.targets.confidence import load_model
 
-    record = extract_file(str(PLANS / loop["file_of_doc"]), Gazetteer.load(), load_catalog())
+    record = extract_file(str(loop["plan_copy"]), Gazetteer.load(), load_catalog())
     threshold = load_model().review_threshold
     raw = loop["stages"]["built"]["raw_targets"]
     assert {t["target_id"] for t in record["targets"]} <= set(raw["target_id"].to_list())

@@ -1,17 +1,15 @@
-"""The analyst's workbook (data/marts/khcn_benchmark.xlsx), read back with openpyxl after one real
-`make run`-style pipeline run (python -m pipelines.run in a subprocess on a temporary data folder),
-shared by the module: what the run prints, sheet order, Vietnamese headers over machine names,
+"""The analyst's workbook (data/marts/khcn_benchmark.xlsx), read back with openpyxl after the
+session's one real `make run` (python -m pipelines.run in a subprocess on a temporary data folder
+holding the seed plans and every bad input, tests/session_build.py): what the run prints, sheet order, Vietnamese headers over machine names,
 print settings, the frozen province column, no machine code where a person reads, Vietnamese
 alphabetical order, one way to write a target, the benchmarking marts, the dictionary, the e-mail
 zip, and no formula injection."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -34,8 +32,9 @@ from pipelines.publishing.workbook import (
 from pipelines.publishing.workbook.model import number_format
 from pipelines.publishing.workbook.review_sheet import NEEDS_REVIEW_STYLE
 from pipelines.reviews import REVIEW_SHEET
+from pipelines.store.build_state import stored_plans
 from pipelines.text.vietnamese import collation_key, load_labels
-from tests.conftest import PLANS, REPO
+from tests.session_build import REPO, SEED_NAMES, Build
 
 MATRIX_SHEET = SHEETS["mart_indicator_matrix_wide"][0]
 RANKING_SHEET = SHEETS["mart_indicator_ranking"][0]
@@ -48,37 +47,19 @@ SEEDS = REPO / "dbt_project" / "seeds"
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """One `make run` on a copy of the seed plans: its output, exit code, folders."""
-    root = tmp_path_factory.mktemp("workbook_run")
-    data, home = root / "data", root / "dagster_home"
-    shutil.copytree(PLANS, data / "raw" / "plans")
-    home.mkdir()
-    if (REPO / ".dagster_home" / "dagster.yaml").exists():
-        shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    env = {
-        **os.environ,
-        "KHCN_DATA_DIR": str(data),
-        "KHCN_WAREHOUSE": str(data / "warehouse.duckdb"),
-        "DAGSTER_HOME": str(home),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+def run(session_build: Build) -> dict:
+    """The session's one `make run` (tests/session_build.py): its output and folders."""
+    marts = session_build.marts
+    return {
+        "build": session_build,
+        "data": session_build.data,
+        "marts": marts,
+        "output": session_build.output,
     }
-    env.pop("KHCN_FORCE", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "pipelines.run"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    marts = data / "marts"
-    return {"done": done, "data": data, "marts": marts, "output": done.stdout + done.stderr}
 
 
 @pytest.fixture(scope="module")
 def book(run: dict) -> openpyxl.Workbook:
-    assert run["done"].returncode == 0, run["output"]
     return openpyxl.load_workbook(run["marts"] / "khcn_benchmark.xlsx")
 
 
@@ -117,13 +98,17 @@ def codes_from_seeds() -> tuple[set[str], tuple[str, ...]]:
 
 @pytest.mark.slow
 def test_make_run_prints_a_short_report_ending_with_the_summary(run: dict) -> None:
-    assert run["done"].returncode == 0, run["output"]
     lines = run["output"].rstrip("\n").splitlines()
     assert len(lines) < 40, run["output"]
     assert "DEBUG" not in run["output"] and "Traceback" not in run["output"]
-    assert any(line.startswith("Tóm tắt") for line in lines[-14:]), lines
+    # the run ends with the summary: after its title, only its own indented lines
+    summary = next(i for i, line in enumerate(lines) if line.startswith("Tóm tắt"))
+    assert lines[summary + 1 :] and all(line.startswith("  ") for line in lines[summary + 1 :]), lines
     stage_lines = [line for line in lines if line.lstrip().startswith("✓")]
-    assert any("Đọc và trích xuất: 5 trích xuất" in line for line in stage_lines), stage_lines
+    # every plan file that could be hashed was read and extracted once, and the report says how many
+    extracted = run["build"].extracted
+    assert extracted == len(stored_plans(run["data"] / "extracted")) > len(SEED_NAMES)
+    assert any(f"Đọc và trích xuất: {extracted} trích xuất" in line for line in stage_lines), stage_lines
     assert all(re.search(r"\(\d+,\d s\)$", line) for line in stage_lines if "Kiểm tra" not in line)
     documents = pl.read_parquet(run["marts"] / "dim_document.parquet")
     assert f"Kế hoạch đã đọc     : {documents.height}" in run["output"]
@@ -142,7 +127,6 @@ def test_make_run_prints_a_short_report_ending_with_the_summary(run: dict) -> No
 
 @pytest.mark.slow
 def test_the_email_zip_holds_the_site_and_the_workbook(run: dict) -> None:
-    assert run["done"].returncode == 0, run["output"]
     with zipfile.ZipFile(run["marts"] / "khcn_benchmark_goi_email.zip") as archive:
         names = set(archive.namelist())
         assert "khcn_benchmark.xlsx" in names and "dashboard/index.html" in names
@@ -431,7 +415,6 @@ def test_libreoffice_opens_the_workbook(run: dict, tmp_path: Path) -> None:
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         pytest.skip("LibreOffice is not installed")
-    assert run["done"].returncode == 0, run["output"]
     out = tmp_path / "converted"
     converted = subprocess.run(
         # first sheet (the introduction) as UTF-8 CSV; a private profile so a running office is untouched
