@@ -4,7 +4,15 @@ import unicodedata
 
 import pytest
 
-from pipelines.text.normalize import fold_diacritics, normalize_unicode, repair_line_wraps
+from pipelines.text import normalize
+from pipelines.text.normalize import (
+    fold_diacritics,
+    fold_document,
+    fold_span,
+    normalize_unicode,
+    repair_line_wraps,
+)
+from tests.conftest import PLANS
 
 
 @pytest.mark.parametrize(
@@ -89,3 +97,55 @@ def test_clause_continued_after_semicolon_in_lowercase_is_joined() -> None:
         "c) Phát triển tài sản trí tuệ; phát triển thị trường KH&CN.",
         "d) Mục khác.",
     ]
+
+
+def _full_normalization(text: str) -> str:
+    """The whole normalisation pass, with none of the shortcuts `normalize_unicode` takes."""
+    decomposed = unicodedata.normalize("NFD", text.translate(normalize._CHAR_FIXES))
+    return unicodedata.normalize("NFC", normalize._NEW_STYLE_TONE.sub(normalize._old_style_tone, decomposed))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hòa bình, xuất khẩu, hoạt động, trí tuệ, quý",  # old style: nothing to move
+        "Thanh Hoá, UỶ BAN, khoẻ, thuỷ",  # new style: tones move
+        unicodedata.normalize("NFD", "Hoà Bình và hoạt động"),  # decomposed input
+        "ho\u00e4\u0323 and hoa\u0301\u0323",  # marks typed after a vowel, reordered by NFD
+        "Ðổi\u00a0mới\u00adsáng\u200btạo\r",  # characters that are fixed, not normalised
+        "",
+    ],
+)
+def test_normalize_unicode_shortcuts_give_the_full_pass(text: str) -> None:
+    assert normalize_unicode(text) == _full_normalization(text)
+
+
+def test_normalize_unicode_shortcuts_on_the_seed_plans() -> None:
+    for path in sorted(PLANS.iterdir()):
+        raw = path.read_text(encoding="utf-8-sig")
+        assert normalize_unicode(raw) == _full_normalization(raw), path.name
+
+
+def test_document_fold_sliced_is_the_fold_of_the_slice() -> None:
+    text = "Ủy ban ΣΟΦΙΑΣ tỉnh Hưng Yên; ΟΔΟΣ"
+    folded = fold_document(text)
+    for start in range(len(text)):
+        for end in range(start, len(text) + 1):
+            assert fold_span(text, folded, start, end) == fold_diacritics(text[start:end])
+
+
+def test_theme_patterns_tried_at_their_openings_find_what_a_full_scan_finds() -> None:
+    from pipelines.themes import _matches, load_lexicon, openings
+
+    assert openings(r"\b(san )?giao dich cong nghe\b") == {"san giao dich cong nghe", "giao dich cong nghe"}
+    assert openings(r"\bthi truong (khcn|cong nghe)\b") == {"thi truong "}
+    assert openings(r"\b\w+ so\b") is None  # no literal opening: the pattern scans the whole text
+    texts = [
+        fold_document(normalize.normalize_text(p.read_text(encoding="utf-8-sig"))) for p in PLANS.iterdir()
+    ]
+    texts.append("co so du lieu so hoa; chuyen doi so hoa so huu tri tue (so huu tri tue)")
+    for theme in load_lexicon().themes:
+        for starts, pattern in theme.patterns:
+            for text in texts:
+                expected = [m.span() for m in pattern.finditer(text)]
+                assert [m.span() for m in _matches(pattern, starts, text)] == expected, pattern.pattern
