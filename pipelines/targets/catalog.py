@@ -56,9 +56,18 @@ class Catalog:
         return [i.code for i in self.indicators if i.dashboard_group == name]
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=8192)
 def fold_phrase(text: str) -> str:
-    """Lower-case, diacritics removed, whitespace collapsed: what catalog patterns are written for."""
-    return re.sub(r"\s+", " ", fold_diacritics(text)).strip()
+    """Lower-case, diacritics removed, whitespace collapsed: what catalog patterns are written for.
+
+    Cached: the stages fold the same headings and labels again for every line under them (the
+    section context of each line folds all its headings), and a pure function of a short string
+    is cheaper to look up than to fold.
+    """
+    return _SPACES.sub(" ", fold_diacritics(text)).strip()
 
 
 def load_catalog(path: Path = DEFAULT_CATALOG) -> Catalog:
