@@ -11,7 +11,7 @@ these must meet in one canonical form so plans can be compared by what they cite
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from pipelines.metadata.vocabulary import (
@@ -75,7 +75,8 @@ class Citation:
     char_end: int
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The record (every field is a scalar: what `asdict` gives, without its deep copies)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def normalize_issuer(raw: str) -> str:
