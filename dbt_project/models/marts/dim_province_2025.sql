@@ -9,10 +9,8 @@ with legacy as (
     group by successor_code
 ),
 
-plans as (
-    select successor_code as province_code, count(*) as plan_count
-    from {{ ref('int_documents') }}
-    group by successor_code
+units as (
+    {{ with_plan_count(ref('provinces_2025'), ref('int_documents'), 'successor_code') }}
 )
 
 select
@@ -23,9 +21,8 @@ select
     legacy.legacy_names,
     u.latitude,
     u.longitude,
-    coalesce(plans.plan_count, 0)::integer as plan_count,
+    u.plan_count,
     u.source
-from {{ ref('provinces_2025') }} as u
+from units as u
 left join legacy using (province_code)
-left join plans using (province_code)
 order by u.province_code

@@ -4,7 +4,7 @@
 -- A province that states it in several targets or plans keeps all of them; is_newest marks
 -- the one from its newest plan.
 with provinces as (
-    select distinct province_code, province_key, province_name, successor_code, successor_name
+    select distinct {{ province_columns() }}
     from {{ ref('int_documents') }}
 ),
 
@@ -19,11 +19,7 @@ grid as (
 )
 
 select
-    g.province_code,
-    g.province_key,
-    g.province_name,
-    g.successor_code,
-    g.successor_name,
+    {{ province_columns('g') }},
     g.indicator_code,
     g.name_vi as indicator_name_vi,
     g.name_en as indicator_name_en,
@@ -34,12 +30,7 @@ select
     t.document_id,
     t.doc_number,
     t.issue_year,
-    t.target_type,
-    t.bound,
-    t.value_min,
-    t.value_max,
-    t.unit,
-    t.target_year,
+    {{ target_value_columns('t') }},
     t.qualitative,
     c.cell_text,
     t.quote,

@@ -57,11 +57,7 @@ themes as (
 )
 
 select
-    p.province_code,
-    p.province_key,
-    p.province_name,
-    p.successor_code,
-    p.successor_name,
+    {{ province_columns('p') }},
     p.plans::integer as plans,
     p.period_from,
     p.period_to,

@@ -2,8 +2,7 @@
 -- plans say nothing): mentions, sections mentioning it, and the share of the plans' text in
 -- paragraphs that mention it.
 with provinces as (
-    select province_code, province_key, province_name, successor_code, successor_name, sum(char_count) as total_chars,
-        count(*) as plans
+    select {{ province_columns() }}, sum(char_count) as total_chars, count(*) as plans
     from {{ ref('int_documents') }}
     group by all
 ),
@@ -22,11 +21,7 @@ mentions as (
 )
 
 select
-    p.province_code,
-    p.province_key,
-    p.province_name,
-    p.successor_code,
-    p.successor_name,
+    {{ province_columns('p') }},
     t.theme_code,
     t.theme_name_vi,
     t.theme_name_en,

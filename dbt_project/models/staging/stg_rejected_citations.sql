@@ -1,3 +1,3 @@
 -- Citations (or whole documents) the citation step quarantined, with reasons.
-select file_name, document_id, stage, reason_code, reason
+select {{ quarantine_columns() }}
 from {{ source('raw', 'rejected_citations') }}

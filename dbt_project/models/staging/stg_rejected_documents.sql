@@ -1,8 +1,3 @@
 -- Quarantined files with the step that refused them and a reason a person can act on.
-select
-    file_name,
-    document_id,
-    stage,
-    reason_code,
-    reason
+select {{ quarantine_columns() }}
 from {{ source('raw', 'rejected_documents') }}

@@ -1,8 +1,3 @@
 -- Targets (or whole documents) the extraction step quarantined, with reasons.
-select
-    file_name,
-    document_id,
-    stage,
-    reason_code,
-    reason
+select {{ quarantine_columns() }}
 from {{ source('raw', 'rejected_targets') }}

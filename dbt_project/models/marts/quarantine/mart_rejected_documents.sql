@@ -1,9 +1,4 @@
 -- Quarantine, for people: every file that is not in the warehouse and why.
-select
-    file_name,
-    document_id,
-    stage,
-    reason_code,
-    reason
+select {{ quarantine_columns() }}
 from {{ ref('stg_rejected_documents') }}
 order by file_name, stage

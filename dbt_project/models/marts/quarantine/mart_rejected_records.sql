@@ -1,10 +1,10 @@
 -- Quarantine of the extraction steps: targets and citations that failed their contract, and
 -- documents an extractor could not process, with reasons; and reference statistics that were not
 -- used (no source, or another row of the same province, statistic and year was chosen).
-select 'target' as record_type, file_name, document_id, stage, reason_code, reason
+select 'target' as record_type, {{ quarantine_columns() }}
 from {{ ref('stg_rejected_targets') }}
 union all
-select 'citation' as record_type, file_name, document_id, stage, reason_code, reason
+select 'citation' as record_type, {{ quarantine_columns() }}
 from {{ ref('stg_rejected_citations') }}
 union all
 select
