@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import pytest
 
+from pipelines.gazetteer.units import Gazetteer
 from pipelines.metadata.vocabulary import CITATION_TIER_COLUMN, issuer_level_codes, label_codes
+from pipelines.targets.catalog import load_catalog
 from tests.conftest import PLANS, REPO
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -78,19 +79,28 @@ def plan_text(label_file: Path, label: dict) -> str:
 
 @pytest.fixture(scope="module")
 def indicator_codes() -> set[str]:
-    with (REPO / "dbt_project" / "seeds" / "indicators.csv").open(encoding="utf-8") as handle:
-        return {row["code"] for row in csv.DictReader(handle)}
+    """The codes the extractor can give (the catalog it reads, `other` included)."""
+    return load_catalog().codes
+
+
+@pytest.fixture(scope="module")
+def province_codes() -> set[str]:
+    """Codes of the units of either era, as the gazetteer reads them from the seeds."""
+    gazetteer = Gazetteer.load()
+    return {unit.code for unit in [*gazetteer.legacy(), *gazetteer.current()]}
 
 
 @pytest.mark.parametrize("label_file", LABELS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_label_file_is_well_formed(label_file: Path, indicator_codes: set[str]) -> None:
+def test_label_file_is_well_formed(
+    label_file: Path, indicator_codes: set[str], province_codes: set[str]
+) -> None:
     label = json.loads(label_file.read_text(encoding="utf-8"))
     text = plan_text(label_file, label)
     document = label["document"]
-    assert document["province_code"] is None or len(document["province_code"]) == 2
+    assert document["province_code"] is None or document["province_code"] in province_codes
     for target in label["targets"]:
         assert target["quote"] in text, target["quote"]
-        assert target["indicator"] in indicator_codes | {"other"}
+        assert target["indicator"] in indicator_codes
         assert target["target_type"] in TARGET_TYPES and target["bound"] in BOUNDS
         if not target["qualitative"]:
             assert target["value_min"] <= target["value_max"]
