@@ -152,6 +152,15 @@ def _header_start(text: str) -> int:
 
 
 def _header_lines(text: str) -> list[str]:
+    """The first lines, with a header laid out as a table read cell by cell (see `_header_cells`).
+
+    Five readers ask for them per plan: they are found once per text and each caller gets a copy.
+    """
+    return list(_header_cells(text))
+
+
+@lru_cache(maxsize=4)
+def _header_cells(text: str) -> tuple[str, ...]:
     """The first lines, with a header laid out as a table read cell by cell.
 
     Word and web copies put the two-column header in a table ("| Số: 12/KH-UBND | Long An,
@@ -169,7 +178,7 @@ def _header_lines(text: str) -> list[str]:
             lines.append(line)
         if len(lines) >= limit:
             break
-    return lines
+    return tuple(lines)
 
 
 _DASHES = re.compile(r"[\u2010-\u2014\u2212]")
