@@ -24,7 +24,11 @@ from pipelines.reviews import (
 )
 from pipelines.targets.catalog import load_catalog
 from pipelines.targets.confidence import (
+    AUTO,
+    BANDS,
+    NEEDS_REVIEW,
     ConfidenceModel,
+    band_of,
     calibrate_targets,
     calibration_table,
     feature_values,
@@ -180,23 +184,32 @@ def test_confidence_is_a_probability_and_status_follows_the_threshold() -> None:
     assert feature_values({"signals": {"commitment_cue": "phấn đấu"}})["commitment_cue"] == "present"
 
 
-def test_seed_model_has_one_threshold_and_gives_ids() -> None:
+def test_seed_model_decides_the_status_by_its_threshold_and_gives_ids() -> None:
+    """What `khcn extract --json` adds with the seed's model: a probability, the rule's own score kept,
+    `auto` exactly at or above the seed's one threshold, and the stable target id."""
     model = load_model()
     assert 0.5 <= model.review_threshold < 1 and model.coefficients
-    records = with_review_fields(
-        [
-            {
-                "document_id": DOC,
-                "quote": "đạt 5",
-                "value_min": 5,
-                "value_max": 5,
-                "char_start": 0,
-                "signals": {},
-            }
-        ]
-    )
-    assert records[0]["target_id"] == target_id(DOC, "đạt 5", 5, 5)
-    assert records[0]["review_status"] in ("auto", "needs_review")
+    signal_sets = [{}, {"table_row": True}, {"commitment_cue": "phấn đấu"}, {"indicator_matched": False}]
+    targets = [
+        {
+            "document_id": DOC,
+            "quote": f"đạt {n}",
+            "value_min": n,
+            "value_max": n,
+            "char_start": 10 * n,
+            "confidence": 0.5,
+            "signals": signals,
+        }
+        for n, signals in enumerate(signal_sets, start=1)
+    ]
+    records = with_review_fields(targets)
+    for target, record in zip(targets, records, strict=True):
+        assert 0 < record["confidence"] < 1 and record["rule_confidence"] == 0.5
+        expected = AUTO if record["confidence"] >= model.review_threshold else NEEDS_REVIEW
+        assert record["review_status"] == expected
+        assert record["target_id"] == target_id(
+            DOC, target["quote"], target["value_min"], target["value_max"]
+        )
 
 
 def test_logistic_fit_recovers_a_separating_signal_and_threshold_rule() -> None:
@@ -232,7 +245,7 @@ def test_eval_calibration_prints_first_sight_and_tuned_bands(capsys: pytest.Capt
     report = json.loads(capsys.readouterr().out)
     first, tuned = (next(v for k, v in report.items() if k.startswith(p)) for p in ("first-sight", "tuned"))
     for group in (first, tuned):
-        assert [b["band"] for b in group["bands"]] == ["0.9–1.0", "0.8–0.9", "0.6–0.8", "0.0–0.6"]
+        assert [b["band"] for b in group["bands"]] == [band_of(low) for low, _ in BANDS]  # highest first
         assert all(0 <= b["right"] <= b["records"] for b in group["bands"])
         assert sum(b["records"] for b in group["bands"]) >= group["threshold"]["records_at_or_above"] > 0
     # the rule the seed's threshold was chosen by still holds on the first-sight sets
