@@ -55,22 +55,8 @@ def test_target_id_ignores_wrapping_tone_style_offsets_and_indicator() -> None:
     assert a != target_id(DOC, "phấn đấu đạt 1,5% GRDP", 2, 2)
     assert a != target_id("fedcba9876543210", "phấn đấu đạt 1,5% GRDP", 1.5, 1.5)
     # the same quote and value twice in a document keep two ids, numbered in text order
-    twice = [
-        {
-            "document_id": DOC,
-            "quote": "đạt 10 doanh nghiệp",
-            "value_min": 10,
-            "value_max": 10,
-            "char_start": 90,
-        },
-        {
-            "document_id": DOC,
-            "quote": "đạt 10 doanh nghiệp",
-            "value_min": 10,
-            "value_max": 10,
-            "char_start": 5,
-        },
-    ]
+    same = {"document_id": DOC, "quote": "đạt 10 doanh nghiệp", "value_min": 10, "value_max": 10}
+    twice = [{**same, "char_start": 90}, {**same, "char_start": 5}]
     ids = assign_target_ids(twice)
     assert len(set(ids)) == 2 and ids[1] == target_id(DOC, "đạt 10 doanh nghiệp", 10, 10)
 
