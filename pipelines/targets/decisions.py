@@ -33,6 +33,13 @@ _NOT_QUANTITY_BEFORE = re.compile(
 _NOT_QUANTITY_AFTER = re.compile(
     r"^(?:\s+khóa\s+[IVXLC]+\b|\s+sao\b|\s*/\s*\d|/[^\W\d_]|[-–][A-ZĐ]|:\d|\.\d|[A-Za-zĐđ]|\s*(?:tháng|giờ|h\d))"
 )
+# The tests `not_a_quantity` makes of the characters around every number, compiled once.
+_DIGIT_MARK_BEFORE = re.compile(r"[\d/.\-–]$")
+_DASH_AFTER_SPACE = re.compile(r"(?:%|\s)[-–]\s*$")
+_DIGIT_OR_SLASH_BEFORE = re.compile(r"[\d/]\s*$")
+_DIGIT_DASH_BEFORE = re.compile(r"\d[-–.]$")
+_PER_PERIOD = re.compile(r"^\s?%?\s*/\s*(?:năm|tháng)\b")
+_PERCENT_AFTER = re.compile(r"^\s?%")
 _CAPITAL_OK = {"đạt", "tăng", "trên", "khoảng", "có", "gồm", "với", "thêm", "tối", "thiểu", "ít", "nhất"}
 
 
@@ -47,8 +54,8 @@ def not_a_quantity(line: str, mention: Mention, marker_end: int) -> tuple[str, s
         return "list_number", "list_marker"
     if before[-1:].isalpha():
         return "code", "glued_before"  # "QH15", "CO2", "Covid19": part of a code or a name
-    if re.search(r"[\d/.\-–]$", before.rstrip(" ")) and not re.search(r"(?:%|\s)[-–]\s*$", before):
-        if re.search(r"[\d/]\s*$", before) or re.search(r"\d[-–.]$", before):
+    if _DIGIT_MARK_BEFORE.search(before.rstrip(" ")) and not _DASH_AFTER_SPACE.search(before):
+        if _DIGIT_OR_SLASH_BEFORE.search(before) or _DIGIT_DASH_BEFORE.search(before):
             return "date", "after_digits"  # "28/12/2022", "2021-2025" (second half), "1.2.3"
     found = _NOT_QUANTITY_BEFORE.search(before.lower())
     if found:
@@ -57,9 +64,9 @@ def not_a_quantity(line: str, mention: Mention, marker_end: int) -> tuple[str, s
         if kind == "date" and re.fullmatch(r"(?:19|20)\d{2}", raw.strip()):
             kind = "year"
         return kind, f"{kind}_word:{fold_phrase(found.group(0))}"
-    per_period = re.match(r"^\s?%?\s*/\s*(?:năm|tháng)\b", after)
+    per_period = _PER_PERIOD.match(after)
     glued = _NOT_QUANTITY_AFTER.match(after)
-    if glued and not re.match(r"^\s?%", after) and not per_period:
+    if glued and not _PERCENT_AFTER.match(after) and not per_period:
         return _glued_kind(glued.group(0)), "glued_after"
     return _year_or_name(raw, before, after, mention)
 

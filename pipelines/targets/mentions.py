@@ -9,6 +9,7 @@ as fractions ("một nửa", "một phần tư", "2/3 số xã"). One pass per p
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipelines.targets.cues import UNIT_RE
 from pipelines.targets.model import Mention
@@ -57,8 +58,13 @@ _WORD_PAIR = re.compile(rf"\b{_FORM}\b[ \t]+{_FORM}\b")
 _CASE_ODDITIES = re.compile("[\u0131\u017f\u0130]")
 
 
+@lru_cache(maxsize=64)
 def _families(text: str) -> tuple[bool, bool, bool, bool]:
-    """Which families can find a mention in `text`: (digits, count words, compounds, multiples)."""
+    """Which families can find a mention in `text`: (digits, count words, compounds, multiples).
+
+    Cached: a line is asked about by the document loop, by the prose stage and, when it is one
+    clause, once more for its mentions.
+    """
     if _CASE_ODDITIES.search(text):
         return True, True, True, True
     lowered = text.lower()
