@@ -136,7 +136,25 @@ def run_pipeline(
         keys = instance.get_dynamic_partitions(plans_partitions.name)
         job = definitions.resolve_job_def("khcn_all" if keys else "khcn_refresh")
         tags = {**range_tags(keys), LAUNCHER_TAG: LAUNCHER}
-        return job.execute_in_process(instance=instance, tags=tags, raise_on_error=False, run_id=run_id)
+        return job.execute_in_process(
+            instance=instance,
+            tags=tags,
+            raise_on_error=False,
+            run_id=run_id,
+            asset_selection=selection_to_run(job, settings),
+        )
+
+
+def selection_to_run(job: "dg.JobDefinition", settings: Settings) -> "list[dg.AssetKey] | None":
+    """Everything (None), or everything but the dbt seeds when the published warehouse was built by
+    this very dbt project: its seeds are then current, and the build starts from a copy of it
+    (pipelines/lib/dbt_state.py). Models, data tests, exports and the site are always rebuilt."""
+    from pipelines.defs.warehouse.dbt import seed_keys
+    from pipelines.lib.dbt_state import built_with, dbt_project_fingerprint
+
+    if built_with(settings.warehouse_path) != dbt_project_fingerprint():
+        return None
+    return sorted(set(job.asset_layer.selected_asset_keys) - seed_keys())
 
 
 def main() -> int:

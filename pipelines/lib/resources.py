@@ -7,8 +7,10 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 import dagster as dg
@@ -20,6 +22,23 @@ from pipelines.project import dbt_project
 from pipelines.settings import Settings
 
 DUCKDB_POOL = "duckdb"
+
+
+class KhcnDbtCli(DbtCliResource):
+    """dagster-dbt's CLI resource without the two things it does before every `dbt build` that this
+    project never uses: a `dbt --version` subprocess (a whole dbt start-up, 4.5 s CPU) to learn the
+    version, and an in-process dbt adapter with every macro loaded (2.7 s CPU), which only row-count
+    and column-metadata fetching read; on this shared machine the two took 30 s of wall time before
+    dbt started. The version comes from the installed dbt-core package, the one dbt runs from."""
+
+    @cached_property
+    def _cli_version(self):
+        from packaging.version import Version
+
+        return Version(package_version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]):
+        return None  # no fetch_row_counts / fetch_column_metadata in this project
 
 
 class PlanFolder(dg.ConfigurableResource):
@@ -69,15 +88,44 @@ class Warehouse(dg.ConfigurableResource):
 
     def remove_leftovers(self, keep_prefixes: set[str] = frozenset()) -> list[Path]:
         """Build files of runs that are not running any more (killed or failed): a failed build on a
-        full disk must not keep the disk full for the next run."""
+        full disk must not keep the disk full for the next run. The build lent to dbt (`dbt_path`)
+        belongs to no run by name: it is kept while any run is going."""
         live = Path(self.path)
+        lent = self.dbt_path().name
         removed = []
         for leftover in live.parent.glob(f"{live.stem}.building-*.duckdb*"):
             prefix = leftover.name.removeprefix(f"{live.stem}.building-")[:8]
-            if prefix not in keep_prefixes:
+            in_use = bool(keep_prefixes) if leftover.name.startswith(lent) else prefix in keep_prefixes
+            if not in_use:
                 leftover.unlink(missing_ok=True)
                 removed.append(leftover)
         return removed
+
+    def dbt_path(self) -> Path:
+        """The one name dbt sees every run's build under. dbt keeps what it parsed only while the
+        profile (the warehouse path in it) and the vars stay the same; under this fixed name a run
+        re-parses only the project files that changed (measured: 8 s CPU of a full parse saved)."""
+        live = Path(self.path)
+        return live.with_name(f"{live.stem}.building-dbt.duckdb")
+
+    def partial_parse_cache(self) -> Path:
+        """dbt's parse of the project for `dbt_path`, kept between runs beside the warehouse."""
+        live = Path(self.path)
+        return live.with_name(f".{live.stem}.dbt-partial-parse.msgpack")
+
+    @contextmanager
+    def lent_to_dbt(self, run_id: str) -> Iterator[Path]:
+        """This run's build under `dbt_path` while dbt works on it, then under its own name again,
+        with its write-ahead log if dbt left one. Only one dbt at a time opens the warehouse (the
+        `duckdb` pool): a file under that name now is a killed run's, and so is a log beside it."""
+        build, lent = self.build_path(run_id), self.dbt_path()
+        for stale in (lent, Path(f"{lent}.wal")):
+            stale.unlink(missing_ok=True)
+        _move_with_log(build, lent)
+        try:
+            yield lent
+        finally:
+            _move_with_log(lent, build)
 
     def discard(self, run_id: str) -> None:
         """Remove this run's build (after a failure): nothing of it is published."""
@@ -142,6 +190,14 @@ class Warehouse(dg.ConfigurableResource):
         with self._no_writer(live):
             Path(f"{live}.wal").unlink(missing_ok=True)  # no writer: a WAL here is stale
             os.replace(build, live)
+
+
+def _move_with_log(source: Path, target: Path) -> None:
+    """Rename a DuckDB file and its write-ahead log (DuckDB finds the log by the file's name)."""
+    os.replace(source, target)
+    wal = Path(f"{source}.wal")
+    if wal.exists():
+        os.replace(wal, Path(f"{target}.wal"))
 
 
 class MartsFolder(dg.ConfigurableResource):
@@ -232,5 +288,5 @@ def build_resources(settings: Settings | None = None) -> dict[str, object]:
         "marts_folder": MartsFolder(path=str(settings.marts_dir)),
         # The dbt next to this interpreter, so a non-activated .venv works too, started
         # through a wrapper that ends dbt with the run's process, even when the run is SIGKILLed
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=guarded_dbt_executable()),
+        "dbt": KhcnDbtCli(project_dir=dbt_project, dbt_executable=guarded_dbt_executable()),
     }
