@@ -4,13 +4,11 @@ the analysts' reference statistics read; the folder sensor keeps the partitions 
 import dagster as dg
 
 from pipelines.defs.ingest.assets import documents, plan_files, reference_statistics
-from pipelines.defs.ingest.checks import INGEST_CHECKS
 from pipelines.defs.ingest.sensors import plan_folder_sensor
 
 
 def definitions() -> dg.Definitions:
     return dg.Definitions(
         assets=[plan_files, documents, reference_statistics],
-        asset_checks=INGEST_CHECKS,
         sensors=[plan_folder_sensor],
     )

@@ -3,6 +3,12 @@
 import dagster as dg
 import polars as pl
 
+from pipelines.defs.ingest.checks import (
+    PLAN_FILES_LISTED,
+    REFERENCE_STATISTICS_SOURCED,
+    plan_files_listed,
+    reference_statistics_sourced,
+)
 from pipelines.defs.ingest.partitions import folder_state, plans_from_listing, plans_partitions
 from pipelines.lib.console import progress
 from pipelines.lib.resources import PlanFolder
@@ -12,8 +18,8 @@ from pipelines.store.build_state import PlanFolderGone, begin_build, check_plan_
 from pipelines.store.extraction import ExtractionStore, code_fingerprint, extract_many, extraction_workers
 
 
-@dg.asset(group_name="ingest", compute_kind="python")
-def plan_files(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> pl.DataFrame:
+@dg.asset(group_name="ingest", compute_kind="python", check_specs=[PLAN_FILES_LISTED])
+def plan_files(context: dg.AssetExecutionContext, plan_folder: PlanFolder):
     """Every file in the plan folder with its partition key and content hash; files we will not
     read (symbolic links, unsupported formats) are listed with a reason instead of being ignored.
 
@@ -52,15 +58,14 @@ def plan_files(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> pl
         for r in state.refused
     ]
     frame = pl.DataFrame(rows, schema=PLAN_FILE_SCHEMA)
-    context.add_output_metadata(
-        {
-            "files": len(state.keyed),
-            "refused": len(state.refused),
-            "stale": len(state.stale),
-            "folder": str(plan_folder.root()),
-        }
-    )
-    return frame
+    metadata = {
+        "files": len(state.keyed),
+        "refused": len(state.refused),
+        "stale": len(state.stale),
+        "folder": str(plan_folder.root()),
+    }
+    yield dg.Output(frame, metadata=metadata)
+    yield plan_files_listed(frame)
 
 
 @dg.asset(
@@ -114,8 +119,8 @@ def documents(
 REFERENCE_OUTPUT = {**REFERENCE_COLUMNS, "reason_code": pl.String, "reason": pl.String}
 
 
-@dg.asset(group_name="ingest", compute_kind="python")
-def reference_statistics(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> pl.DataFrame:
+@dg.asset(group_name="ingest", compute_kind="python", check_specs=[REFERENCE_STATISTICS_SOURCED])
+def reference_statistics(context: dg.AssetExecutionContext, plan_folder: PlanFolder):
     """Official statistics analysts drop as CSV into data/raw/reference/ (files starting with "_" are
     templates). A file that cannot be read is refused whole: it comes out as one row with only
     `origin`, `reason_code` and `reason` set, which the raw load sends to the quarantine marts."""
@@ -130,5 +135,5 @@ def reference_statistics(context: dg.AssetExecutionContext, plan_folder: PlanFol
     for r in refused:
         context.log.error(f"{r['file_name']}: {r['reason']}")
     result = pl.concat([rows.select(list(REFERENCE_OUTPUT)), refusals])
-    context.add_output_metadata({"rows": frame.height, "files_refused": len(refused)})
-    return result
+    yield dg.Output(result, metadata={"rows": frame.height, "files_refused": len(refused)})
+    yield reference_statistics_sourced(result)

@@ -5,7 +5,6 @@ import time
 import dagster as dg
 import duckdb
 
-from dashboards import build_site
 from pipelines.lib.resources import MartsFolder, PlanFolder, Warehouse
 from pipelines.store.build_state import record_build
 
@@ -31,6 +30,8 @@ def dashboard_site(
     warehouse: Warehouse,
 ) -> dg.MaterializeResult:
     """`<marts>/dashboard/`: overview, analysis pages and one page per province; swapped in atomically."""
+    from dashboards import build_site  # Plotly and the page templates: loaded by the step that uses them
+
     out_dir = marts_folder.root() / "dashboard"
     started = time.perf_counter()
     pages = build_site(marts_folder.root(), out_dir)

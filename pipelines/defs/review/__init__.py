@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from pipelines.defs.review.assets import REVIEW_CHECKS, reviews
+from pipelines.defs.review.assets import reviews
 
 
 def definitions() -> dg.Definitions:
-    return dg.Definitions(assets=[reviews], asset_checks=REVIEW_CHECKS)
+    return dg.Definitions(assets=[reviews])

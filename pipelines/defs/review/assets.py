@@ -9,22 +9,33 @@ from pipelines.lib.resources import PlanFolder
 from pipelines.reviews import read_review_folder, review_contract, review_frame, split_review_frame
 from pipelines.targets.catalog import load_catalog
 
+REVIEWS_CONTRACT = dg.AssetCheckSpec(
+    "reviews_contract", asset="reviews", description="Accepted decisions satisfy the review contract."
+)
+REVIEWS_ALL_ACCEPTED = dg.AssetCheckSpec(
+    "reviews_all_accepted",
+    asset="reviews",
+    description="No review file or row was refused (each refusal has its reason).",
+)
 
-@dg.asset(group_name="ingest", compute_kind="python")
-def reviews(context: dg.AssetExecutionContext, plan_folder: PlanFolder) -> pl.DataFrame:
+
+@dg.asset(group_name="ingest", compute_kind="python", check_specs=[REVIEWS_CONTRACT, REVIEWS_ALL_ACCEPTED])
+def reviews(context: dg.AssetExecutionContext, plan_folder: PlanFolder):
     """Every decision row of every review file, typed and ordered (the later decision on a target wins);
     a file or row that cannot be used is kept as a refusal with its reason, never dropped."""
     folder = plan_folder.root().parent / "reviews"
     decisions, refused = read_review_folder(folder, load_catalog().codes)  # no folder: no decisions
     for row in refused.iter_rows(named=True):
         context.log.warning(f"{row['file_name']}:{row['row_number'] or '-'}: {row['reason']}")
-    context.add_output_metadata(
-        {"decisions": decisions.height, "refused": refused.height, "folder": str(folder)}
+    frame = review_frame(decisions, refused)
+    yield dg.Output(
+        frame, metadata={"decisions": decisions.height, "refused": refused.height, "folder": str(folder)}
     )
-    return review_frame(decisions, refused)
+    # checked in this step: a frame already in memory is not worth a step of its own
+    yield reviews_contract(frame)
+    yield reviews_all_accepted(frame)
 
 
-@dg.asset_check(asset=reviews, description="Accepted decisions satisfy the review contract.")
 def reviews_contract(reviews: pl.DataFrame) -> dg.AssetCheckResult:
     accepted, _ = split_review_frame(reviews)
     errors = None
@@ -33,21 +44,20 @@ def reviews_contract(reviews: pl.DataFrame) -> dg.AssetCheckResult:
     except Exception as exc:  # the check reports, it does not fail the run
         errors = str(exc)[:2000]
     return dg.AssetCheckResult(
-        passed=errors is None, metadata={"decisions": accepted.height, "errors": errors or ""}
+        check_name=REVIEWS_CONTRACT.name,
+        passed=errors is None,
+        metadata={"decisions": accepted.height, "errors": errors or ""},
     )
 
 
-@dg.asset_check(asset=reviews, description="No review file or row was refused (each refusal has its reason).")
 def reviews_all_accepted(reviews: pl.DataFrame) -> dg.AssetCheckResult:
     _, refused = split_review_frame(reviews)
     reasons = [
         f"{r['file_name']}:{r['row_number'] or '-'} {r['reason']}" for r in refused.iter_rows(named=True)
     ]
     return dg.AssetCheckResult(
+        check_name=REVIEWS_ALL_ACCEPTED.name,
         passed=refused.height == 0 and all(refused["reason"].is_not_null()),
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"refused": refused.height, "reasons": "\n".join(reasons[:50])},
     )
-
-
-REVIEW_CHECKS = [reviews_contract, reviews_all_accepted]
