@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.defs.ingest.assets import documents
+from pipelines.defs.ingest.assets import documents, plan_files
 from pipelines.lib.resources import PlanFolder, Warehouse
 from pipelines.settings import Settings
 from pipelines.store.build_state import build_is_current
@@ -21,6 +21,17 @@ refresh_job = dg.define_asset_job(
     selection=dg.AssetSelection.all() - dg.AssetSelection.assets(documents),
     description="Rebuild the warehouse, marts and exports from the stored per-plan extractions (no plan is read).",
     executor_def=dg.in_process_executor,
+)
+
+
+extract_job = dg.define_asset_job(
+    "khcn_extract",
+    selection=dg.AssetSelection.assets(plan_files, documents),
+    description="Extract the plans of the run's partition range into the per-plan store, each step in its "
+    "own process. Several of these over partition ranges (a backfill; on dagster-k8s or dagster-celery "
+    "one pod or worker each, the store on a shared volume) then one khcn_refresh run: the same marts "
+    "as one khcn_all run (tests/test_scale_out.py).",
+    executor_def=dg.multiprocess_executor,
 )
 
 

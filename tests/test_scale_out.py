@@ -1,0 +1,157 @@
+"""Scale-out on Dagster's own engine: the `documents` partitions extracted by several separate runs,
+each over a RANGE of partitions on the multiprocess executor (each step in its own process, as a
+backfill with a single-run policy launches them, and as dagster-k8s or dagster-celery would run them
+on other machines), all writing the per-plan store in one shared folder; then one refresh run builds
+the warehouse. Its marts must equal, by content, those of one run over every partition made in
+another folder with another Dagster instance. A `make run` on the shared folder afterwards takes the
+incremental path (seeds left out, the build on a copy of the published warehouse): same marts again.
+
+Real components throughout: a Dagster instance in a temporary DAGSTER_HOME configured like the
+project's (.dagster_home/dagster.yaml), `execute_job` on a reconstructable job, real extraction,
+DuckDB and `dbt build`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.session_build import PLANS, REPO
+
+pytestmark = pytest.mark.slow
+
+
+def instance_home(root: Path) -> Path:
+    """A DAGSTER_HOME with the project's instance configuration (event log, pools)."""
+    home = root / "dagster_home"
+    home.mkdir(parents=True)
+    shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    return home
+
+
+def point_at(monkeypatch: pytest.MonkeyPatch, data: Path, home: Path) -> None:
+    """This process and the step processes it starts (they inherit the environment) use `data`."""
+    monkeypatch.setenv("KHCN_DATA_DIR", str(data))
+    monkeypatch.setenv("KHCN_WAREHOUSE", str(data / "warehouse.duckdb"))
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.delenv("KHCN_FORCE", raising=False)
+
+
+def marts_by_content(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every marts.* table as its sorted rows (row order is not content), with its column names."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
+        tables = {}
+        for name in names:
+            relation = conn.sql(f'select * from marts."{name}"')
+            rows = sorted(relation.fetchall(), key=repr)
+            tables[name] = [tuple(relation.columns), *rows]
+    return tables
+
+
+def one_run_over_every_partition(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple]]:
+    """The reference: `make run`'s single in-process run over all partitions, in its own folder."""
+    import dagster as dg
+
+    from pipelines.run import run_pipeline
+    from pipelines.settings import Settings
+
+    data = root / "data"
+    shutil.copytree(PLANS, data / "raw" / "plans")
+    point_at(monkeypatch, data, instance_home(root))
+    with dg.DagsterInstance.get() as instance:
+        result = run_pipeline(Settings.from_env(), instance=instance)
+    assert result.success
+    return marts_by_content(data / "warehouse.duckdb")
+
+
+def step_pids(instance, run_id: str) -> set[int]:
+    """The processes the run's steps started in."""
+    return {
+        record.dagster_event.pid
+        for record in instance.all_logs(run_id)
+        if record.dagster_event is not None and record.dagster_event.event_type_value == "STEP_START"
+    }
+
+
+def test_partition_range_runs_on_the_multiprocess_executor_give_the_marts_of_one_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions, extraction_job
+    from pipelines.defs.ingest.partitions import (
+        apply_partition_changes,
+        folder_state,
+        plans_partitions,
+        range_tags,
+    )
+    from pipelines.settings import Settings
+    from pipelines.store.build_state import stored_plans
+
+    expected = one_run_over_every_partition(tmp_path / "single", monkeypatch)
+
+    data = tmp_path / "shared" / "data"  # the shared folder: plans, per-plan store, warehouse
+    shutil.copytree(PLANS, data / "raw" / "plans")
+    point_at(monkeypatch, data, instance_home(tmp_path / "shared"))
+    settings = Settings.from_env()
+    with dg.DagsterInstance.get() as instance:
+        apply_partition_changes(instance, folder_state(instance, settings.plan_dir, settings.store_dir))
+        keys = instance.get_dynamic_partitions(plans_partitions.name)
+        assert len(keys) >= 3, "the seed plans make at least three partitions"
+        ranges = [keys[: len(keys) // 2], keys[len(keys) // 2 :]]  # two ranges, as a backfill splits them
+
+        stored_before = 0
+        for part in ranges:
+            with dg.execute_job(
+                dg.reconstructable(extraction_job), instance=instance, tags=range_tags(part)
+            ) as result:
+                assert result.success, [e.message for e in result.all_events if e.is_failure]
+                extracted = {
+                    e.partition
+                    for e in result.get_asset_materialization_events()
+                    if e.asset_key == dg.AssetKey("documents")
+                }
+                assert extracted == set(part), "a range run materializes exactly its partitions"
+                assert os.getpid() not in step_pids(instance, result.run_id), (
+                    "every step ran in a process of its own (the multiprocess executor)"
+                )
+            stored = stored_plans(settings.store_dir)
+            assert len(stored) == stored_before + len(part), "each run adds its own range to the shared store"
+            stored_before = len(stored)
+        assert not settings.warehouse_path.exists(), "extraction runs do not touch the warehouse"
+
+        refresh = build_definitions(settings).resolve_job_def("khcn_refresh")
+        result = refresh.execute_in_process(instance=instance, raise_on_error=False)
+        assert result.success
+        refreshed = {e.asset_key for e in result.get_asset_materialization_events()}
+        assert dg.AssetKey("documents") not in refreshed, (
+            "the refresh run reads the store, it extracts nothing"
+        )
+        assert dg.AssetKey(["raw", "documents"]) in refreshed
+
+    assert marts_by_content(data / "warehouse.duckdb") == expected
+
+    # `make run` on the shared folder now: the published warehouse was built by this dbt project, so
+    # the run leaves the seeds (and the unit tests) out and builds on a copy of it; same marts.
+    from pipelines.defs.warehouse.dbt import seed_keys
+    from pipelines.run import run_pipeline
+
+    with dg.DagsterInstance.get() as instance:
+        again = run_pipeline(settings, instance=instance)
+    assert again.success
+    built = {e.asset_key for e in again.get_asset_materialization_events()}
+    assert not built & seed_keys(), "the seeds of the warehouse copied in are current"
+    assert dg.AssetKey(["marts", "dim_document"]) in built
+    assert marts_by_content(data / "warehouse.duckdb") == expected
