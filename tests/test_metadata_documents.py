@@ -5,12 +5,12 @@ reaching the marts. (Field readers are tested in tests/test_metadata.py.)"""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from pipelines.cli import main
 from pipelines.evaluation.metadata import evaluate_metadata, format_metadata_report
 from pipelines.metadata.extract import DocumentMetadata, _guarded, checked_date, extract_metadata
 from pipelines.raw_tables.build import build_raw_tables
@@ -19,8 +19,7 @@ from pipelines.store.plan_files import build_document, discover_plan_files
 from pipelines.targets.catalog import load_catalog
 from pipelines.text.normalize import normalize_text
 from pipelines.themes import load_lexicon
-
-KHCN = Path(sys.executable).with_name("khcn")
+from tests.session_build import Build
 
 # --------------------------------------------------------------------------- impossible header dates (issue 13.7)
 
@@ -67,7 +66,8 @@ def test_impossible_issue_date_is_flagged_and_the_plan_goes_on(
     assert tables.documents.height == 2, tables.rejected_documents.to_dicts()
 
 
-def test_impossible_issue_date_through_the_cli(tmp_path: Path) -> None:
+def test_impossible_issue_date_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`khcn extract` (its entry point, in this process; tests/test_cli.py runs the installed command)."""
     bad = tmp_path / "bad_date.txt"
     bad.write_text(_plan_with_date("ngày 10 tháng 13 năm 2024"), encoding="utf-8")
     good = tmp_path / "good.txt"
@@ -77,16 +77,8 @@ def test_impossible_issue_date_through_the_cli(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [str(KHCN), "extract", str(bad), str(good)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
-    first, second = (json.loads(line)["document"] for line in result.stdout.splitlines())
+    assert main(["extract", str(bad), str(good)]) == 0
+    first, second = (json.loads(line)["document"] for line in capsys.readouterr().out.splitlines())
     assert first["issue_date"] is None and "invalid_issue_date" in first["flags"]
     assert first["province_name"] == "Ninh Bình"
     # the next plan is read as usual, and the record carries the new field beside the old ones
@@ -186,53 +178,33 @@ def test_metadata_scoring_counts_each_field_and_lists_disagreements(tmp_path: Pa
     assert "signer" in format_metadata_report(score) and "0.500" in format_metadata_report(score)
 
 
-def test_khcn_eval_prints_metadata_accuracy(tmp_path: Path) -> None:
+def test_khcn_eval_prints_metadata_accuracy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`khcn eval` (its entry point, in this process) reports metadata beside the target scores."""
     label = _labelled_plan(tmp_path, "a", {**RIGHT, "issuer_level": "party"})
-    result = subprocess.run(
-        [str(KHCN), "eval", "--json", str(label), "--plans", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
+    assert main(["eval", "--json", str(label), "--plans", str(tmp_path)]) == 0
+    report = json.loads(capsys.readouterr().out)
     assert {"precision", "recall", "plans"} <= set(report)  # the target report is unchanged
     assert report["metadata"]["accuracy"]["issuer_level"] == 0.0
     assert report["metadata"]["accuracy"]["signer"] == 1.0
-    text = subprocess.run(
-        [str(KHCN), "eval", str(label), "--plans", str(tmp_path)], capture_output=True, text=True, timeout=120
-    )
-    assert "metadata accuracy (1 plans)" in text.stdout and "issuer_level" in text.stdout
+    main(["eval", str(label), "--plans", str(tmp_path)])
+    text = capsys.readouterr().out
+    assert "metadata accuracy (1 plans)" in text and "issuer_level" in text
 
 
 # --------------------------------------------------------------------------- into the warehouse
 
 
-@pytest.mark.slow
-def test_horizon_and_dated_name_reach_the_marts(data_dir: Path) -> None:
-    """A real run: the raw table, its contract, stg_documents, dim_document and the province profile."""
-    import dagster as dg
-    import polars as pl
-
-    from pipelines.run import run_pipeline
-    from pipelines.settings import Settings
-
-    (data_dir / "raw" / "plans" / "ke_hoach_2019.txt").write_text(
-        "ỦY BAN NHÂN DÂN\nTỈNH THỪA THIÊN HUẾ\n\nSố: 101/KH-UBND\n\nThừa Thiên Huế, ngày 10 tháng 4 năm 2019\n\n"
-        "KẾ HOẠCH\nPhát triển thị trường khoa học và công nghệ giai đoạn 2019 - 2025, định hướng đến năm 2030\n\n"
-        "I. MỤC TIÊU\n\n1. Phấn đấu đến năm 2025 có 10 doanh nghiệp khoa học và công nghệ.\n\n"
-        "Nơi nhận:\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nPhan Ngọc Thọ\n",
-        encoding="utf-8",
-    )
-    assert run_pipeline(Settings(data_dir), dg.DagsterInstance.ephemeral()).success
-    marts = data_dir / "marts"
-    documents = pl.read_parquet(marts / "dim_document.parquet")
+def test_horizon_and_dated_name_reach_the_marts(session_build: Build) -> None:
+    """A real run (the session build holds a 2019 Thừa Thiên Huế plan, tests/session_build.py
+    DATED_PLAN): the raw table, its contract, stg_documents, dim_document and the province profile."""
+    documents = pl.read_parquet(session_build.marts / "dim_document.parquet")
     row = documents.filter(pl.col("doc_number") == "101/KH-UBND").row(0, named=True)
     assert (row["province_code"], row["province_name"]) == ("46", "Thừa Thiên Huế")
     assert (row["period_start"], row["period_end"], row["horizon_year"]) == (2019, 2025, 2030)
     assert documents.filter(pl.col("doc_number") != "101/KH-UBND")["horizon_year"].is_null().all()
-    profile = pl.read_parquet(marts / "mart_province_profile.parquet").filter(pl.col("province_code") == "46")
+    profile = pl.read_parquet(session_build.marts / "mart_province_profile.parquet").filter(
+        pl.col("province_code") == "46"
+    )
     assert profile.select("province_name", "period_from", "period_to", "horizon_year").row(0) == (
         "Thừa Thiên Huế",
         2019,
