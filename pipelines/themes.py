@@ -35,6 +35,7 @@ _ZERO_WIDTH = {
     re._constants.ASSERT_NOT,  # type: ignore[attr-defined]
 }
 _MAX_OPENINGS = 64
+_MIN_SHARED = 4  # characters a shared opening needs to be searched instead of each
 
 
 def openings(pattern: str) -> frozenset[str] | None:
@@ -55,8 +56,9 @@ def openings(pattern: str) -> frozenset[str] | None:
     if paths is None or any(not text for text, _ in paths):
         return None
     shared = _common_prefix([text for text, _ in paths])
-    # one search for what all openings share ("thi truong " for ten of them) finds every start too
-    return frozenset([shared] if shared.strip() else [text for text, _ in paths])
+    # one search for what all openings share ("thi truong " for ten of them) finds every start too;
+    # a short one ("t" of "tien si|thac si") would be found everywhere, so each opening is searched
+    return frozenset([shared] if len(shared.strip()) >= _MIN_SHARED else [text for text, _ in paths])
 
 
 def _common_prefix(texts: list[str]) -> str:
