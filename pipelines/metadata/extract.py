@@ -159,7 +159,7 @@ def _header_lines(text: str) -> list[str]:
     return list(_header_cells(text))
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)  # the plan being read; a large plan must not keep earlier ones in memory
 def _header_cells(text: str) -> tuple[str, ...]:
     """The first lines, with a header laid out as a table read cell by cell.
 

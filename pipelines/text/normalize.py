@@ -103,7 +103,7 @@ def _fix_characters(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)  # one plan's text: a large plan must not keep earlier ones in memory
 def normalize_unicode(text: str) -> str:
     """NFC with one tone-mark convention (the official one: "Hòa", "Thủy", "Ủy ban").
 
@@ -153,12 +153,12 @@ def fold_diacritics(text: str, *, keep_marks: bool = False) -> str:
     return text.translate(_FOLD_KEEPING_MARKS if keep_marks else _FOLD).lower()
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)  # the plan being read, for all its stages; earlier plans are let go
 def fold_document(text: str) -> str:
     """`fold_diacritics` of a whole plan text, computed once and shared by every stage.
 
     Targets fold each line and clause, themes the whole text: one fold per document, sliced
-    with `fold_span`, replaces thousands of small ones (the cache holds the last few texts).
+    with `fold_span`, replaces thousands of small ones (the cache holds the last text).
     """
     return fold_diacritics(text)
 
