@@ -19,7 +19,7 @@ from pipelines.formats.errors import MAX_PLAN_BYTES
 from pipelines.gazetteer.units import Gazetteer
 from pipelines.settings import LABELLED_SETS_DIR, Settings
 from pipelines.store.extraction import KeyedPlan, code_fingerprint, extract_plan, file_sha256, plan_key
-from pipelines.store.plan_files import PlanFile, build_document
+from pipelines.store.plan_files import PlanFile, build_document, discover_plan_files
 from pipelines.targets.catalog import Catalog, load_catalog
 from pipelines.targets.confidence import with_review_fields
 from pipelines.targets.extract import targets_and_decisions
@@ -148,7 +148,7 @@ def _eval_reviews(args: argparse.Namespace, gazetteer: Gazetteer, catalog: Catal
 
     def extract_all(folder: Path) -> list[dict]:
         lexicon = load_lexicon()
-        files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
+        files = [plan.path for plan in discover_plan_files(folder)[0]]  # the plans a run reads, hidden too
         return [
             t for p in files for t in extract_file(str(p), gazetteer, catalog, lexicon).get("targets", [])
         ]

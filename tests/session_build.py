@@ -56,6 +56,13 @@ PHÓ CHỦ TỊCH
 
 Nguyễn Văn An
 """
+# A Huế plan of 2019 with a period and a horizon (tests/test_metadata_documents.py reads it).
+DATED_PLAN = (
+    "ỦY BAN NHÂN DÂN\nTỈNH THỪA THIÊN HUẾ\n\nSố: 101/KH-UBND\n\nThừa Thiên Huế, ngày 10 tháng 4 năm 2019\n\n"
+    "KẾ HOẠCH\nPhát triển thị trường khoa học và công nghệ giai đoạn 2019 - 2025, định hướng đến năm 2030\n\n"
+    "I. MỤC TIÊU\n\n1. Phấn đấu đến năm 2025 có 10 doanh nghiệp khoa học và công nghệ.\n\n"
+    "Nơi nhận:\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nPhan Ngọc Thọ\n"
+)
 HEADER_ONLY = "ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\nSố: 12/KH-UBND\nNghệ An, ngày 05 tháng 3 năm 2024\nKẾ HOẠCH\n"
 
 # Files refused before or while reading, and why (mart_rejected_documents.reason_code).
@@ -85,6 +92,7 @@ ADDED_PLANS = {
     "<script>alert(1).txt",  # Bắc Ninh, markup everywhere
     f"{IMG}.txt",  # a Hải Dương plan with markup in its title and a target
     ".ke-hoach-an.txt",  # a hidden file is a plan like any other
+    "ke_hoach_2019.txt",  # Thừa Thiên Huế, 2019-2025, towards 2030
 }
 SEED_NAMES = {p.name for p in PLANS.iterdir()}
 REFERENCE_HEADER = "province_code,province_name,statistic,year,value,unit,status,source,source_url,note\n"
@@ -156,6 +164,7 @@ def write_bad_plans(plans: Path, outside: Path) -> None:
     odd = seed.replace(b"4346/KH", b"4348/KH").replace("đạt trên 15%".encode(), "đạt 250%".encode())
     (plans / "odd number.txt").write_bytes(odd)
     (plans / "header only.txt").write_text(HEADER_ONLY, encoding="utf-8")
+    (plans / "ke_hoach_2019.txt").write_text(DATED_PLAN, encoding="utf-8")
     # File names cannot hold "/", so "<script>alert(1)" is whole only in a name without its end tag.
     (plans / "<script>alert(1).txt").write_text(HOSTILE_PLAN, encoding="utf-8")
     (plans / f"{IMG}.txt").write_text(hostile_copy(seed.decode("utf-8")), encoding="utf-8")

@@ -39,7 +39,7 @@ def test_bad_inputs_are_quarantined_with_reasons_and_the_plans_still_load(sessio
     documents = pl.read_parquet(marts / "dim_document.parquet")
     # the seeds and the new plans (a hidden file among them); a copy of a seed is a duplicate
     assert set(documents["file_name"]) == SEED_NAMES | ADDED_PLANS
-    assert set(documents["province_code"]) == {"33", "30", "72", "35", "27", "40"}
+    assert set(documents["province_code"]) == {"33", "30", "72", "35", "27", "40", "46"}
 
     records = pl.read_parquet(marts / "mart_rejected_records.parquet")
     quarantined = records.filter(pl.col("file_name") == "odd number.txt")

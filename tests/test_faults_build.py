@@ -141,10 +141,13 @@ def test_missing_or_emptied_plan_folder_refuses_and_publishes_nothing(built: Pat
 def test_killed_during_dbt_ends_dbt_then_next_run_cleans_up_and_records_what_it_read(
     built: Path, tmp_path: Path
 ) -> None:
-    before = exports(built)
+    before, counts = exports(built), mart_tables(built / "warehouse.duckdb")
     stale_mart = built / "marts" / "mart_that_no_longer_exists.parquet"
     stale_mart.write_bytes(b"PAR1")
-    process = launcher(built, tmp_path / "home", KHCN_FORCE="1")
+    plans = built / "raw" / "plans"
+    new_plan = plans / "copy.txt"  # a new plan, so the killed run would have changed the outputs
+    new_plan.write_bytes((plans / "003_ccaa3459958f884f.txt").read_bytes().replace(b"01 m", b"05 m"))
+    process = launcher(built, tmp_path / "home")
     dbt_pids: list[int] = []
 
     def dbt_started() -> bool:
@@ -157,11 +160,11 @@ def test_killed_during_dbt_ends_dbt_then_next_run_cleans_up_and_records_what_it_
     process.stdout.close()
     process.stderr.close()
     assert wait_for(lambda: not any(alive(p) for p in dbt_pids), timeout=5), "dbt outlived its run"
-    assert exports(built) == {**before, stale_mart.name: digest(stale_mart)}
+    assert exports(built) == {**before, stale_mart.name: digest(stale_mart)}, "the previous good exports"
+    assert mart_tables(built / "warehouse.duckdb") == counts, "the warehouse is the previous published build"
     assert any(name.startswith("warehouse.building-") for name in leftovers(built))
 
     # the next run: a plan is added and another removed while it runs (after it listed the folder)
-    plans = built / "raw" / "plans"
     removed = plans / "004_a5daf25e3b3fc85b.txt"
     added = plans / "ke hoach them.txt"
 
@@ -184,6 +187,7 @@ def test_killed_during_dbt_ends_dbt_then_next_run_cleans_up_and_records_what_it_
     assert (built / "marts" / "dim_document.parquet").exists()
     documents = pl.read_parquet(built / "marts" / "dim_document.parquet")
     assert removed.name in set(documents["file_name"]) and added.name not in set(documents["file_name"])
+    assert new_plan.name in set(documents["file_name"]) and documents.height == counts["dim_document"] + 1
     assert not build_is_current(Settings(built)), "the plans changed after the run listed them: not current"
     assert "KHCN_DBT_DUCKDB_PATH" not in os.environ, "the warehouse path goes to dbt as a var"
 

@@ -17,13 +17,13 @@ from tests.session_build import ADDED_PLANS, REPO, SEED_NAMES, Build, mart_table
 
 pytestmark = pytest.mark.slow
 
-# The provinces of the plans in the session folder (the seeds, Bắc Ninh and Nghệ An), and the
+# The provinces of the plans in the session folder (the seeds, Bắc Ninh, Nghệ An, Huế), and the
 # 2025 unit each belongs to.
 PROVINCES = {"33": "Hưng Yên", "30": "Hải Dương", "72": "Tây Ninh", "35": "Hà Nam", "27": "Bắc Ninh"}
-PROVINCES |= {"40": "Nghệ An"}
-SUCCESSORS = {"33": "33", "30": "31", "72": "80", "35": "37", "27": "24", "40": "40"}
+PROVINCES |= {"40": "Nghệ An", "46": "Thừa Thiên Huế"}
+SUCCESSORS = {"33": "33", "30": "31", "72": "80", "35": "37", "27": "24", "40": "40", "46": "46"}
 SUCCESSOR_NAMES = {"30": "Hải Phòng", "33": "Hưng Yên", "35": "Ninh Bình", "72": "Tây Ninh"}
-SUCCESSOR_NAMES |= {"27": "Bắc Ninh", "40": "Nghệ An"}
+SUCCESSOR_NAMES |= {"27": "Bắc Ninh", "40": "Nghệ An", "46": "Huế"}
 
 
 def materialize_all(data_dir: Path, instance=None):

@@ -23,20 +23,23 @@ import polars as pl
 import pytest
 
 from pipelines.reviews import CSV_COLUMNS, REVIEW_SHEET, target_id
-from tests.session_build import Build, copy_build
+from tests.session_build import SEED_NAMES, Build, copy_build
 
 RISKY_REVIEWER = '<script>alert("x")</script> Lan'
 
 
 def run(data: Path, force: bool = False) -> dict[str, bool]:
-    """One whole pipeline run; returns the review asset checks' outcomes."""
+    """One whole pipeline run, in the instance of the build (DAGSTER_HOME); returns the review asset
+    checks' outcomes."""
     from pipelines.run import run_pipeline
     from pipelines.settings import Settings
 
     if force:
         os.environ["KHCN_FORCE"] = "1"
     try:
-        result = run_pipeline(Settings(data), dg.DagsterInstance.ephemeral())
+        instance = dg.DagsterInstance.get()
+        result = run_pipeline(Settings(data), instance)
+        instance.dispose()
     finally:
         os.environ.pop("KHCN_FORCE", None)
     assert result.success
@@ -112,7 +115,9 @@ def loop(session_build: Build, tmp_path_factory: pytest.TempPathFactory) -> dict
         state["file_of_doc"] = query(
             data, f"select file_name from raw.documents where document_id = '{big}'"
         ).item()
-        state["plan_copy"] = built.root / "plan_decided_on"  # kept: the plan leaves the folder below
+        kept = built.root / "kept"  # the plan leaves the folder below; a copy under its own name stays
+        kept.mkdir()
+        state["plan_copy"] = kept / state["file_of_doc"]
         state["plan_copy"].write_bytes((data / "raw" / "plans" / state["file_of_doc"]).read_bytes())
         fill_workbook(data, state)
         run(data)  # 2. the workbook's decisions apply
@@ -126,12 +131,34 @@ def loop(session_build: Build, tmp_path_factory: pytest.TempPathFactory) -> dict
             p.stat().st_mtime_ns != before.get(p.name) for p in (data / "extracted").glob("*.json")
         )
         state["stages"]["forced"] = snapshot(data)
-        (data / "raw" / "plans" / state["file_of_doc"]).unlink()
+        plans = data / "raw" / "plans"
+        renamed = next(plans / n for n in sorted(SEED_NAMES) if n != state["file_of_doc"])
+        state["before_removal"] = folder_record(data)
+        (plans / state["file_of_doc"]).unlink()
+        renamed.rename(plans / "Kế hoạch đổi tên.txt")  # and another plan is renamed
+        state["renamed"] = renamed.name
         run(data)  # 4. the plan is removed
         state["stages"]["removed"] = snapshot(data)
+        state["after_removal"] = folder_record(data)
     finally:
         patch.undo()
     return state
+
+
+def folder_record(data: Path) -> dict:
+    """What the instance and the store know of the folder, and the documents by file name."""
+    from pipelines.defs.ingest.partitions import plans_partitions
+    from pipelines.store.build_state import stored_plans
+
+    instance = dg.DagsterInstance.get()
+    partitions = len(instance.get_dynamic_partitions(plans_partitions.name))
+    instance.dispose()
+    documents = pl.read_parquet(data / "marts" / "dim_document.parquet")
+    return {
+        "partitions": partitions,
+        "stored": len(stored_plans(data / "extracted")),
+        "documents": dict(documents.select("file_name", "document_id").iter_rows()),
+    }
 
 
 def snapshot(data: Path) -> dict:
@@ -381,3 +408,14 @@ def test_extract_json_gives_id_confidence_and_status(loop: dict) -> None:
     for t in record["targets"]:
         assert 0 <= t["confidence"] <= 1
         assert t["review_status"] == ("auto" if t["confidence"] >= threshold else "needs_review")
+
+
+def test_removed_plan_leaves_the_marts_and_a_renamed_plan_is_the_same_document(loop: dict) -> None:
+    before, after = loop["before_removal"], loop["after_removal"]
+    removed = before["documents"][loop["file_of_doc"]]
+    assert removed == loop["document_id"] and removed not in after["documents"].values()
+    assert after["documents"]["Kế hoạch đổi tên.txt"] == before["documents"][loop["renamed"]]
+    assert len(after["documents"]) == len(before["documents"]) - 1
+    # the removed plan's partition and stored result are gone (the renamed one's moved to its new key)
+    assert after["partitions"] == before["partitions"] - 1
+    assert after["stored"] == before["stored"] - 1
