@@ -25,6 +25,9 @@ _BARE = re.compile(r"(?:(?:PHẦN|Phần|Điều|ĐIỀU)\s+)?[\dIVXLC]{1,6}[.:)
 
 
 def _strip_markup(line: str) -> str:
+    """The line without the Markdown marks and blanks it opens with (most lines open with neither)."""
+    if not line or not (line[0] in "#*_" or line[0].isspace()):
+        return line
     return _MARKUP.sub("", line)
 
 
