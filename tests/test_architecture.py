@@ -6,6 +6,7 @@ violation in a temporary file, so these tests can fail."""
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -231,3 +232,29 @@ def test_the_length_checks_find_a_long_function_and_a_long_module(planted: Path)
     big = planted.with_name("big.py")
     big.write_text("x = 1\n" * (MAX_MODULE_LINES + 1), encoding="utf-8")
     assert module_lines(big) > MAX_MODULE_LINES >= module_lines(planted)
+
+
+def test_the_manifest_staleness_check_ignores_what_dbt_writes(tmp_path: Path) -> None:
+    from tests.conftest import manifest_is_stale
+
+    project = tmp_path / "dbt_project"
+    for name in ("models/a.sql", "models/a.yml", "seeds/s.csv", "target/manifest.json"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text("x", encoding="utf-8")
+
+    def touch(name: str, seconds: int) -> None:
+        path = project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+        os.utime(path, (1_000_000 + seconds, 1_000_000 + seconds))
+
+    for name in ("models/a.sql", "models/a.yml", "seeds/s.csv"):
+        touch(name, 0)
+    touch("target/manifest.json", 10)
+    assert not manifest_is_stale(project)
+    touch("target/compiled/khcn/models/a.sql", 20)  # what every `dbt build` writes
+    touch("logs/dbt.log", 20)
+    touch("dbt_packages/p/models/b.sql", 20)
+    assert not manifest_is_stale(project)
+    touch("seeds/s.csv", 30)  # a seed changed: parse again
+    assert manifest_is_stale(project)
