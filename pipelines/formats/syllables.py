@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -112,21 +113,34 @@ def vietnamese_score(text: str) -> VietnameseScore:
 
     Only words with a character outside ASCII are counted: ASCII words read the
     same in every encoding, so they cannot tell encodings apart. Words with
-    digits (codes, "m²") are skipped.
+    digits (codes, "m²") are skipped. A text repeats its words (a few hundred
+    syllables make most of Vietnamese prose), so each distinct token is judged
+    once (`Counter` counts them at C speed) and its verdict multiplied.
     """
     valid = invalid = 0
-    for token in text.split():
-        if token.isascii():
-            continue
-        for part in _TOKEN_PARTS.split(token):
-            word = _strip_symbols(unicodedata.normalize("NFC", part))
-            if len(word) < 2 or word.isascii() or re.search(r"[0-9]", word) or _is_acronym(word):
-                continue
-            if all(_is_letter(c) for c in word) and is_vietnamese_syllable(word):
-                valid += 1
-            else:
-                invalid += 1
+    for token, count in Counter(t for t in text.split() if not t.isascii()).items():
+        token_valid, token_invalid = _token_score(token)
+        valid += token_valid * count
+        invalid += token_invalid * count
     return VietnameseScore(valid, invalid)
+
+
+@lru_cache(maxsize=65536)
+def _token_score(token: str) -> tuple[int, int]:
+    """(valid, invalid) syllables of one whitespace-free token, split at punctuation."""
+    valid = invalid = 0
+    for part in _TOKEN_PARTS.split(token):
+        word = _strip_symbols(unicodedata.normalize("NFC", part))
+        if len(word) < 2 or word.isascii() or _DIGIT.search(word) or _is_acronym(word):
+            continue
+        if all(_is_letter(c) for c in word) and is_vietnamese_syllable(word):
+            valid += 1
+        else:
+            invalid += 1
+    return valid, invalid
+
+
+_DIGIT = re.compile(r"[0-9]")
 
 
 def _is_acronym(word: str) -> bool:
