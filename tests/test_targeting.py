@@ -1065,3 +1065,41 @@ def test_explain_reads_a_pdf_through_the_same_reader(tmp_path, capsys) -> None:
     rows = json.loads(capsys.readouterr().out)["numbers"]
     assert {(r["number"], r["decision"]) for r in rows} == {("2030", "year"), ("25", "target")}
     assert [r["indicator"] for r in rows if r["decision"] == "target"] == ["st_enterprises"]
+
+
+def _case_variants(word: str) -> list[str]:
+    """`word` with one letter replaced by each character IGNORECASE matches it to (ſ for s, İ ı for i, capitals)."""
+    import re
+    import sys
+
+    variants = []
+    for index, letter in enumerate(word):
+        pattern = re.compile(re.escape(letter), re.IGNORECASE)
+        for code in range(sys.maxunicode + 1):
+            other = chr(code)
+            if other != letter and pattern.fullmatch(other):
+                variants.append(word[:index] + other + word[index + 1 :])
+    return variants
+
+
+@pytest.mark.parametrize(
+    ("template", "word", "value"),
+    [
+        ("ít nhất {} mô hình", "sáu", 6),
+        ("tổ chức {} khóa đào tạo", "hai", 2),
+        ("từ hai đến {} mô hình", "sáu", None),
+        ("tăng gấp {} lần", "hai", 2),
+        ("{} phần hai số xã", "một", 50),
+        ("đạt 2 {} lượt", "triệu", 2_000_000),
+    ],
+)
+def test_number_words_matched_case_insensitively_are_read_not_crashed(template, word, value):
+    """A letter the case-insensitive patterns match but lower() does not give back ("ſáu", "HAİ")
+    once raised KeyError and turned the plan's targets into an extractor error: it reads as the word."""
+    for variant in _case_variants(word):
+        clause = template.format(variant)
+        found = read_mentions(clause)  # must not raise
+        expected = read_mentions(template.format(word))
+        assert [(m.low, m.high, m.form) for m in found] == [(m.low, m.high, m.form) for m in expected], clause
+        if value is not None:
+            assert any(m.low == value for m in found), clause

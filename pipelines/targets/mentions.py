@@ -17,6 +17,7 @@ from pipelines.text.numerals import (
     NUMBER,
     NUMBER_WORD_FORMS,
     NUMBER_WORDS,
+    number_word_key,
     parse_number,
     read_fraction_words,
     read_number_words,
@@ -111,7 +112,7 @@ def _digit_mentions(clause: str) -> list[Mention]:
         end, scale = match.end(), 1
         scaled = _SCALE.match(clause, end) if not match.group("p1") and not match.group("p2") else None
         if scaled:  # "2 nghìn lượt", "1,5 triệu lượt", "10 nghìn tỷ đồng"
-            end, scale = scaled.end(), _SCALES[scaled.group("scale").lower()]
+            end, scale = scaled.end(), _SCALES[number_word_key(scaled.group("scale"))]
         found.append(
             Mention(
                 match.start("v1"),
@@ -139,7 +140,10 @@ _WORD_RANGE = re.compile(
 def _word_range_mentions(clause: str) -> list[Mention]:
     found = []
     for match in _WORD_RANGE.finditer(clause):
-        low, high = NUMBER_WORDS[match.group("a").lower()], NUMBER_WORDS[match.group("b").lower()]
+        low, high = (
+            NUMBER_WORDS[number_word_key(match.group("a"))],
+            NUMBER_WORDS[number_word_key(match.group("b"))],
+        )
         if low < high:
             found.append(Mention(match.start("a"), match.end("b"), low, high, True, word=True, form="words"))
     return found
@@ -149,7 +153,7 @@ def _multiple_mentions(clause: str) -> list[Mention]:
     """ "gấp đôi", "gấp ba lần": a multiple written in words (the unit is "lần")."""
     found = []
     for match in _MULTIPLE.finditer(clause):
-        value = float(_MULTIPLES[match.group("word").lower()])
+        value = float(_MULTIPLES[number_word_key(match.group("word"))])
         found.append(
             Mention(
                 match.start("word"), match.end(), value, value, False, word=True, form="multiple", unit="lần"
@@ -201,13 +205,13 @@ def _compound_word_mentions(clause: str) -> list[Mention]:
 def _single_word_mentions(clause: str) -> list[Mention]:
     found = []
     for match in _WORD_VALUE.finditer(clause):
-        value = float(NUMBER_WORDS[match.group("word").lower()])
+        value = float(NUMBER_WORDS[number_word_key(match.group("word"))])
         found.append(
             Mention(match.start("word"), match.end("word"), value, value, False, word=True, form="words")
         )
     for match in _WORD_COUNT.finditer(clause):
         if UNIT_RE.match(clause[match.end("word") : match.end("word") + 60]):
-            value = float(NUMBER_WORDS[match.group("word").lower()])
+            value = float(NUMBER_WORDS[number_word_key(match.group("word"))])
             found.append(
                 Mention(match.start("word"), match.end("word"), value, value, False, word=True, form="words")
             )

@@ -28,6 +28,20 @@ NUMBER_WORDS = {
 }
 
 
+# Letters that IGNORECASE matches to a letter of a number word but that lower() leaves alone or
+# turns into two characters: dotless ı and long ſ (i, s), and İ (lower() gives "i" + a dot).
+_CASE_ODDITIES = str.maketrans({"\u0131": "i", "\u017f": "s", "\u0130": "i"})
+
+
+def number_word_key(matched: str) -> str:
+    """The dictionary key of a number word matched case-insensitively ("HAİ", "ſáu" -> "hai", "sáu").
+
+    A pattern with IGNORECASE matches these letters, `str.lower` alone does not give the key back,
+    so the key is folded the way the match was made; a word without them is only lower-cased.
+    """
+    return matched.translate(_CASE_ODDITIES).lower()
+
+
 _DOTTED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 
 
@@ -144,7 +158,7 @@ def _tokens_at(text: str, position: int) -> list[tuple[str, int, int]]:
         match = _NUMBER_WORD_TOKEN.match(text, position)
         if not match:
             return tokens
-        tokens.append((match.group(0).lower(), match.start(), match.end()))
+        tokens.append((number_word_key(match.group(0)), match.start(), match.end()))
         gap = _GAP.match(text, match.end())
         if not gap:
             return tokens
@@ -212,8 +226,8 @@ def read_fraction_words(text: str) -> list[tuple[float, int, int]]:
     found = []
     denominators = {"hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "mười": 10}
     for match in _FRACTION_WORDS.finditer(text):
-        numerator = _DIGIT_WORDS[match.group("num").lower()]
-        denominator = denominators[match.group("den").lower()] if match.group("den") else 2
+        numerator = _DIGIT_WORDS[number_word_key(match.group("num"))]
+        denominator = denominators[number_word_key(match.group("den"))] if match.group("den") else 2
         if numerator < denominator:
             found.append((round(100 * numerator / denominator, 2), match.start(), match.end()))
     return found
