@@ -8,7 +8,9 @@ Not a test: it measures and reports. Figures:
    scaling exponent k (time ∝ N^k) between sizes;
 3. a floor on the same bytes (read, NFC, one regular-expression scan) and extraction as a multiple;
 4. orchestration overhead: the Dagster run on the seed plans against the same steps called directly;
-5. a no-change run and a one-file-changed run after a cold run, as ratios of the cold run;
+5. a no-change run and a one-file-changed run after a cold run, as ratios of the cold run, the
+   one-changed marts compared by content with those of a cold run on the changed folder, and where
+   the cold and one-changed runs spent their time (steps, events, dbt nodes);
 6. fan-out: extracting the largest corpus with 2 worker processes against 1, with identical results.
 
 Usage: python -m pipelines.bench [--sizes 50,500,5000] [--out data/bench/latest.json]
@@ -146,7 +148,8 @@ def pipeline_env(data_dir: Path) -> dict[str, str]:
     home = data_dir.parent / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(DAGSTER_YAML, home / "dagster.yaml")
-    env = {**os.environ, "KHCN_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
+    env = {**child_env(dict(os.environ), data_dir.parents[1]), "KHCN_DATA_DIR": str(data_dir)}
+    env["DAGSTER_HOME"] = str(home)
     env.pop("KHCN_WAREHOUSE", None)
     return env
 
@@ -171,12 +174,17 @@ def run_pipeline(data_dir: Path, extra_env: dict[str, str] | None = None) -> tup
 
 
 def direct_steps(data_dir: Path) -> None:
-    """The same steps as the Dagster run, called directly: extract, load, dbt build, export."""
+    """The same steps as the Dagster run, called directly: list and extract, read the reference and
+    review folders, load the same raw tables, one `dbt build`, export."""
     import duckdb
     import polars as pl
 
+    from pipelines.lib.dbt_state import dbt_threads
     from pipelines.publishing.exports import WorkbookContext, build_time, export_tables, load_model_docs
     from pipelines.raw_tables.build import build_raw_tables
+    from pipelines.raw_tables.columns import PLAN_FILE_COLUMNS
+    from pipelines.raw_tables.reference import REFERENCE_COLUMNS, read_reference_folder
+    from pipelines.reviews import read_review_folder, review_frame, split_review_frame
     from pipelines.store.extraction import code_fingerprint, extract_many, extraction_workers, key_plans
     from pipelines.store.plan_files import discover_plan_files
     from pipelines.targets.catalog import load_catalog
@@ -185,22 +193,18 @@ def direct_steps(data_dir: Path) -> None:
     keyed, _ = key_plans(files, data_dir / "extracted")
     records = list(extract_many(keyed, code_fingerprint(), extraction_workers(len(keyed))))
     tables = build_raw_tables(records, refused, load_catalog().codes).as_dict()
-    tables["plan_files"] = pl.DataFrame({"file_name": [k.plan.relative_path for k in keyed]})
-    tables["reference_statistics"] = pl.DataFrame(
-        schema={
-            c: pl.String
-            for c in (
-                "province_code",
-                "province_name",
-                "statistic",
-                "unit",
-                "status",
-                "source",
-                "source_url",
-                "origin",
-            )
-        }
-        | {"year": pl.Int64, "value": pl.Float64}
+    tables["plan_files"] = pl.DataFrame(
+        [
+            {"file_name": k.plan.relative_path, "plan_key": k.key, "sha256": k.sha256, "status": "candidate"}
+            for k in keyed
+        ],
+        schema=PLAN_FILE_COLUMNS,
+    )
+    statistics, _ = read_reference_folder(data_dir / "raw" / "reference")
+    tables["reference_statistics"] = statistics.select(list(REFERENCE_COLUMNS))
+    decisions, refused_reviews = read_review_folder(data_dir / "raw" / "reviews", load_catalog().codes)
+    tables["reviews"], tables["rejected_reviews"] = split_review_frame(
+        review_frame(decisions, refused_reviews)
     )
     warehouse = data_dir / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as conn:
@@ -211,8 +215,9 @@ def direct_steps(data_dir: Path) -> None:
             conn.unregister("incoming")
     env = {**os.environ, "KHCN_DBT_DUCKDB_PATH": str(warehouse)}
     dbt = Path(sys.executable).with_name("dbt")
+    threads = str(dbt_threads())  # the run's dbt command: one build, as many threads
     subprocess.run(
-        [str(dbt), "build", "--quiet", "--project-dir", ".", "--profiles-dir", "."],
+        [str(dbt), "build", "--quiet", "--project-dir", ".", "--profiles-dir", ".", "--threads", threads],
         cwd=REPO / "dbt_project",
         env=env,
         check=True,
@@ -231,6 +236,73 @@ def direct_steps(data_dir: Path) -> None:
     export_tables(marts, data_dir / "marts", context)
 
 
+def profile_of(data_dir: Path) -> dict:
+    """`run_profile` in a process whose DAGSTER_HOME is the run's (the event log follows it)."""
+    env = {**os.environ, "DAGSTER_HOME": str(data_dir.parent / "dagster_home")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.bench", "--profile", str(data_dir)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_profile(data_dir: Path) -> dict:
+    """Where the last run on `data_dir` spent its time: seconds per step from the Dagster event log
+    (asset checks that still run as steps of their own summed as one line), the events written,
+    and dbt's own time for its nodes (run_results.json of that run's dbt invocation)."""
+    import dagster as dg
+
+    from pipelines.settings import DBT_PROJECT_DIR
+
+    with dg.DagsterInstance.get() as instance:  # DAGSTER_HOME: `profile_of` sets it for this process
+        run = instance.get_runs(limit=1)[0]
+        records = instance.all_logs(run.run_id)
+    started, steps = {}, {}
+    for record in records:
+        event = record.dagster_event
+        if event is None or record.step_key is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            started[record.step_key] = record.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and record.step_key in started:
+            steps[record.step_key] = round(record.timestamp - started[record.step_key], 2)
+    top = {"plan_files", "reference_statistics", "reviews", "documents", "raw_tables"}
+    top |= {"khcn_dbt_assets", "mart_exports", "dashboard_site"}
+    profile = {k: v for k, v in steps.items() if k in top}
+    profile["check_steps"] = {
+        "steps": len(steps) - len(profile),
+        "s": round(sum(steps.values()) - sum(profile.values()), 2),
+    }
+    profile["run_s"] = round(records[-1].timestamp - records[0].timestamp, 1)
+    profile["events"] = len(records)
+    results = sorted(DBT_PROJECT_DIR.glob(f"target/khcn_dbt_assets-{run.run_id[:7]}-*/run_results.json"))
+    if results:
+        dbt = json.loads(results[-1].read_text(encoding="utf-8"))
+        kinds: dict[str, int] = {}
+        for node in dbt["results"]:
+            kind = node["unique_id"].split(".")[0]
+            kinds[kind] = kinds.get(kind, 0) + 1
+        profile["dbt_nodes_s"] = round(dbt["elapsed_time"], 1)
+        profile["dbt_nodes"] = kinds
+    return profile
+
+
+def child_env(base: dict[str, str], work: Path) -> dict[str, str]:
+    """The environment of a measured process. Python caches compiled modules unless
+    PYTHONDONTWRITEBYTECODE says not to; where it is set (some sandboxes do) every process compiles
+    its ~3 800 modules (Dagster, dbt) from source, 20 s of wall time a run on a loaded machine, and a
+    Dagster run imports more modules than the direct steps. Measured runs then cache them in the
+    bench's own folder (PYTHONPYCACHEPREFIX), as a default Python would beside the sources."""
+    env = dict(base)
+    if env.pop("PYTHONDONTWRITEBYTECODE", None):
+        env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
+
+
 def exponent(n1: int, t1: float, n2: int, t2: float) -> float:
     return math.log(t2 / t1) / math.log(n2 / n1)
 
@@ -245,13 +317,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--direct", type=Path, help=argparse.SUPPRESS
     )  # internal: run direct_steps on a data dir
+    parser.add_argument("--profile", type=Path, help=argparse.SUPPRESS)  # internal: see profile_of
     args = parser.parse_args(argv)
     if args.direct:
         direct_steps(args.direct)
         return 0
+    if args.profile:
+        print(json.dumps(run_profile(args.profile)))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="khcn-bench-"))
     report: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "sizes": {}}
+    report["machine"]["bytecode_cache"] = (
+        "in the bench folder (PYTHONDONTWRITEBYTECODE was set)"
+        if os.environ.get("PYTHONDONTWRITEBYTECODE")
+        else "python default"
+    )
     try:
         for n in sizes:
             data = work / f"n{n}" / "data"
@@ -297,14 +378,20 @@ def main(argv: list[str] | None = None) -> int:
         seeds = work / "seeds" / "data"
         shutil.copytree(SEEDS, seeds / "raw" / "plans")
         cold, _ = run_pipeline(seeds)
+        cold_profile = profile_of(seeds)
         unchanged, _ = run_pipeline(seeds)
         first = sorted((seeds / "raw" / "plans").iterdir())[0]
         first.write_bytes(first.read_bytes() + "\nPhấn đấu có ít nhất 01 mô hình mới.\n".encode())
         one_changed, _ = run_pipeline(seeds)
+        one_changed_profile = profile_of(seeds)
+        rebuilt = work / "rebuilt" / "data"  # the changed folder built from nothing: the marts to match
+        shutil.copytree(seeds / "raw" / "plans", rebuilt / "raw" / "plans")
+        run_pipeline(rebuilt)
         direct_dir = work / "direct" / "data"
         shutil.copytree(SEEDS, direct_dir / "raw" / "plans")
         direct, code, _ = timed_process(
-            [sys.executable, "-m", "pipelines.bench", "--direct", str(direct_dir)], dict(os.environ)
+            [sys.executable, "-m", "pipelines.bench", "--direct", str(direct_dir)],
+            child_env(dict(os.environ), work),
         )
         if code != 0:
             raise RuntimeError("direct steps failed")
@@ -316,6 +403,10 @@ def main(argv: list[str] | None = None) -> int:
             "no_change_ratio": round(unchanged / cold, 2),
             "one_changed_s": round(one_changed, 1),
             "one_changed_ratio": round(one_changed / cold, 2),
+            "one_changed_marts_identical_to_full_rebuild": read_marts(seeds / "marts")
+            == read_marts(rebuilt / "marts"),
+            "cold_profile": cold_profile,
+            "one_changed_profile": one_changed_profile,
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
