@@ -49,7 +49,7 @@ from pipelines.gazetteer.matching import (
     lookup_key,
     trie_regex,
 )
-from pipelines.text.normalize import normalize_unicode
+from pipelines.text.normalize import fold_document, normalize_unicode
 
 #: Day the 34-unit structure took effect (Nghị quyết 202/2025/QH15).
 MERGER_EFFECTIVE_DATE = datetime.date(2025, 7, 1)
@@ -58,6 +58,10 @@ LEGACY = "legacy"
 CURRENT = "current"
 TINH = "tỉnh"
 THANH_PHO = "thành phố"
+
+
+# The only characters the two folds treat differently: `fold_same_length` keeps them, `fold_document` drops them.
+_COMBINING_MARK = re.compile("[\u0300-\u036f]")
 
 
 @dataclass(frozen=True)
@@ -260,15 +264,18 @@ class Gazetteer:
         diacritics ("THỪA THIÊN HUẾ" → "Thừa Thiên Huế"), or None when it is another form."""
         return self._spelling.get(compact_key(matched))
 
-    def find_mentions(self, text: str) -> list[ProvinceMention]:
+    def find_mentions(self, text: str, *, document: bool = False) -> list[ProvinceMention]:
         """Every whole-word province name (either era) in ``text``, left to right, not overlapping.
 
         Offsets index the ``text`` given, whatever its Unicode form. The longest name wins
         where names overlap. A name is dropped where a context rule says it is something else
         (see ``NameContext``) or a lower-level unit type precedes it ("xã Hòa Bình").
+        ``document``: ``text`` is a whole plan, whose fold the target and theme stages share
+        (``fold_document``); without combining marks it is the same-length fold, so it is reused.
         """
-        folded = fold_same_length(text)
         nfc = unicodedata.is_normalized("NFC", text)
+        shared = document and nfc and _COMBINING_MARK.search(text) is None
+        folded = fold_document(text) if shared else fold_same_length(text)
         pattern = self._pattern if nfc else self._pattern_nfd
         mentions: list[ProvinceMention] = []
         pos = 0

@@ -386,7 +386,7 @@ def read_province(
         for mention in gazetteer.find_mentions(title):
             votes[mention.name] += 4
     body_votes: dict[str, float] = defaultdict(float)
-    for mention in gazetteer.find_mentions(text):
+    for mention in gazetteer.find_mentions(text, document=True):
         before = fold_diacritics(text[max(0, mention.start - 12) : mention.start])
         weight = 1.0 if re.search(r"(?:tinh|thanh pho|tp\.?)\s*$", before) else 0.25
         body_votes[mention.name] = min(body_votes[mention.name] + weight, 6.0)
