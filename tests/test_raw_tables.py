@@ -43,11 +43,6 @@ def test_a_column_the_dbt_source_names_is_one_the_raw_table_has() -> None:
         assert set(columns) <= set(declared[table]), (table, sorted(set(columns) - set(declared[table])))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="models/sources.yml lists only the key column of each raw table; the full lists are "
-    "requested from the dbt layering engineer (/tmp/coord/requests.md). Remove this mark then.",
-)
 def test_the_dbt_source_declares_exactly_the_python_columns() -> None:
     declared = {table: list(columns) for table, columns in raw_table_columns().items()}
     assert source_columns("raw") == declared
