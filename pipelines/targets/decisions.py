@@ -40,6 +40,20 @@ _DIGIT_OR_SLASH_BEFORE = re.compile(r"[\d/]\s*$")
 _DIGIT_DASH_BEFORE = re.compile(r"\d[-–.]$")
 _PER_PERIOD = re.compile(r"^\s?%?\s*/\s*(?:năm|tháng)\b")
 _PERCENT_AFTER = re.compile(r"^\s?%")
+# The longest thing `_NOT_QUANTITY_BEFORE` matches before its trailing spaces ("quyết định").
+_NOT_QUANTITY_LONGEST = max(len(w) for words in _NOT_QUANTITY_WORDS.values() for w in words.split("|"))
+
+
+def _last_word_from(before: str, longest: int) -> int:
+    """Where a search for a word (at most `longest` characters) + `\\s*$` at the end of `before` can start.
+
+    Such a match ends at the last non-space character, so no match starts earlier than `longest`
+    characters before it; searching from there finds the same match (`\\b` still sees the
+    character before) without trying the thirty positions of the window.
+    """
+    return max(0, len(before.rstrip()) - longest)
+
+
 _CAPITAL_OK = {"đạt", "tăng", "trên", "khoảng", "có", "gồm", "với", "thêm", "tối", "thiểu", "ít", "nhất"}
 
 
@@ -57,7 +71,8 @@ def not_a_quantity(line: str, mention: Mention, marker_end: int) -> tuple[str, s
     if _DIGIT_MARK_BEFORE.search(before.rstrip(" ")) and not _DASH_AFTER_SPACE.search(before):
         if _DIGIT_OR_SLASH_BEFORE.search(before) or _DIGIT_DASH_BEFORE.search(before):
             return "date", "after_digits"  # "28/12/2022", "2021-2025" (second half), "1.2.3"
-    found = _NOT_QUANTITY_BEFORE.search(before.lower())
+    lowered = before.lower()
+    found = _NOT_QUANTITY_BEFORE.search(lowered, _last_word_from(lowered, _NOT_QUANTITY_LONGEST))
     if found:
         kind = next((k for k, v in found.groupdict().items() if v), "code")
         kind = {"sign": "document_number", "clock": "date"}.get(kind, kind)
@@ -107,6 +122,7 @@ def _year_or_name(raw: str, before: str, after: str, mention: Mention) -> tuple[
 _RANK_BEFORE = re.compile(
     r"(?:\bnhóm|\btop|\btốp|\bxếp(?: hạng)?(?: thứ)?|\bđứng(?: thứ)?|\bhạng)\s*$", re.IGNORECASE
 )
+_RANK_LONGEST = len("xếp hạng thứ")
 _RANK_AFTER = re.compile(
     r"^\s*(?:tỉnh|địa phương|thành phố|đơn vị)?[^;.]{0,30}(?:dẫn đầu|đứng đầu|cao nhất|tốt nhất|cả nước)"
 )
@@ -115,7 +131,7 @@ _RANK_AFTER = re.compile(
 def is_rank(line: str, mention: Mention) -> bool:
     """ "top 15", "nằm trong nhóm 20/34", "nhóm 10 địa phương dẫn đầu": a rank, not a count."""
     before = line[max(0, mention.start - 30) : mention.start]
-    found = _RANK_BEFORE.search(before)
+    found = _RANK_BEFORE.search(before, _last_word_from(before, _RANK_LONGEST))
     if not found or mention.word:
         return False
     after = line[mention.end : mention.end + 60]
