@@ -206,6 +206,14 @@ _PAGE_NUMBER = re.compile(
 )
 
 
+def _may_be_page_number(line: str) -> bool:
+    """Can `_PAGE_NUMBER` match `line`? Both of its forms end in a digit, a dash or "Trang <n>"
+    with spaces: the test is on the line's last character (and "Trang"), not a regex scanning
+    80 characters of every line (a final newline aside, as `$` allows)."""
+    end = line[:-1] if line.endswith("\n") else line
+    return end[-1:].isdigit() or end.endswith("-") or "Trang" in line
+
+
 def _is_upper_line(line: str) -> bool:
     """A heading in capitals (two words or more: a lone acronym like "KHCN&ĐMST" is not a heading)."""
     return line.isupper() and " " in line.strip()  # isupper: every cased character is upper case
@@ -463,7 +471,7 @@ def repair_line_wraps(text: str) -> str:
             if line == "|":
                 hard_break = True
                 continue
-            if _PAGE_NUMBER.match(line):
+            if _may_be_page_number(line) and _PAGE_NUMBER.match(line):
                 continue  # a page number left by PDF copy, possibly in the middle of a sentence
             if index > 0:
                 hard_break = True
