@@ -4,8 +4,8 @@
 -- A province that states it in several targets or plans keeps all of them; is_newest marks
 -- the one from its newest plan.
 with provinces as (
-    select distinct {{ province_columns() }}
-    from {{ ref('int_documents') }}
+    select {{ province_columns() }}
+    from {{ ref('int_plan_provinces') }}  -- one row per province key, named as in its newest plan
 ),
 
 indicators as (

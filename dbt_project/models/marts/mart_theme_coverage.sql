@@ -2,8 +2,9 @@
 -- plans say nothing): mentions, sections mentioning it, and the share of the plans' text in
 -- paragraphs that mention it.
 with provinces as (
-    select {{ province_columns() }}, sum(char_count) as total_chars, count(*) as plans
-    from {{ ref('int_documents') }}
+    select {{ province_columns('p') }}, sum(d.char_count) as total_chars, count(*) as plans
+    from {{ ref('int_plan_provinces') }} as p  -- one row per province key, named as in its newest plan
+    inner join {{ ref('int_documents') }} as d using (province_key)
     group by all
 ),
 
