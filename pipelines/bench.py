@@ -34,7 +34,9 @@ import time
 import unicodedata
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from pipelines.settings import PROJECT_DIR
+
+REPO = PROJECT_DIR
 SEEDS = REPO / "data" / "raw" / "plans"
 DAGSTER_YAML = REPO / ".dagster_home" / "dagster.yaml"
 
@@ -148,7 +150,7 @@ def pipeline_env(data_dir: Path) -> dict[str, str]:
     home = data_dir.parent / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(DAGSTER_YAML, home / "dagster.yaml")
-    env = {**child_env(dict(os.environ), data_dir.parents[1]), "KHCN_DATA_DIR": str(data_dir)}
+    env = {**child_env(dict(os.environ), data_dir.parent.parent), "KHCN_DATA_DIR": str(data_dir)}
     env["DAGSTER_HOME"] = str(home)
     env.pop("KHCN_WAREHOUSE", None)
     return env
