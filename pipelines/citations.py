@@ -256,43 +256,49 @@ def link_citations(citations: list[dict], documents: list[dict], context_chars: 
         if citing is None:
             continue
         for candidate in by_province.get(citing.get("province_code"), []):
-            if candidate["document_id"] == citing["document_id"]:
-                continue
-            own = _canonical_of_own(candidate.get("doc_number"))
-            if own is not None:
-                if own == citation["canonical"]:
-                    links.append(
-                        {
-                            **citation,
-                            "cited_document_id": candidate["document_id"],
-                            "link_method": "doc_number",
-                            "link_evidence": citation["quote"],
-                        }
-                    )
-                continue
-            title = candidate.get("title")
-            kind = document_type_of_name(candidate.get("doc_type"))
-            if not title or kind is None or kind.code != citation["doc_type"]:
-                continue
-            if (
-                candidate.get("issue_year")
-                and citation.get("issue_date")
-                and int(citation["issue_date"][:4]) != candidate["issue_year"]
-            ):
-                continue
-            text = citing["text_normalized"]
-            context = _context_after(text, citation, starts.get(citation["document_id"], []), context_chars)
-            title_words = _fold_words(title)
-            context_words = set(_fold_words(context))
-            overlap = sum(1 for w in title_words if w in context_words) / max(len(title_words), 1)
-            if len(title_words) >= 5 and overlap >= 0.9:
-                evidence = text[citation["char_start"] : citation["char_end"] + len(context)]
-                links.append(
-                    {
-                        **citation,
-                        "cited_document_id": candidate["document_id"],
-                        "link_method": f"title ({overlap:.0%} of title words)",
-                        "link_evidence": evidence,
-                    }
+            if candidate["document_id"] != citing["document_id"]:
+                link = _link(
+                    citation, citing, candidate, starts.get(citation["document_id"], []), context_chars
                 )
+                if link is not None:
+                    links.append(link)
     return links
+
+
+def _link(
+    citation: dict, citing: dict, candidate: dict, starts: list[int], context_chars: int
+) -> dict | None:
+    """The link of one citation to one candidate plan, by its number or else by its title, or None."""
+    own = _canonical_of_own(candidate.get("doc_number"))
+    if own is not None:  # a numbered plan is linked by its number or not at all
+        if own != citation["canonical"]:
+            return None
+        return {
+            **citation,
+            "cited_document_id": candidate["document_id"],
+            "link_method": "doc_number",
+            "link_evidence": citation["quote"],
+        }
+    title = candidate.get("title")
+    kind = document_type_of_name(candidate.get("doc_type"))
+    if not title or kind is None or kind.code != citation["doc_type"]:
+        return None
+    if (
+        candidate.get("issue_year")
+        and citation.get("issue_date")
+        and int(citation["issue_date"][:4]) != candidate["issue_year"]
+    ):
+        return None
+    text = citing["text_normalized"]
+    context = _context_after(text, citation, starts, context_chars)
+    title_words = _fold_words(title)
+    context_words = set(_fold_words(context))
+    overlap = sum(1 for w in title_words if w in context_words) / max(len(title_words), 1)
+    if len(title_words) < 5 or overlap < 0.9:
+        return None
+    return {
+        **citation,
+        "cited_document_id": candidate["document_id"],
+        "link_method": f"title ({overlap:.0%} of title words)",
+        "link_evidence": text[citation["char_start"] : citation["char_end"] + len(context)],
+    }

@@ -32,8 +32,6 @@ LONG_MODULES_ALLOWED: set[str] = set()
 LONG_FUNCTIONS_ALLOWED = {
     "pipelines/bench.py::main",  # orchestration (issue 15): the benchmark's command line
     "pipelines/bench.py::direct_steps",  # orchestration: the dbt-only timing
-    "pipelines/targets/qualitative.py::qualitative",  # speed: 61 lines
-    "pipelines/citations.py::link_citations",  # facts: 63 lines since 1facd1d (per-province candidates)
 }
 PATH_OR_ENV_WRITES_ALLOWED: set[str] = set()
 

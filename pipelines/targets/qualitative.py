@@ -52,9 +52,7 @@ def qualitative(
     if indicator == OTHER:
         return None
     bound = "le" if match.group("bound") in {"khong vuot qua", "toi da", "khong qua"} else "ge"
-    quote_start = start + len(clause) - len(clause.lstrip(" ,:-–+•"))
-    lead = re.match(r"^\s*(?:\d{1,2}[.)]|[a-zđ][)]|[-+•])\s*", line[quote_start:end])
-    quote_start += lead.end() if lead else 0
+    quote_start = _quote_start(line, start, end)
     year = year_before(folded, len(folded)) or where.year or context.default_year
     quote = line[quote_start:end].rstrip(" .")
     return Target(
@@ -94,3 +92,11 @@ def _trim_phrase(text: str) -> str:
     return re.sub(r"\s+(?:đến năm \d{4}|đảm bảo|bảo đảm)(?:\s+(?:đảm bảo|bảo đảm))?\s*$", "", text).strip(
         " ,"
     )
+
+
+def _quote_start(line: str, start: int, end: int) -> int:
+    """Where the quote of a clause starts: after leading punctuation and a list marker ("2.", "b)", "-")."""
+    clause = line[start:end]
+    quote_start = start + len(clause) - len(clause.lstrip(" ,:-–+•"))
+    lead = re.match(r"^\s*(?:\d{1,2}[.)]|[a-zđ][)]|[-+•])\s*", line[quote_start:end])
+    return quote_start + (lead.end() if lead else 0)
