@@ -17,7 +17,7 @@ import polars as pl
 
 from pipelines.defs.ingest.partitions import plans_partitions
 from pipelines.defs.ingest.sensors import plan_folder_sensor
-from pipelines.lib.resources import PlanFolder
+from pipelines.lib.resources import PlanFolder, Warehouse
 from pipelines.settings import Settings
 from pipelines.store.build_state import stored_plans
 from pipelines.store.extraction import ExtractionStore, code_fingerprint, plan_key
@@ -191,7 +191,9 @@ def test_make_run_skips_when_nothing_changed_and_the_nightly_schedule_too(
     data = built_copy.data
     assert build_is_current(Settings(data))
     folder = PlanFolder(path=str(data / "raw" / "plans"), store_path=str(data / "extracted"))
-    context = dg.build_schedule_context(resources={"plan_folder": folder})
+    # the schedule asks the warehouse resource where the build is, as the build itself does
+    resources = {"plan_folder": folder, "warehouse": Warehouse(path=str(Settings(data).warehouse_path))}
+    context = dg.build_schedule_context(resources=resources)
     assert isinstance(nightly_schedule(context), dg.SkipReason)
     (data / "raw" / "reference" / "gso.csv").write_text(
         "province_code,province_name,statistic,year,value,unit,status,source,source_url\n"
@@ -199,6 +201,4 @@ def test_make_run_skips_when_nothing_changed_and_the_nightly_schedule_too(
         encoding="utf-8",
     )
     assert not build_is_current(Settings(data)), "a new reference file is a change"
-    assert isinstance(
-        nightly_schedule(dg.build_schedule_context(resources={"plan_folder": folder})), dg.RunRequest
-    )
+    assert isinstance(nightly_schedule(dg.build_schedule_context(resources=resources)), dg.RunRequest)
