@@ -6,9 +6,6 @@ site in the pipeline test."""
 
 import copy
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -30,34 +27,10 @@ Manifest = Mapping[str, Any]
 
 
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> Manifest:
-    """The manifest of the project as it is on disk, parsed into a temporary target folder (so
-    that nobody else's dbt_project/target is touched)."""
-    target = tmp_path_factory.mktemp("dbt_target")
-    env = {**os.environ, "KHCN_DBT_DUCKDB_PATH": str(target / "parse-only.duckdb")}
-    dbt = Path(sys.executable).with_name("dbt")
-    result = subprocess.run(
-        [
-            str(dbt),
-            "parse",
-            "--project-dir",
-            str(PROJECT),
-            "--profiles-dir",
-            str(PROJECT),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target / "logs"),
-            "--quiet",
-        ],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+def manifest(dbt_manifest: Path) -> Manifest:
+    """The manifest of the project as it is on disk: conftest's `dbt_manifest` re-parses the project
+    whenever a model, seed, macro or test is newer than target/manifest.json, so no second parse."""
+    return json.loads(dbt_manifest.read_text(encoding="utf-8"))
 
 
 def models(manifest: Manifest) -> Iterator[Mapping[str, Any]]:
