@@ -20,7 +20,7 @@ from pipelines.formats.dispatch import SUPPORTED_SUFFIXES, read_document_bytes
 from pipelines.formats.errors import MAX_PLAN_BYTES, UnreadableDocument, too_large
 from pipelines.gazetteer.units import Gazetteer
 from pipelines.metadata.extract import extract_metadata
-from pipelines.text.normalize import normalize_text, normalize_unicode
+from pipelines.text.normalize import normalize_unicode, repair_line_wraps
 
 EXTRACTOR_VERSION = "1"
 
@@ -179,7 +179,7 @@ def build_document(file_name: str, data: bytes, gazetteer: Gazetteer) -> dict[st
     """Decode, normalise and read the metadata of one plan; raise UnreadableDocument if impossible."""
     decoded = read_document_bytes(file_name, data)
     original = normalize_unicode(decoded.text)
-    normalized = normalize_text(decoded.text)
+    normalized = repair_line_wraps(original)  # = normalize_text(decoded.text), normalised once
     if not normalized.strip():
         raise UnreadableDocument(
             "empty_text", "the file contains no text (only blanks); replace it with the full plan"

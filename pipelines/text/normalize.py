@@ -103,15 +103,13 @@ def _fix_characters(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=1)  # one plan's text: a large plan must not keep earlier ones in memory
 def normalize_unicode(text: str) -> str:
     """NFC with one tone-mark convention (the official one: "Hòa", "Thủy", "Ủy ban").
 
     The tone move is length-preserving in NFC, so offsets computed on the result
     are stable whichever convention the source used. Fast where nothing is to be done (most
     text): the character fixes only when one of their characters occurs, the tone move only
-    where `_MAY_MOVE_TONE` finds a place for it (elsewhere NFC of NFD is just NFC). Cached, as
-    a plan's text is normalised twice (its original and, inside `normalize_text`, its repair).
+    where `_MAY_MOVE_TONE` finds a place for it (elsewhere NFC of NFD is just NFC).
     """
     if _FIX_CHARS.search(text):
         text = _fix_characters(text)
