@@ -5,13 +5,23 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
-from tests.session_build import PLANS, REPO, Build, build_session, copy_build, load_build
+from tests.session_build import (
+    PLANS,
+    REPO,
+    Build,
+    copy_build,
+    finish_session_build,
+    load_build,
+    start_session_build,
+)
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
 
@@ -66,12 +76,50 @@ def dbt_manifest() -> Path:
     return project / "target" / "manifest.json"
 
 
+def session_build_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The suite's one session build. Under pytest-xdist the workers share it: it lives in the parent
+    of their temporary folders, and a lock beside it lets one of them start and finish it."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "session_build"
+
+
+def needs_session_build(items: list[pytest.Item]) -> bool:
+    return any("session_build" in getattr(item, "fixturenames", ()) for item in items)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_build_started(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, dbt_manifest
+):
+    """Start the session build at once, in the background, if any selected test needs it: the tests
+    that don't run while it builds (`make test-fast` selects none that need it and starts nothing)."""
+    if os.environ.get("KHCN_TEST_REUSE_BUILD") or not needs_session_build(request.session.items):
+        yield None
+        return
+    root = session_build_root(tmp_path_factory)
+    process = None
+    with FileLock(f"{root}.lock"):
+        if not root.exists():
+            root.mkdir()
+            process = start_session_build(root)
+    yield root
+    if process is not None:  # started here: never leave it running after the suite
+        try:
+            process.wait(timeout=1200)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
 @pytest.fixture(scope="session")
-def session_build(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Build:
+def session_build(session_build_started: Path | None) -> Build:
     """ONE real `make run` over the seed plans plus every bad input the slow tests assert against
     (tests/session_build.py); read-only. Tests needing another state use `built_copy`."""
     reuse = os.environ.get("KHCN_TEST_REUSE_BUILD")  # a build of an earlier session, never in CI
-    return load_build(Path(reuse)) if reuse else build_session(tmp_path_factory.mktemp("session_build"))
+    if reuse:
+        return load_build(Path(reuse))
+    with FileLock(f"{session_build_started}.lock"):
+        return finish_session_build(session_build_started)
 
 
 @pytest.fixture
@@ -97,9 +145,31 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
+# Fixtures that give a test a pipeline run of its own on top of the session build.
+RUNS_AGAIN = {"built_copy", "built", "loop"}
+
+
+def run_order(item: pytest.Item) -> tuple[int, int]:
+    """Longest first, so the workers (pytest-xdist, `make test`) finish together. While the session
+    build runs in the background, the tests that don't need it: those with subprocesses or runs of
+    their own, then the unit tests. Then the tests that need it: those marked `runs_pipeline` (several
+    runs each, most runs first), those with a run of their own (fixtures in RUNS_AGAIN), those that
+    only read it."""
+    names = set(getattr(item, "fixturenames", ()))
+    if "session_build" not in names:
+        return (0 if item.get_closest_marker("slow") else 1), 0
+    runs = item.get_closest_marker("runs_pipeline")
+    if runs:
+        return 2, -runs.args[0]
+    return (3 if names & RUNS_AGAIN else 4), 0
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that needs the session build (directly or through `built_copy`) waits for a whole
-    pipeline run: it is slow, whatever its module says, so `make test-fast` never starts the build."""
+    pipeline run: it is slow, whatever its module says, so `make test-fast` never starts the build.
+    Items are then put in `run_order` (a stable sort: within a kind, the files' order)."""
+    order = {item.nodeid: run_order(item) for item in items}
     for item in items:
         if "session_build" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: order[item.nodeid])

@@ -202,10 +202,8 @@ def test_killed_while_building_the_site_is_not_current(built: Path, tmp_path: Pa
     process = launcher(built, tmp_path / "home")
     site_started = wait_for(lambda: any(marts.glob(".dashboard.new-*")), process)
     os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=60)
-    process.stdout.close()
-    process.stderr.close()
-    assert site_started, "the run never reached the dashboard site"
+    out, err = process.communicate(timeout=60)
+    assert site_started, f"the run never reached the dashboard site:\n{out[-2000:]}\n{err[-2000:]}"
     assert (marts / "dim_document.parquet").exists() and (marts / "dashboard" / "index.html").exists()
     assert not build_is_current(Settings(built)), "a run killed before its last output must not be current"
 

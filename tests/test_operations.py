@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 import polars as pl
+import pytest
 
 from pipelines.defs.ingest.partitions import plans_partitions
 from pipelines.defs.ingest.sensors import plan_folder_sensor
@@ -158,6 +159,7 @@ def _fingerprint_outputs(data_dir: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.runs_pipeline(2)
 def test_a_run_killed_while_exporting_leaves_the_previous_exports_and_the_next_run_recovers(
     built_copy: Build,
 ) -> None:

@@ -3,7 +3,8 @@ each over a RANGE of partitions on the multiprocess executor (each step in its o
 backfill with a single-run policy launches them, and as dagster-k8s or dagster-celery would run them
 on other machines), all writing the per-plan store in one shared folder; then one refresh run builds
 the warehouse. Its marts must equal, by content, those of one run over every partition made in
-another folder with another Dagster instance. A `make run` on the shared folder afterwards takes the
+another folder with another Dagster instance: the session build, a `make run` over the same inputs
+(the seed plans and every bad input, so refused files go through the ranges too). A `make run` on the shared folder afterwards takes the
 incremental path (seeds left out, the build on a copy of the published warehouse): same marts again.
 
 Real components throughout: a Dagster instance in a temporary DAGSTER_HOME configured like the
@@ -18,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.session_build import PLANS, REPO
+from tests.session_build import REPO, Build, copy_inputs
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.runs_pipeline(4)]
 
 
 def instance_home(root: Path) -> Path:
@@ -58,22 +59,6 @@ def marts_by_content(warehouse: Path) -> dict[str, list[tuple]]:
     return tables
 
 
-def one_run_over_every_partition(root: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple]]:
-    """The reference: `make run`'s single in-process run over all partitions, in its own folder."""
-    import dagster as dg
-
-    from pipelines.run import run_pipeline
-    from pipelines.settings import Settings
-
-    data = root / "data"
-    shutil.copytree(PLANS, data / "raw" / "plans")
-    point_at(monkeypatch, data, instance_home(root))
-    with dg.DagsterInstance.get() as instance:
-        result = run_pipeline(Settings.from_env(), instance=instance)
-    assert result.success
-    return marts_by_content(data / "warehouse.duckdb")
-
-
 def step_pids(instance, run_id: str) -> set[int]:
     """The processes the run's steps started in."""
     return {
@@ -84,7 +69,7 @@ def step_pids(instance, run_id: str) -> set[int]:
 
 
 def test_partition_range_runs_on_the_multiprocess_executor_give_the_marts_of_one_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    session_build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import os
 
@@ -100,10 +85,10 @@ def test_partition_range_runs_on_the_multiprocess_executor_give_the_marts_of_one
     from pipelines.settings import Settings
     from pipelines.store.build_state import stored_plans
 
-    expected = one_run_over_every_partition(tmp_path / "single", monkeypatch)
+    expected = marts_by_content(session_build.data / "warehouse.duckdb")
 
     data = tmp_path / "shared" / "data"  # the shared folder: plans, per-plan store, warehouse
-    shutil.copytree(PLANS, data / "raw" / "plans")
+    copy_inputs(session_build, data)
     point_at(monkeypatch, data, instance_home(tmp_path / "shared"))
     settings = Settings.from_env()
     with dg.DagsterInstance.get() as instance:
