@@ -23,6 +23,9 @@ from tests.session_build import (
     start_session_build,
 )
 
+# The order tests run in and how pytest-xdist hands them to workers (longest first).
+pytest_plugins = ["tests.scheduling"]
+
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
 
 
@@ -143,33 +146,3 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     (tmp_path / "dagster_home").mkdir()
     return data
-
-
-# Fixtures that give a test a pipeline run of its own on top of the session build.
-RUNS_AGAIN = {"built_copy", "built", "loop"}
-
-
-def run_order(item: pytest.Item) -> tuple[int, int]:
-    """Longest first, so the workers (pytest-xdist, `make test`) finish together. While the session
-    build runs in the background, the tests that don't need it: those with subprocesses or runs of
-    their own, then the unit tests. Then the tests that need it: those marked `runs_pipeline` (several
-    runs each, most runs first), those with a run of their own (fixtures in RUNS_AGAIN), those that
-    only read it."""
-    names = set(getattr(item, "fixturenames", ()))
-    if "session_build" not in names:
-        return (0 if item.get_closest_marker("slow") else 1), 0
-    runs = item.get_closest_marker("runs_pipeline")
-    if runs:
-        return 2, -runs.args[0]
-    return (3 if names & RUNS_AGAIN else 4), 0
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that needs the session build (directly or through `built_copy`) waits for a whole
-    pipeline run: it is slow, whatever its module says, so `make test-fast` never starts the build.
-    Items are then put in `run_order` (a stable sort: within a kind, the files' order)."""
-    order = {item.nodeid: run_order(item) for item in items}
-    for item in items:
-        if "session_build" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: order[item.nodeid])
