@@ -47,10 +47,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check pipelines dashboards tests scripts
 
 # Everything CI runs: lint, then every test (one session build shared by the whole-pipeline tests),
-# on one pytest-xdist worker per core; the tests of one module fixture stay on one worker (loadgroup).
+# on one pytest-xdist worker per core, longest tests first (tests/conftest.py schedules them).
 TEST_WORKERS ?= auto
 test: manifest lint
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -q -n $(TEST_WORKERS)
 
 # Unit, label and definition tests: no whole-pipeline run, no browser (well under a minute).
 test-fast: manifest

@@ -13,7 +13,7 @@ import polars as pl
 from dashboards.data import Marts, plan_provinces
 from dashboards.figures import NATIONAL_LEVELS, TOP_CITED, base_layout, province_labels, unique_labels
 from dashboards.html import Chart
-from dashboards.text import ISSUER_LEVEL, esc, fmt_num, hover, short, wrap
+from dashboards.text import CITATION_TIER, esc, fmt_num, hover, short, wrap
 
 THEME_MEASURE_VI = "% văn bản ở đoạn có nhắc"
 THEME_MEASURE_EN = "% of text in paragraphs mentioning it"
@@ -48,7 +48,7 @@ def most_cited(cited: pl.DataFrame) -> pl.DataFrame:
         .agg(
             pl.col("province_key").n_unique().alias("provinces"),
             pl.col("occurrences").sum().alias("total"),
-            pl.col("issuer_level").first(),
+            pl.col("citation_tier").first(),
             pl.col("issue_date").first(),
         )
         .sort(["provinces", "total", "canonical"], descending=[True, True, False])
@@ -60,7 +60,7 @@ def citation_hover(doc: dict, cell: dict | None, province: str) -> str:
     """The hover of one cell: the document, its issuer and date, how often this province cites it."""
     plan = f" (kế hoạch {esc(cell['citing_doc_number'])})" if cell and cell["citing_doc_number"] else ""
     return hover(
-        f"<b>{esc(doc['canonical'])}</b> · {esc(ISSUER_LEVEL.get(doc['issuer_level'], doc['issuer_level']))}",
+        f"<b>{esc(doc['canonical'])}</b> · {esc(CITATION_TIER.get(doc['citation_tier'], doc['citation_tier']))}",
         doc["issue_date"] and f"Ngày ban hành: {doc['issue_date']:%d/%m/%Y}",
         f"{province}: {cell['occurrences'] if cell else 0} lần dẫn{plan}",
         cell and f"«{wrap(cell['first_quote'])}»",
@@ -70,7 +70,7 @@ def citation_hover(doc: dict, cell: dict | None, province: str) -> str:
 
 def alignment_heatmap(marts: Marts) -> Chart:
     """Provinces × the most-cited national and Party documents, coloured by times cited."""
-    cited = marts.alignment.filter(pl.col("issuer_level").is_in(NATIONAL_LEVELS)).drop_nulls("canonical")
+    cited = marts.alignment.filter(pl.col("citation_tier").is_in(NATIONAL_LEVELS)).drop_nulls("canonical")
     if cited.is_empty():
         return Chart(None, "alignment-heatmap")
     per_cell = citations_per_cell(cited)
@@ -93,7 +93,7 @@ def alignment_heatmap(marts: Marts) -> Chart:
         title="Văn bản Trung ương được kế hoạch tỉnh dẫn nhiều nhất",
         margin={"l": 10, "r": 10, "t": 110, "b": 10},
     )
-    data = per_cell.join(docs.select("canonical", "issuer_level", "provinces"), on="canonical").sort(
+    data = per_cell.join(docs.select("canonical", "citation_tier", "provinces"), on="canonical").sort(
         "canonical", "province_key"
     )
     return Chart(

@@ -43,7 +43,7 @@ from dashboards.ip import ip_charts
 from dashboards.maps import menu_texts, province_map
 from dashboards.national import indicator_reference
 from dashboards.province import indicator_cell, national_cell, plan_labels, plan_ref, province_page
-from dashboards.text import ISSUER_LEVEL, TARGET_TYPE, esc, fmt_num, money_range, period_text, value_text
+from dashboards.text import CITATION_TIER, TARGET_TYPE, esc, fmt_num, money_range, period_text, value_text
 
 __all__ = ["ERROR_PROBE", "render_site"]
 
@@ -377,10 +377,10 @@ def ip_page(marts: Marts, files: dict[str, str]) -> str:
 
 def alignment_page(marts: Marts, files: dict[str, str]) -> str:
     docs = (
-        marts.alignment.filter(pl.col("issuer_level").is_in(fg.NATIONAL_LEVELS))
+        marts.alignment.filter(pl.col("citation_tier").is_in(fg.NATIONAL_LEVELS))
         .group_by("canonical")
         .agg(
-            pl.col("issuer_level").first(),
+            pl.col("citation_tier").first(),
             pl.col("issue_date").first(),
             pl.col("province_key").n_unique().alias("provinces"),
             pl.col("occurrences").sum(),
@@ -400,7 +400,7 @@ def alignment_page(marts: Marts, files: dict[str, str]) -> str:
         (
             [
                 r["canonical"],
-                ISSUER_LEVEL.get(r["issuer_level"] or "", r["issuer_level"]),
+                CITATION_TIER.get(r["citation_tier"] or "", r["citation_tier"]),
                 f"{r['issue_date']:%d/%m/%Y}" if r["issue_date"] else "",
                 r["provinces"],
                 r["occurrences"],

@@ -27,6 +27,7 @@ from dashboards.html import (
 )
 from dashboards.national import context
 from dashboards.text import (
+    CITATION_TIER,
     FLAGS,
     ISSUER_LEVEL,
     TARGET_TYPE,
@@ -220,7 +221,7 @@ def targets_table(marts: Marts, targets: pl.DataFrame, labels: dict[str, str]) -
 def citations_table(citations: pl.DataFrame, labels: dict[str, str]) -> Safe:
     order = {level: i for i, level in enumerate(NATIONAL_ORDER)}
     citations = citations.with_columns(
-        pl.col("issuer_level").replace_strict(order, default=99).alias("_order")
+        pl.col("citation_tier").replace_strict(order, default=99).alias("_order")
     ).sort(["_order", "issue_date", "canonical"], nulls_last=True)
     headers = [
         t("Văn bản được dẫn", "Document cited"),
@@ -233,7 +234,7 @@ def citations_table(citations: pl.DataFrame, labels: dict[str, str]) -> Safe:
     rows = (
         [
             r["canonical"],
-            ISSUER_LEVEL.get(r["issuer_level"] or "", r["issuer_level"]),
+            CITATION_TIER.get(r["citation_tier"] or "", r["citation_tier"]),
             date_text(r["issue_date"]),
             r["occurrences"],
             plan_ref(labels, r),

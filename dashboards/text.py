@@ -27,7 +27,8 @@ def seed_pairs(vocabulary: str) -> dict[str, tuple[str, str]]:
 # ---------------------------------------------------------------- vocabulary (one word per idea)
 
 TARGET_TYPE = seed_pairs("target_type")  # code: (Vietnamese, English)
-ISSUER_LEVEL = {code: vi for code, (vi, _) in seed_pairs("issuer_level").items()}
+ISSUER_LEVEL = {code: vi for code, (vi, _) in seed_pairs("issuer_level").items()}  # who issued a plan
+CITATION_TIER = {code: vi for code, (vi, _) in seed_pairs("citation_tier").items()}  # of a cited document
 FLAGS = {code: vi for code, (vi, _) in seed_pairs("flags").items()}
 # The comparison with the national target: the seed labels the verdicts of the marts; the two that
 # only the dashboards reach (national.context: a national target of another year or kind) are here.

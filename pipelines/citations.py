@@ -68,7 +68,7 @@ class Citation:
     year: int | None
     doc_type: str
     issuer_code: str
-    issuer_level: str
+    citation_tier: str
     issue_date: str | None
     quote: str
     char_start: int
@@ -98,8 +98,8 @@ def normalize_type(raw: str) -> str:
     return kind.code if kind else raw
 
 
-def issuer_level(issuer: str) -> str:
-    """Which tier issued it (a code of citations.issuer_level, seed issuer_levels.csv).
+def citation_tier(issuer: str) -> str:
+    """Which tier issued it (a code of citations.citation_tier, seed issuer_levels.csv).
 
     A code the seed lists has its tier; otherwise the numbering rules decide: a code ending in
     "TW" is a central Party body, "QH…" the National Assembly, "B…" a ministry (Bộ), anything
@@ -120,7 +120,7 @@ def issuer_level(issuer: str) -> str:
 
 def canonical_form(number: str, year: int | None, doc_type: str, issuer: str) -> str:
     """The one spelling used to compare citations across plans."""
-    if issuer_level(issuer) in PARTY_TIERS:
+    if citation_tier(issuer) in PARTY_TIERS:
         return f"{_number(number)}-{doc_type}/{issuer}"
     middle = f"{year}/" if year else ""
     return f"{_number(number)}/{middle}{doc_type}-{issuer}"
@@ -187,7 +187,7 @@ def extract_citations(text: str, own_number: str | None = None) -> list[Citation
                 year=year,
                 doc_type=doc_type,
                 issuer_code=issuer,
-                issuer_level=issuer_level(issuer),
+                citation_tier=citation_tier(issuer),
                 issue_date=issue,
                 quote=text[start:end],
                 char_start=start,

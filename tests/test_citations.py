@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipelines.citations import canonical_form, extract_citations, issuer_level, link_citations
+from pipelines.citations import canonical_form, citation_tier, extract_citations, link_citations
 from pipelines.text.normalize import normalize_text
 from tests.conftest import GOLDEN, PLANS, REPO
 
@@ -51,7 +51,11 @@ def test_date_tier_and_quote() -> None:
     (citation,) = extract_citations(
         normalize_text("căn cứ Quyết định số 696/QĐ-TTg ngày 25/5/2020 của Thủ tướng")
     )
-    assert (citation.issue_date, citation.issuer_level, citation.doc_type) == ("2020-05-25", "national", "QĐ")
+    assert (citation.issue_date, citation.citation_tier, citation.doc_type) == (
+        "2020-05-25",
+        "national",
+        "QĐ",
+    )
     assert citation.quote == "Quyết định số 696/QĐ-TTg ngày 25/5/2020"
 
 
@@ -67,8 +71,8 @@ def test_date_tier_and_quote() -> None:
         ("HĐND", "province"),
     ],
 )
-def test_issuer_levels(issuer: str, level: str) -> None:
-    assert issuer_level(issuer) == level
+def test_citation_tiers(issuer: str, level: str) -> None:
+    assert citation_tier(issuer) == level
 
 
 def test_canonical_form_keeps_year_and_party_style() -> None:

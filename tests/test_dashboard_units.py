@@ -16,7 +16,7 @@ import pytest
 from dashboards import figures
 from dashboards.data import COLUMNS, LOADED_COLUMNS, indicator_group, load_marts
 from dashboards.pages import ip_table, spending_table
-from dashboards.text import FLAGS, ISSUER_LEVEL, TARGET_TYPE, seed_pairs
+from dashboards.text import CITATION_TIER, FLAGS, ISSUER_LEVEL, TARGET_TYPE, seed_pairs
 from pipelines.settings import seed
 from pipelines.targets.catalog import load_catalog
 from tests.dbt_yaml import model_column_types, model_columns
@@ -153,7 +153,12 @@ def test_columns_added_on_load_are_not_silently_in_every_contract(declared: dict
 
 @pytest.mark.parametrize(
     ("vocabulary", "words"),
-    [("target_type", TARGET_TYPE), ("issuer_level", ISSUER_LEVEL), ("flags", FLAGS)],
+    [
+        ("target_type", TARGET_TYPE),
+        ("issuer_level", ISSUER_LEVEL),
+        ("citation_tier", CITATION_TIER),
+        ("flags", FLAGS),
+    ],
 )
 def test_the_words_of_codes_are_the_labels_seed(vocabulary: str, words: dict) -> None:
     seeded = seed_pairs(vocabulary)

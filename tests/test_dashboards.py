@@ -225,7 +225,7 @@ def hostile_marts(folder: Path) -> Path:
                     "document_id": "d1",
                     "citing_doc_number": bad,
                     "canonical": f"52-NQ/TW {bad}",
-                    "issuer_level": "party_central",
+                    "citation_tier": "party_central",
                     "occurrences": 2,
                     "first_quote": f"Nghị quyết {bad}",
                 }
@@ -235,7 +235,7 @@ def hostile_marts(folder: Path) -> Path:
                     **place,
                     "document_id": "d1",
                     "canonical": f"52-NQ/TW {bad}",
-                    "issuer_level": "party_central",
+                    "citation_tier": "party_central",
                     "occurrences": 2,
                     "first_quote": f"Nghị quyết {bad}",
                 }

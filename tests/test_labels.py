@@ -106,4 +106,4 @@ def test_label_file_is_well_formed(
             assert target["value_min"] <= target["value_max"]
     for citation in label["citations"]:
         assert citation["quote"] in text, citation["quote"]
-        assert citation["issuer_level"] in LEVELS
+        assert citation["citation_tier"] in LEVELS

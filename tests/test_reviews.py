@@ -25,8 +25,9 @@ import pytest
 from pipelines.reviews import CSV_COLUMNS, REVIEW_SHEET, target_id
 from tests.session_build import SEED_NAMES, Build, copy_build
 
-# The loop below is one module fixture of three runs: under pytest-xdist its tests go to one worker.
-pytestmark = [pytest.mark.xdist_group("reviews"), pytest.mark.runs_pipeline(3)]
+# The loop below is one module fixture of three runs: under pytest-xdist its tests go to one worker
+# (tests/conftest.py, ONE_WORKER_FILES).
+pytestmark = pytest.mark.runs_pipeline(3)
 
 RISKY_REVIEWER = '<script>alert("x")</script> Lan'
 

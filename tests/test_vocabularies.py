@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.citations import extract_citations, issuer_level, link_citations, normalize_type
+from pipelines.citations import citation_tier, extract_citations, link_citations, normalize_type
 from pipelines.metadata import issuers
 from pipelines.metadata.extract import extract_metadata
 from pipelines.metadata.vocabulary import (
@@ -98,8 +98,9 @@ def test_each_issuer_level_column_has_one_vocabulary_with_labels() -> None:
     citations = issuer_level_codes(CITATION_TIER_COLUMN)
     assert documents and citations
     assert len(set(documents)) == len(documents) and len(set(citations)) == len(citations)
-    # the workbook labels both columns (named issuer_level) from one labels vocabulary
-    assert set(documents) | set(citations) <= labels("issuer_level")
+    # each column is labelled from the labels vocabulary named after it, and from no other
+    assert set(documents) == labels("issuer_level")
+    assert set(citations) == labels("citation_tier")
 
 
 def test_issuer_seed_uses_only_declared_levels() -> None:
@@ -124,11 +125,11 @@ def test_every_citation_tier_is_a_declared_code() -> None:
     """A listed issuer gets the seed's tier; an unlisted one a tier of the same declared vocabulary."""
     tiers = issuer_level_codes(CITATION_TIER_COLUMN)
     for issuer in issuer_codes():
-        assert issuer_level(issuer.code) == issuer.citation_tier, issuer.code
+        assert citation_tier(issuer.code) == issuer.citation_tier, issuer.code
     listed = {issuer.code for issuer in issuer_codes()}
     for code in UNLISTED_ISSUERS:
         assert code not in listed, f"{code} is listed: pick a code that exercises the rule"
-        assert issuer_level(code) in tiers, code
+        assert citation_tier(code) in tiers, code
 
 
 @pytest.mark.parametrize("code", ["BTV", "BCH", "TUTW"])
@@ -138,7 +139,7 @@ def test_party_bodies_of_the_province_are_party_for_plans_and_citations(code: st
         normalize_text(f"Số: 12-KH/{code}\nKẾ HOẠCH\nPhát triển khoa học năm 2024"), gazetteer
     )
     assert (meta.issuer, meta.issuer_level) == ("Tỉnh ủy", "party")
-    assert issuer_level(code) == "party_province"
+    assert citation_tier(code) == "party_province"
     (citation,) = extract_citations(normalize_text(f"Thực hiện Kế hoạch số 12-KH/{code} ngày 05/3/2024."))
     assert citation.canonical == f"12-KH/{code}"  # Party numbering
 

@@ -24,7 +24,7 @@ LABELS_SEED = seed("labels_vi")
 SEPARATOR = "|"
 
 DOCUMENT_LEVEL_COLUMN = "documents.issuer_level"
-CITATION_TIER_COLUMN = "citations.issuer_level"
+CITATION_TIER_COLUMN = "citations.citation_tier"
 PARTY_TIERS = frozenset({"party_central", "party_province"})
 """Citation tiers of Party bodies: their documents use the Party numbering ("52-NQ/TW")."""
 

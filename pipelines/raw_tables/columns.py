@@ -70,7 +70,7 @@ CITATION_COLUMNS: PolarsSchema = {
     "year": pl.Int64,
     "doc_type": pl.String,
     "issuer_code": pl.String,
-    "issuer_level": pl.String,
+    "citation_tier": pl.String,
     "issue_date": pl.String,
     "quote": pl.String,
     "char_start": pl.Int64,

@@ -20,7 +20,8 @@ from pipelines.metadata.vocabulary import (
 from pipelines.raw_tables.columns import REJECTION_COLUMNS
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
-# Each issuer-level column has its own vocabulary, declared once in the seed issuer_levels.csv.
+# The document issuer level and the citation tier each have their own vocabulary, declared once in
+# the seed issuer_levels.csv.
 DOCUMENT_LEVELS = list(issuer_level_codes(DOCUMENT_LEVEL_COLUMN))
 CITATION_LEVELS = list(issuer_level_codes(CITATION_TIER_COLUMN))
 
@@ -183,7 +184,7 @@ def citation_schema() -> pa.DataFrameSchema:
             "citation_id": pa.Column(str, unique=True),
             "document_id": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{16}$")),
             "canonical": pa.Column(str, pa.Check.str_matches(r"^\d{2,5}(?:/\d{4})?[-/]\S+$")),
-            "issuer_level": pa.Column(str, pa.Check.isin(CITATION_LEVELS)),
+            "citation_tier": pa.Column(str, pa.Check.isin(CITATION_LEVELS)),
             "year": pa.Column(int, pa.Check.in_range(1945, YEAR_MAX), nullable=True),
             "issue_date": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True),
             "quote_verified": pa.Column(bool, pa.Check.eq(True)),

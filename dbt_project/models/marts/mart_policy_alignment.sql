@@ -4,7 +4,7 @@
 with national as (
     select *
     from {{ ref('fct_citation') }}
-    where issuer_level in ('national', 'ministry', 'party_central')
+    where citation_tier in ('national', 'ministry', 'party_central')
 ),
 
 reach as (
@@ -29,7 +29,7 @@ select
     n.canonical,
     n.doc_type,
     n.issuer_code,
-    n.issuer_level,
+    n.citation_tier,
     n.issue_date,
     n.occurrences,
     r.citing_plans,

@@ -40,7 +40,7 @@ cites as (
     select
         province_key,
         count(*) as distinct_citations,
-        count(*) filter (where issuer_level in ('national', 'ministry', 'party_central')) as national_citations
+        count(*) filter (where citation_tier in ('national', 'ministry', 'party_central')) as national_citations
     from {{ ref('fct_citation') }}
     group by province_key
 ),

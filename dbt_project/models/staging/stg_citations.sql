@@ -7,7 +7,7 @@ select
     year::integer as year,
     doc_type,
     issuer_code,
-    issuer_level,
+    citation_tier,
     try_cast(issue_date as date) as issue_date,
     quote,
     char_start,
