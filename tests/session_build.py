@@ -393,6 +393,25 @@ def copy_inputs(build: Build, data: Path) -> None:
         path.chmod(path.stat().st_mode | stat.S_IWUSR)
 
 
+def marts_by_content(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every marts.* table as its sorted rows (row order is not content), with its column names."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
+        tables = {}
+        for name in names:
+            relation = conn.sql(f'select * from marts."{name}"')
+            rows = sorted(relation.fetchall(), key=repr)
+            tables[name] = [tuple(relation.columns), *rows]
+    return tables
+
+
 def mart_tables(warehouse: Path) -> dict[str, int]:
     """Row count of every table in schema marts."""
     import duckdb

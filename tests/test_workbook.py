@@ -105,6 +105,9 @@ def test_make_run_prints_a_short_report_ending_with_the_summary(run: dict) -> No
     summary = next(i for i, line in enumerate(lines) if line.startswith("Tóm tắt"))
     assert lines[summary + 1 :] and all(line.startswith("  ") for line in lines[summary + 1 :]), lines
     stage_lines = [line for line in lines if line.lstrip().startswith("✓")]
+    # each reason a file was refused for reads in Vietnamese, never as its code ("too_large")
+    reasons = [m.group(1) for m in re.finditer(r"^ {6}- (.+): \d+$", run["output"], re.M)]
+    assert reasons and not [r for r in reasons if re.fullmatch(r"[a-z0-9_]+", r)], reasons
     # every plan file that could be hashed was read and extracted once, and the report says how many
     extracted = run["build"].extracted
     assert extracted == len(stored_plans(run["data"] / "extracted")) > len(SEED_NAMES)
