@@ -198,9 +198,20 @@ def test_killed_while_building_the_site_is_not_current(built: Path, tmp_path: Pa
     (plans / "them.txt").write_bytes(
         (plans / "003_ccaa3459958f884f.txt").read_bytes().replace(b"01 m", b"05 m")
     )
-    marts = built / "marts"
+    marts, logs = built / "marts", built / "logs"
+    earlier_logs = set(logs.glob("*.log"))
+
+    def building_the_site() -> bool:
+        """The run's dashboard step has started (its log says so), or its staging folder is there:
+        the folder alone lives a fraction of a second, too short to catch on a busy machine."""
+        started = any(
+            "- dashboard_site - STEP_START -" in log.read_text(encoding="utf-8", errors="replace")
+            for log in set(logs.glob("*.log")) - earlier_logs
+        )
+        return started or any(marts.glob(".dashboard.new-*"))
+
     process = launcher(built, tmp_path / "home")
-    site_started = wait_for(lambda: any(marts.glob(".dashboard.new-*")), process)
+    site_started = wait_for(building_the_site, process)
     os.killpg(process.pid, signal.SIGKILL)
     out, err = process.communicate(timeout=60)
     assert site_started, f"the run never reached the dashboard site:\n{out[-2000:]}\n{err[-2000:]}"
