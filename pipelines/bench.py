@@ -183,6 +183,7 @@ def direct_steps(data_dir: Path) -> None:
 
     from pipelines.lib.dbt_state import dbt_threads
     from pipelines.publishing.exports import WorkbookContext, build_time, export_tables, load_model_docs
+    from pipelines.publishing.marts import read_marts
     from pipelines.raw_tables.build import build_raw_tables
     from pipelines.raw_tables.columns import PLAN_FILE_COLUMNS
     from pipelines.raw_tables.reference import REFERENCE_COLUMNS, read_reference_folder
@@ -225,13 +226,7 @@ def direct_steps(data_dir: Path) -> None:
         check=True,
     )
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        names = [
-            r[0]
-            for r in conn.execute(
-                "select table_name from information_schema.tables where table_schema='marts'"
-            ).fetchall()
-        ]
-        marts = {n: conn.sql(f'select * from marts."{n}"').pl() for n in names}
+        marts = read_marts(conn)
     context = WorkbookContext(
         built_at=build_time(), models=load_model_docs(REPO / "dbt_project" / "target" / "manifest.json")
     )

@@ -397,15 +397,11 @@ def marts_by_content(warehouse: Path) -> dict[str, list[tuple]]:
     """Every marts.* table as its sorted rows (row order is not content), with its column names."""
     import duckdb
 
+    from pipelines.publishing.marts import mart_names
+
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        names = [
-            r[0]
-            for r in conn.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-            ).fetchall()
-        ]
         tables = {}
-        for name in names:
+        for name in mart_names(conn):
             relation = conn.sql(f'select * from marts."{name}"')
             rows = sorted(relation.fetchall(), key=repr)
             tables[name] = [tuple(relation.columns), *rows]
@@ -416,11 +412,10 @@ def mart_tables(warehouse: Path) -> dict[str, int]:
     """Row count of every table in schema marts."""
     import duckdb
 
+    from pipelines.publishing.marts import mart_names
+
     with duckdb.connect(str(warehouse), read_only=True) as conn:
-        names = conn.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-        ).fetchall()
-        return {n: conn.execute(f'select count(*) from marts."{n}"').fetchone()[0] for (n,) in names}
+        return {n: conn.execute(f'select count(*) from marts."{n}"').fetchone()[0] for n in mart_names(conn)}
 
 
 def children(pid: int) -> list[int]:

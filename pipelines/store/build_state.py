@@ -148,6 +148,8 @@ def outputs_open(settings: Settings, marts: Iterable[str]) -> bool:
     a non-empty workbook and a non-empty site index."""
     import duckdb
 
+    from pipelines.publishing.marts import mart_names
+
     marts_dir = settings.marts_dir
     for path in (marts_dir / WORKBOOK_NAME, marts_dir / "dashboard" / "index.html"):
         if not path.is_file() or path.stat().st_size == 0:
@@ -157,12 +159,7 @@ def outputs_open(settings: Settings, marts: Iterable[str]) -> bool:
         return False
     try:
         with duckdb.connect(str(warehouse), read_only=True) as conn:
-            present = {
-                row[0]
-                for row in conn.execute(
-                    "select table_name from information_schema.tables where table_schema = 'marts'"
-                ).fetchall()
-            }
+            present = set(mart_names(conn))
     except duckdb.Error:
         return False
     wanted = set(marts)

@@ -6,6 +6,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.lib.resources import MartsFolder, PlanFolder, Warehouse
+from pipelines.publishing.marts import mart_names
 from pipelines.store.build_state import record_build
 
 
@@ -14,12 +15,9 @@ def published_marts(warehouse: Warehouse) -> list[str] | None:
     when it does not open read-only (then the build is not recorded and the next run rebuilds)."""
     try:
         with warehouse.connect(read_only=True) as conn:
-            rows = conn.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
+            return mart_names(conn)
     except duckdb.Error:
         return None
-    return [row[0] for row in rows]
 
 
 @dg.asset(group_name="export", kinds={"html", "plotly"}, deps=[dg.AssetKey("mart_exports")])

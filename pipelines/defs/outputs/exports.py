@@ -17,8 +17,9 @@ from pipelines.publishing.exports import (
     export_tables,
     load_model_docs,
 )
+from pipelines.publishing.marts import MARTS_SCHEMA
+from pipelines.publishing.marts import read_marts as marts_of
 
-MARTS_SCHEMA = "marts"
 REFERENCE_SCHEMA = "reference"
 NATIONAL_TARGETS = "national_targets"
 
@@ -26,18 +27,9 @@ MART_KEYS = [key for key, group in khcn_dbt_assets.group_names_by_key.items() if
 
 
 def read_marts(warehouse: Warehouse) -> dict[str, pl.DataFrame]:
-    """Every table dbt built in the marts schema, in name order (dims first, then facts, then marts)."""
-    order = {"dim": 0, "fct": 1, "mart": 2}
+    """Every table dbt built in the marts schema (dims first, then facts, then marts)."""
     with warehouse.connect(read_only=True) as conn:
-        names = [
-            row[0]
-            for row in conn.execute(
-                "select table_name from information_schema.tables where table_schema = ? order by table_name",
-                [MARTS_SCHEMA],
-            ).fetchall()
-        ]
-        names.sort(key=lambda n: (order.get(n.split("_")[0], 3), n))
-        return {name: conn.sql(f'select * from {MARTS_SCHEMA}."{name}"').pl() for name in names}
+        return marts_of(conn)
 
 
 def read_national_targets(warehouse: Warehouse) -> pl.DataFrame:
