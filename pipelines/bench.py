@@ -156,7 +156,7 @@ def pipeline_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def read_marts(folder: Path) -> dict[str, str]:
+def mart_digests(folder: Path) -> dict[str, str]:
     """A digest of every mart's rows (Parquet), to compare two builds; row order is not content."""
     import polars as pl
 
@@ -307,6 +307,109 @@ def exponent(n1: int, t1: float, n2: int, t2: float) -> float:
 # --------------------------------------------------------------------------- report
 
 
+def size_figures(work: Path, n: int) -> dict:
+    """One corpus of `n` plans: its floor, one-process extraction and whole-pipeline figures."""
+    data = work / f"n{n}" / "data"
+    size = generate_corpus(n, data / "raw" / "plans")
+    floor = floor_seconds(data / "raw" / "plans")
+    extract, _ = extraction_seconds(data / "raw" / "plans", workers=1)
+    wall, peak = run_pipeline(data)
+    return {
+        "bytes": size,
+        "floor_s": round(floor, 3),
+        "extract_1proc_s": round(extract, 2),
+        "docs_per_s": round(n / extract, 1),
+        "mb_per_s": round(size / 1e6 / extract, 3),
+        "extract_over_floor": round(extract / floor, 1),
+        "pipeline_s": round(wall, 1),
+        "peak_mb": peak,
+    }
+
+
+def fan_out_figures(largest: Path, n: int, per_core_s: float) -> dict:
+    """Extraction and the pipeline on the largest corpus with one worker and with one per core:
+    the speed-up, and identical extractions and marts."""
+    one, digests_one = extraction_seconds(largest / "raw" / "plans", workers=1)
+    two, digests_two = extraction_seconds(largest / "raw" / "plans", workers=2)
+    marts_two = mart_digests(largest / "marts")  # the pipeline above ran with one worker per core
+    shutil.rmtree(largest / "extracted")
+    single_wall, _ = run_pipeline(largest, {"KHCN_WORKERS": "1", "KHCN_FORCE": "1"})
+    return {
+        "documents": n,
+        "extract_workers_1_s": round(one, 2),
+        "extract_workers_2_s": round(two, 2),
+        "extract_speedup": round(one / two, 2),
+        "identical_extractions": digests_one == digests_two,
+        "pipeline_workers_1_s": round(single_wall, 1),
+        "pipeline_workers_per_core_s": per_core_s,
+        "identical_marts": marts_two == mart_digests(largest / "marts"),
+    }
+
+
+def seed_plan_figures(work: Path) -> dict:
+    """On the seed plans: a cold run against the same steps called directly (orchestration), a run
+    with nothing changed, and one after one plan changed, whose marts must equal a full rebuild's."""
+    seeds = work / "seeds" / "data"
+    shutil.copytree(SEEDS, seeds / "raw" / "plans")
+    cold, _ = run_pipeline(seeds)
+    cold_profile = profile_of(seeds)
+    unchanged, _ = run_pipeline(seeds)
+    first = sorted((seeds / "raw" / "plans").iterdir())[0]
+    first.write_bytes(first.read_bytes() + "\nPhấn đấu có ít nhất 01 mô hình mới.\n".encode())
+    one_changed, _ = run_pipeline(seeds)
+    one_changed_profile = profile_of(seeds)
+    rebuilt = work / "rebuilt" / "data"  # the changed folder built from nothing: the marts to match
+    shutil.copytree(seeds / "raw" / "plans", rebuilt / "raw" / "plans")
+    run_pipeline(rebuilt)
+    direct_dir = work / "direct" / "data"
+    shutil.copytree(SEEDS, direct_dir / "raw" / "plans")
+    direct, code, _ = timed_process(
+        [sys.executable, "-m", "pipelines.bench", "--direct", str(direct_dir)],
+        child_env(dict(os.environ), work),
+    )
+    if code != 0:
+        raise RuntimeError("direct steps failed")
+    return {
+        "dagster_cold_s": round(cold, 1),
+        "direct_s": round(direct, 1),
+        "orchestration_ratio": round(cold / direct, 2),
+        "no_change_s": round(unchanged, 1),
+        "no_change_ratio": round(unchanged / cold, 2),
+        "one_changed_s": round(one_changed, 1),
+        "one_changed_ratio": round(one_changed / cold, 2),
+        "one_changed_marts_identical_to_full_rebuild": mart_digests(seeds / "marts")
+        == mart_digests(rebuilt / "marts"),
+        "cold_profile": cold_profile,
+        "one_changed_profile": one_changed_profile,
+    }
+
+
+def bench_report(sizes: list[int], work: Path) -> dict:
+    """Every figure of `make bench`, measured in the scratch folder `work`."""
+    report: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "sizes": {}}
+    report["machine"]["bytecode_cache"] = (
+        "in the bench folder (PYTHONDONTWRITEBYTECODE was set)"
+        if os.environ.get("PYTHONDONTWRITEBYTECODE")
+        else "python default"
+    )
+    for n in sizes:
+        report["sizes"][n] = size_figures(work, n)
+        print(f"N={n}: {report['sizes'][n]}", flush=True)
+    keys = sorted(report["sizes"])
+    report["scaling_exponent"] = {
+        f"{a}->{b}": round(
+            exponent(a, report["sizes"][a]["pipeline_s"], b, report["sizes"][b]["pipeline_s"]), 3
+        )
+        for a, b in itertools.pairwise(keys)
+    }
+    largest = keys[-1]
+    report["fan_out"] = fan_out_figures(
+        work / f"n{largest}" / "data", largest, report["sizes"][largest]["pipeline_s"]
+    )
+    report["seed_plans"] = seed_plan_figures(work)
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pipelines.bench")
     parser.add_argument("--sizes", default="50,500,5000")
@@ -322,89 +425,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         print(json.dumps(run_profile(args.profile)))
         return 0
-    sizes = [int(s) for s in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="khcn-bench-"))
-    report: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "sizes": {}}
-    report["machine"]["bytecode_cache"] = (
-        "in the bench folder (PYTHONDONTWRITEBYTECODE was set)"
-        if os.environ.get("PYTHONDONTWRITEBYTECODE")
-        else "python default"
-    )
     try:
-        for n in sizes:
-            data = work / f"n{n}" / "data"
-            size = generate_corpus(n, data / "raw" / "plans")
-            floor = floor_seconds(data / "raw" / "plans")
-            extract, _ = extraction_seconds(data / "raw" / "plans", workers=1)
-            wall, peak = run_pipeline(data)
-            report["sizes"][n] = {
-                "bytes": size,
-                "floor_s": round(floor, 3),
-                "extract_1proc_s": round(extract, 2),
-                "docs_per_s": round(n / extract, 1),
-                "mb_per_s": round(size / 1e6 / extract, 3),
-                "extract_over_floor": round(extract / floor, 1),
-                "pipeline_s": round(wall, 1),
-                "peak_mb": peak,
-            }
-            print(f"N={n}: {report['sizes'][n]}", flush=True)
-        keys = sorted(report["sizes"])
-        report["scaling_exponent"] = {
-            f"{a}->{b}": round(
-                exponent(a, report["sizes"][a]["pipeline_s"], b, report["sizes"][b]["pipeline_s"]), 3
-            )
-            for a, b in itertools.pairwise(keys)
-        }
-        largest = work / f"n{keys[-1]}" / "data"
-        one, digests_one = extraction_seconds(largest / "raw" / "plans", workers=1)
-        two, digests_two = extraction_seconds(largest / "raw" / "plans", workers=2)
-        marts_two = read_marts(largest / "marts")  # the pipeline above ran with one worker per core
-        shutil.rmtree(largest / "extracted")
-        single_wall, _ = run_pipeline(largest, {"KHCN_WORKERS": "1", "KHCN_FORCE": "1"})
-        report["fan_out"] = {
-            "documents": keys[-1],
-            "extract_workers_1_s": round(one, 2),
-            "extract_workers_2_s": round(two, 2),
-            "extract_speedup": round(one / two, 2),
-            "identical_extractions": digests_one == digests_two,
-            "pipeline_workers_1_s": round(single_wall, 1),
-            "pipeline_workers_per_core_s": report["sizes"][keys[-1]]["pipeline_s"],
-            "identical_marts": marts_two == read_marts(largest / "marts"),
-        }
-        # seeds: orchestration overhead and incremental runs
-        seeds = work / "seeds" / "data"
-        shutil.copytree(SEEDS, seeds / "raw" / "plans")
-        cold, _ = run_pipeline(seeds)
-        cold_profile = profile_of(seeds)
-        unchanged, _ = run_pipeline(seeds)
-        first = sorted((seeds / "raw" / "plans").iterdir())[0]
-        first.write_bytes(first.read_bytes() + "\nPhấn đấu có ít nhất 01 mô hình mới.\n".encode())
-        one_changed, _ = run_pipeline(seeds)
-        one_changed_profile = profile_of(seeds)
-        rebuilt = work / "rebuilt" / "data"  # the changed folder built from nothing: the marts to match
-        shutil.copytree(seeds / "raw" / "plans", rebuilt / "raw" / "plans")
-        run_pipeline(rebuilt)
-        direct_dir = work / "direct" / "data"
-        shutil.copytree(SEEDS, direct_dir / "raw" / "plans")
-        direct, code, _ = timed_process(
-            [sys.executable, "-m", "pipelines.bench", "--direct", str(direct_dir)],
-            child_env(dict(os.environ), work),
-        )
-        if code != 0:
-            raise RuntimeError("direct steps failed")
-        report["seed_plans"] = {
-            "dagster_cold_s": round(cold, 1),
-            "direct_s": round(direct, 1),
-            "orchestration_ratio": round(cold / direct, 2),
-            "no_change_s": round(unchanged, 1),
-            "no_change_ratio": round(unchanged / cold, 2),
-            "one_changed_s": round(one_changed, 1),
-            "one_changed_ratio": round(one_changed / cold, 2),
-            "one_changed_marts_identical_to_full_rebuild": read_marts(seeds / "marts")
-            == read_marts(rebuilt / "marts"),
-            "cold_profile": cold_profile,
-            "one_changed_profile": one_changed_profile,
-        }
+        report = bench_report([int(s) for s in args.sizes.split(",")], work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)

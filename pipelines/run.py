@@ -73,15 +73,10 @@ def recover_killed_runs(instance: "dg.DagsterInstance", log=print) -> list[str]:
     """
     import dagster as dg
 
+    from pipelines.lib.resources import UNFINISHED_RUN_STATUSES
+
     records = instance.get_run_records(
-        filters=dg.RunsFilter(
-            statuses=[
-                dg.DagsterRunStatus.STARTED,
-                dg.DagsterRunStatus.STARTING,
-                dg.DagsterRunStatus.NOT_STARTED,
-            ],
-            tags={LAUNCHER_TAG: LAUNCHER},
-        )
+        filters=dg.RunsFilter(statuses=list(UNFINISHED_RUN_STATUSES), tags={LAUNCHER_TAG: LAUNCHER})
     )
     for record in records:
         run = record.dagster_run

@@ -262,18 +262,19 @@ class MartsFolder(dg.ConfigurableResource):
         return removed
 
 
+# Runs that are going or about to: a run killed in any of these states stays in it for good.
+UNFINISHED_RUN_STATUSES = (
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.NOT_STARTED,
+)
+
+
 def active_run_prefixes(instance: dg.DagsterInstance) -> set[str]:
-    """Short ids of the runs that have not finished: their build files are in use."""
-    records = instance.get_run_records(
-        filters=dg.RunsFilter(
-            statuses=[
-                dg.DagsterRunStatus.STARTED,
-                dg.DagsterRunStatus.STARTING,
-                dg.DagsterRunStatus.NOT_STARTED,
-                dg.DagsterRunStatus.CANCELING,
-            ]
-        )
-    )
+    """Short ids of the runs that have not finished (or are being cancelled): their build files are
+    in use."""
+    statuses = [*UNFINISHED_RUN_STATUSES, dg.DagsterRunStatus.CANCELING]
+    records = instance.get_run_records(filters=dg.RunsFilter(statuses=statuses))
     return {record.dagster_run.run_id[:8] for record in records}
 
 
