@@ -238,6 +238,22 @@ def run_env(data: Path, home: Path) -> dict[str, str]:
     return env
 
 
+def launch_run(data: Path, home: Path, output: int | None = subprocess.PIPE, **env: str) -> subprocess.Popen:
+    """`python -m pipelines.run` as a user starts it, pointed at `data` and the Dagster home `home`
+    (made with the project's instance settings if missing), in its own session so that a test can
+    kill its whole process group; `env` adds to `make run`'s environment."""
+    new_home(home)
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipelines.run"],
+        cwd=REPO,
+        env={**run_env(data, home), **env},
+        stdout=output,
+        stderr=output,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def new_home(home: Path) -> Path:
     """A Dagster home with the project's instance settings (pools, no telemetry)."""
     home.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +25,7 @@ import pytest
 
 from pipelines.settings import Settings
 from pipelines.store.build_state import build_is_current
-from tests.session_build import REPO, Build, alive, copy_build, dbt_builds_under, mart_tables
+from tests.session_build import REPO, Build, alive, copy_build, dbt_builds_under, launch_run, mart_tables
 
 pytestmark = pytest.mark.slow
 
@@ -42,23 +41,6 @@ def run_in_process(data_dir: Path, instance: dg.DagsterInstance | None = None, *
         for name, value in env.items():
             patch.setenv(name, value)
         return run_pipeline(Settings(data_dir), instance or dg.DagsterInstance.ephemeral())
-
-
-def launcher(data_dir: Path, home: Path, **env: str) -> subprocess.Popen:
-    """`python -m pipelines.run` as a user starts it, in its own session."""
-    home.mkdir(exist_ok=True)
-    shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    full_env = {**os.environ, "KHCN_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home), **env}
-    full_env.pop("KHCN_WAREHOUSE", None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipelines.run"],
-        cwd=REPO,
-        env=full_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
 
 
 def wait_for(condition, process: subprocess.Popen | None = None, timeout: float = 300) -> bool:
@@ -105,7 +87,7 @@ def test_missing_or_emptied_plan_folder_refuses_and_publishes_nothing(built: Pat
     plans = built / "raw" / "plans"
     plans.rename(built / "raw" / "plans_away")  # `mv data/raw/plans data/raw/plans_away`
 
-    process = launcher(built, tmp_path / "home", KHCN_FORCE="1")
+    process = launch_run(built, tmp_path / "home", KHCN_FORCE="1")
     out, err = process.communicate(timeout=300)
     assert process.returncode == 1
     assert "không tồn tại" in err and "KHCN_ALLOW_EMPTY" in err
@@ -147,7 +129,7 @@ def test_killed_during_dbt_ends_dbt_then_next_run_cleans_up_and_records_what_it_
     plans = built / "raw" / "plans"
     new_plan = plans / "copy.txt"  # a new plan, so the killed run would have changed the outputs
     new_plan.write_bytes((plans / "003_ccaa3459958f884f.txt").read_bytes().replace(b"01 m", b"05 m"))
-    process = launcher(built, tmp_path / "home")
+    process = launch_run(built, tmp_path / "home")
     dbt_pids: list[int] = []
 
     def dbt_started() -> bool:
@@ -210,7 +192,7 @@ def test_killed_while_building_the_site_is_not_current(built: Path, tmp_path: Pa
         )
         return started or any(marts.glob(".dashboard.new-*"))
 
-    process = launcher(built, tmp_path / "home")
+    process = launch_run(built, tmp_path / "home")
     site_started = wait_for(building_the_site, process)
     os.killpg(process.pid, signal.SIGKILL)
     out, err = process.communicate(timeout=60)
@@ -340,7 +322,7 @@ def test_an_open_writer_is_refused_and_the_failed_build_is_removed(built: Path, 
     )
     try:
         assert wait_for(ready.exists, writer, timeout=60)
-        process = launcher(built, tmp_path / "home", KHCN_FORCE="1", KHCN_PUBLISH_WAIT_SECONDS="2")
+        process = launch_run(built, tmp_path / "home", KHCN_FORCE="1", KHCN_PUBLISH_WAIT_SECONDS="2")
         out, err = process.communicate(timeout=600)
     finally:
         writer.communicate("", timeout=60)  # the analyst closes the session

@@ -8,7 +8,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from pipelines.lib.resources import PlanFolder, Warehouse
 from pipelines.settings import Settings
 from pipelines.store.build_state import stored_plans
 from pipelines.store.extraction import ExtractionStore, code_fingerprint, plan_key
-from tests.session_build import REPO, SEED_NAMES, Build, mart_tables, skip_if_edited
+from tests.session_build import REPO, SEED_NAMES, Build, launch_run, mart_tables, skip_if_edited
 
 
 def extracted_count(result) -> int:
@@ -128,17 +127,7 @@ def test_a_change_to_code_or_catalog_makes_every_stored_result_stale(tmp_path: P
 def _run_and_kill_when(data_dir: Path, home: Path, condition, timeout: float = 240) -> int:
     """Start `python -m pipelines.run` as a user would, kill its process group when `condition(pid)`
     holds (`pid` is the run's own process: conditions look at its process tree, not the machine's)."""
-    env = {**os.environ, "KHCN_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
-    env.pop("KHCN_WAREHOUSE", None)
-    env.pop("KHCN_FORCE", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.run"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    process = launch_run(data_dir, home, output=subprocess.DEVNULL)
     deadline = time.monotonic() + timeout
     try:
         while time.monotonic() < deadline and process.poll() is None:
