@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from tests.scheduling import uses_session_build
 from tests.session_build import (
     PLANS,
     REPO,
@@ -20,6 +21,7 @@ from tests.session_build import (
     copy_build,
     finish_session_build,
     load_build,
+    point_at,
     start_session_build,
 )
 
@@ -86,17 +88,13 @@ def session_build_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "session_build"
 
 
-def needs_session_build(items: list[pytest.Item]) -> bool:
-    return any("session_build" in getattr(item, "fixturenames", ()) for item in items)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def session_build_started(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, dbt_manifest
 ):
     """Start the session build at once, in the background, if any selected test needs it: the tests
     that don't run while it builds (`make test-fast` selects none that need it and starts nothing)."""
-    if os.environ.get("KHCN_TEST_REUSE_BUILD") or not needs_session_build(request.session.items):
+    if os.environ.get("KHCN_TEST_REUSE_BUILD") or not any(map(uses_session_build, request.session.items)):
         yield None
         return
     root = session_build_root(tmp_path_factory)
@@ -129,10 +127,7 @@ def session_build(session_build_started: Path | None) -> Build:
 def built_copy(session_build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Build:
     """A private, writable copy of the session build, and the pipeline pointed at it (as `data_dir`)."""
     copy = copy_build(session_build, tmp_path / "built")
-    monkeypatch.setenv("KHCN_DATA_DIR", str(copy.data))
-    monkeypatch.setenv("KHCN_WAREHOUSE", str(copy.data / "warehouse.duckdb"))
-    monkeypatch.setenv("DAGSTER_HOME", str(copy.home))
-    monkeypatch.delenv("KHCN_FORCE", raising=False)
+    point_at(monkeypatch, copy.data, copy.home)
     return copy
 
 

@@ -15,7 +15,7 @@ from itertools import zip_longest
 import pytest
 
 # Fixtures that give a test a pipeline run of its own on top of the session build.
-RUNS_AGAIN = {"built_copy", "built", "loop"}
+RUNS_AGAIN = {"built_copy", "built"}
 
 # Files whose tests share one costly module fixture (the review loop runs the pipeline three times):
 # under pytest-xdist all their tests go to one worker. (xdist's own `xdist_group` mark no longer
@@ -25,11 +25,16 @@ ONE_WORKER_FILES = frozenset({"tests/test_reviews.py"})
 NO_BUILD_SLOW, UNIT, RUNS_SEVERAL, RUNS_ONCE, READS_BUILD = range(5)
 
 
+def uses_session_build(item: pytest.Item) -> bool:
+    """The test waits for the session build (directly or through a fixture that copies it)."""
+    return "session_build" in getattr(item, "fixturenames", ())
+
+
 def kind(item: pytest.Item) -> tuple[int, int]:
     """Where a test goes: needs the session build or not, and how long it runs (by its fixtures and
     markers: `runs_pipeline(n)` most runs first, a run of its own or a browser, or reading only)."""
     names = set(getattr(item, "fixturenames", ()))
-    if "session_build" not in names:
+    if not uses_session_build(item):
         return (NO_BUILD_SLOW if item.get_closest_marker("slow") else UNIT), 0
     runs = item.get_closest_marker("runs_pipeline")
     if runs:
@@ -67,9 +72,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that needs the session build (directly or through `built_copy`) waits for a whole
     pipeline run: it is slow, whatever its module says, so `make test-fast` never starts the build."""
     items[:] = longest_first(items)
-    for item in items:
-        if "session_build" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.slow)
+    for item in filter(uses_session_build, items):
+        item.add_marker(pytest.mark.slow)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):

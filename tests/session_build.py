@@ -238,6 +238,15 @@ def run_env(data: Path, home: Path) -> dict[str, str]:
     return env
 
 
+def point_at(patch, data: Path, home: Path) -> None:
+    """This process, and the step processes and runs it starts (they inherit the environment), use
+    the data folder `data` and the Dagster home `home` (`patch`: a pytest MonkeyPatch)."""
+    patch.setenv("KHCN_DATA_DIR", str(data))
+    patch.setenv("KHCN_WAREHOUSE", str(data / "warehouse.duckdb"))
+    patch.setenv("DAGSTER_HOME", str(home))
+    patch.delenv("KHCN_FORCE", raising=False)
+
+
 def launch_run(data: Path, home: Path, output: int | None = subprocess.PIPE, **env: str) -> subprocess.Popen:
     """`python -m pipelines.run` as a user starts it, pointed at `data` and the Dagster home `home`
     (made with the project's instance settings if missing), in its own session so that a test can

@@ -23,7 +23,7 @@ import polars as pl
 import pytest
 
 from pipelines.reviews import CSV_COLUMNS, REVIEW_SHEET, target_id
-from tests.session_build import SEED_NAMES, Build, copy_build
+from tests.session_build import SEED_NAMES, Build, copy_build, point_at
 
 # The loop below is one module fixture of three runs: under pytest-xdist its tests go to one worker
 # (tests/conftest.py, ONE_WORKER_FILES).
@@ -99,10 +99,7 @@ def loop(session_build: Build, tmp_path_factory: pytest.TempPathFactory) -> dict
     built = copy_build(session_build, tmp_path_factory.mktemp("reviews"))  # 1. the session's build
     data = built.data
     patch = pytest.MonkeyPatch()
-    patch.setenv("KHCN_DATA_DIR", str(data))
-    patch.setenv("KHCN_WAREHOUSE", str(data / "warehouse.duckdb"))
-    patch.setenv("DAGSTER_HOME", str(built.home))
-    patch.delenv("KHCN_FORCE", raising=False)
+    point_at(patch, data, built.home)
     state: dict = {"data": data, "stages": {}}
     try:
         state["stages"]["built"] = snapshot(data)

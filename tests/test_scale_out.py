@@ -13,30 +13,13 @@ DuckDB and `dbt build`.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.session_build import REPO, Build, copy_inputs, marts_by_content
+from tests.session_build import Build, copy_inputs, marts_by_content, new_home, point_at
 
 pytestmark = [pytest.mark.slow, pytest.mark.runs_pipeline(3)]
-
-
-def instance_home(root: Path) -> Path:
-    """A DAGSTER_HOME with the project's instance configuration (event log, pools)."""
-    home = root / "dagster_home"
-    home.mkdir(parents=True)
-    shutil.copy(REPO / ".dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    return home
-
-
-def point_at(monkeypatch: pytest.MonkeyPatch, data: Path, home: Path) -> None:
-    """This process and the step processes it starts (they inherit the environment) use `data`."""
-    monkeypatch.setenv("KHCN_DATA_DIR", str(data))
-    monkeypatch.setenv("KHCN_WAREHOUSE", str(data / "warehouse.duckdb"))
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    monkeypatch.delenv("KHCN_FORCE", raising=False)
 
 
 def step_pids(instance, run_id: str) -> set[int]:
@@ -69,7 +52,7 @@ def test_partition_range_runs_on_the_multiprocess_executor_give_the_marts_of_one
 
     data = tmp_path / "shared" / "data"  # the shared folder: plans, per-plan store, warehouse
     copy_inputs(session_build, data)
-    point_at(monkeypatch, data, instance_home(tmp_path / "shared"))
+    point_at(monkeypatch, data, new_home(tmp_path / "shared" / "dagster_home"))
     settings = Settings.from_env()
     with dg.DagsterInstance.get() as instance:
         apply_partition_changes(instance, folder_state(instance, settings.plan_dir, settings.store_dir))
