@@ -10,22 +10,13 @@ Chromium nothing is printed and the pages keep their print button (print CSS, A4
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from dashboards.browser import BrowserError, headless
+
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-pdf-header-footer",
-    "--virtual-time-budget=15000",
-]
 
 
 def browser() -> str | None:
@@ -38,26 +29,22 @@ def pdf_name(page: Path) -> str:
 
 
 def print_profiles(site: Path, chrome: str | None = None) -> list[Path]:
-    """Print every province page of `site` to `site/pdf/<page>.pdf`; the PDFs written."""
+    """Print every province page of `site` to `site/pdf/<page>.pdf`, each in a tab of one browser;
+    the PDFs written. A browser that dies or hangs ends the printing: the pages printed stay."""
     chrome = chrome or browser()
     if chrome is None:
         return []
     (site / "pdf").mkdir(exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory(prefix="khcn-chromium-") as profile:
-        for page in sorted(site.glob("province-*.html")):
-            target = site / pdf_name(page)
-            command = [
-                chrome,
-                *FLAGS,
-                f"--user-data-dir={profile}",
-                f"--print-to-pdf={target}",
-                page.as_uri(),
-            ]
-            subprocess.run(command, capture_output=True, timeout=180, check=False)
-            if target.exists() and target.stat().st_size > 0:
-                written.append(target)
-    return written
+        try:
+            with headless(chrome, Path(profile)) as tabs:
+                for page in sorted(site.glob("province-*.html")):
+                    with tabs.open(page.as_uri()) as tab:
+                        written.append(tab.pdf(site / pdf_name(page)))
+        except BrowserError as error:
+            print(f"Ngừng in PDF sau {len(written)} trang: {error}", file=sys.stderr)
+    return [path for path in written if path.stat().st_size > 0]
 
 
 if __name__ == "__main__":

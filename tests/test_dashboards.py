@@ -7,8 +7,8 @@ import csv
 import json
 import re
 import shutil
-import subprocess
 import unicodedata
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,9 +16,11 @@ import polars as pl
 import pytest
 
 from dashboards import build_site
+from dashboards.browser import Browser, BrowserError, headless
 from dashboards.build import swap_in
 from dashboards.data import COLUMNS
 from dashboards.pages import ERROR_PROBE
+from dashboards.pdf import print_profiles
 from tests.session_build import IMG, REPO, SCRIPT, Build
 
 RAW = ("<script>alert(1)", "<img src=x")
@@ -335,24 +337,14 @@ def test_a_failed_build_leaves_the_previous_site_whole(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- in a real browser
 
 CHROMIUM = shutil.which("chromium")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed")
 
 
-def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    flags = [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        "--virtual-time-budget=15000",  # let plotly finish drawing before the dump
-    ]
-    return subprocess.run(
-        [CHROMIUM or "chromium", *flags, *args], capture_output=True, text=True, timeout=180, check=False
-    )
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """One headless Chromium for the module's page visits, a fresh tab each (dashboards/browser.py)."""
+    with headless(CHROMIUM or "chromium", tmp_path_factory.mktemp("chromium")) as browser:
+        yield browser
 
 
 def js_errors(dom: str) -> list[str] | None:
@@ -362,29 +354,28 @@ def js_errors(dom: str) -> list[str] | None:
 
 @pytest.mark.slow
 @pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed")
-def test_every_page_renders_in_chromium_without_errors(pipeline_run: Path, tmp_path: Path) -> None:
+@needs_chromium
+def test_every_page_renders_in_chromium_without_errors(
+    pipeline_run: Path, chromium: Browser, tmp_path: Path
+) -> None:
     # the probe itself catches errors: a page with a broken script reports it
     broken = tmp_path / "broken.html"
     broken.write_text(
         f"<html><head><script>{ERROR_PROBE}</script></head><body><script>notDefined()</script></body></html>"
     )
-    errors = js_errors(chromium(tmp_path / "probe", "--dump-dom", broken.as_uri()).stdout)
+    with chromium.open(broken.as_uri()) as tab:
+        errors = js_errors(tab.dom())
     assert errors and "notDefined" in errors[0]
 
     site = pipeline_run / "marts" / "dashboard"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     doms = {}
-    for page in sorted(site.glob("*.html")):  # one browser start per page: its DOM and its screenshot
+    for page in sorted(site.glob("*.html")):  # each page in a tab of its own: its DOM and its screenshot
         shot = SCREENSHOTS / f"{page.stem}.png"
         shot.unlink(missing_ok=True)
-        dom = chromium(
-            tmp_path / "profile",
-            "--window-size=1400,2000",
-            f"--screenshot={shot}",
-            "--dump-dom",
-            page.as_uri(),
-        ).stdout
+        with chromium.open(page.as_uri()) as tab:
+            dom = tab.dom()
+            tab.screenshot(shot)
         assert js_errors(dom) == [], (page.name, js_errors(dom))
         charts = page.read_text(encoding="utf-8").count('class="chart"')
         assert dom.count('class="plot-container') == charts, page.name  # every chart drew
@@ -399,14 +390,38 @@ def test_every_page_renders_in_chromium_without_errors(pipeline_run: Path, tmp_p
     for name in ("Hưng Yên", "Hải Dương", "Tây Ninh", "Hà Nam", "Bắc Ninh"):
         assert name in index
     # English: the toggle also translates chart axes and titles
-    screenshot(tmp_path, (site / "index.html").as_uri() + "#lang-en", SCREENSHOTS / "index-en.png")
-    screenshot(tmp_path, (site / "index.html").as_uri() + "#map-34", SCREENSHOTS / "index-map-34.png", 2600)
+    screenshot(chromium, (site / "index.html").as_uri() + "#lang-en", SCREENSHOTS / "index-en.png")
+    screenshot(chromium, (site / "index.html").as_uri() + "#map-34", SCREENSHOTS / "index-map-34.png", 2600)
 
 
-def screenshot(tmp_path: Path, uri: str, shot: Path, height: int = 2000) -> None:
+def screenshot(chromium: Browser, uri: str, shot: Path, height: int = 2000) -> None:
     shot.unlink(missing_ok=True)
-    chromium(tmp_path / "profile", f"--window-size=1400,{height}", f"--screenshot={shot}", uri)
+    with chromium.open(uri, height=height) as tab:
+        tab.screenshot(shot)
     assert shot.exists() and shot.stat().st_size > 20_000, shot.name
+
+
+def test_a_browser_that_dies_hangs_or_is_missing_costs_the_pdfs_never_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hangs = tmp_path / "hangs"
+    hangs.write_text("#!/bin/sh\nexec sleep 60\n")
+    hangs.chmod(0o755)
+    for executable, error in (
+        (shutil.which("true"), "exited"),
+        (str(hangs), "did not answer in time"),
+        (str(tmp_path / "no-such-browser"), "did not start"),
+    ):
+        with pytest.raises(BrowserError, match=error):
+            with headless(executable, tmp_path / "profile", timeout=1) as browser:
+                with browser.open((tmp_path / "page.html").as_uri()):
+                    pass
+    site = tmp_path / "site"
+    (site / "province-01.html").parent.mkdir()
+    (site / "province-01.html").write_text("<p>Hà Nội</p>", encoding="utf-8")
+    assert print_profiles(site, chrome=shutil.which("true")) == []
+    assert "Ngừng in PDF sau 0 trang" in capsys.readouterr().err
+    assert list((site / "pdf").iterdir()) == [], "no PDF, and no empty one"
 
 
 ARCHIPELAGOS = ("Quần đảo Hoàng Sa", "Quần đảo Trường Sa")
@@ -418,8 +433,8 @@ def drawn_units(dom: str) -> int:
 
 @pytest.mark.slow
 @pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed")
-def test_the_map_draws_both_archipelagos_and_both_unit_schemes(pipeline_run: Path, tmp_path: Path) -> None:
+@needs_chromium
+def test_the_map_draws_both_archipelagos_and_both_unit_schemes(pipeline_run: Path, chromium: Browser) -> None:
     site = pipeline_run / "marts" / "dashboard"
     documents = pl.read_parquet(pipeline_run / "marts" / "dim_document.parquet")
     legacy = documents.filter(~pl.col("province_key").str.ends_with("/2025"))
@@ -431,7 +446,8 @@ def test_the_map_draws_both_archipelagos_and_both_unit_schemes(pipeline_run: Pat
         ("#map-63", 63, legacy["province_code"].n_unique()),
         ("#map-34", 34, documents["successor_code"].n_unique()),
     ):
-        dom = chromium(tmp_path / "profile", "--dump-dom", (site / "index.html").as_uri() + view).stdout
+        with chromium.open((site / "index.html").as_uri() + view) as tab:
+            dom = tab.dom()
         assert js_errors(dom) == [], (view, js_errors(dom))
         # every unit's shape in grey, and over it the units with plans in colour
         assert drawn_units(dom) == units + with_plans, view
@@ -449,8 +465,8 @@ def test_the_map_draws_both_archipelagos_and_both_unit_schemes(pipeline_run: Pat
 
 @pytest.mark.slow
 @pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed")
-def test_a_province_profile_prints_on_one_page(pipeline_run: Path, tmp_path: Path) -> None:
+@needs_chromium
+def test_a_province_profile_prints_on_one_page(pipeline_run: Path, chromium: Browser) -> None:
     from pypdf import PdfReader
 
     site = pipeline_run / "marts" / "dashboard"
@@ -464,7 +480,8 @@ def test_a_province_profile_prints_on_one_page(pipeline_run: Path, tmp_path: Pat
     pdf = SCREENSHOTS.parent / f"profile-{page.stem}.pdf"
     pdf.parent.mkdir(parents=True, exist_ok=True)
     pdf.unlink(missing_ok=True)
-    chromium(tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    with chromium.open(page.as_uri()) as tab:
+        tab.pdf(pdf)
     reader = PdfReader(pdf)
     assert len(reader.pages) == 1, f"{pdf.name}: {len(reader.pages)} pages"
     text = reader.pages[0].extract_text()
@@ -472,7 +489,7 @@ def test_a_province_profile_prints_on_one_page(pipeline_run: Path, tmp_path: Pat
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed")
+@needs_chromium
 def test_build_site_prints_the_province_profiles_to_pdf(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
