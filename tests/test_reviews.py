@@ -1,10 +1,11 @@
 """The review loop end to end, with real pipeline runs (Dagster, DuckDB, dbt), on a copy of the
 session build (tests/session_build.py: the seed plans and every bad input):
 
-build → fill "Kiểm tra" with openpyxl (confirm, reject, correct, add) into data/raw/reviews/ → run →
-marts, audit and workbook show the four → a CSV with four more decisions (one re-deciding a target)
-and a forced re-extraction → every decision still applies → a plan removed → its decisions are
-orphans. Three whole-pipeline runs after the session's build, shared by every test of the module.
+build → fill "Kiểm tra" with openpyxl (confirm, reject, correct twice, add) into data/raw/reviews/,
+and a CSV with more decisions (one re-deciding a target the workbook corrected) and rows to refuse →
+one run that re-extracts every plan (forced) → marts, audit and workbook show every decision, applied
+to targets extracted anew → a plan removed → its decisions are orphans. Two whole-pipeline runs after
+the session's build, shared by every test of the module.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ import pytest
 from pipelines.reviews import CSV_COLUMNS, REVIEW_SHEET, target_id
 from tests.session_build import SEED_NAMES, Build, copy_build, point_at
 
-# The loop below is one module fixture of three runs: under pytest-xdist its tests go to one worker
+# The loop below is one module fixture of two runs: under pytest-xdist its tests go to one worker
 # (tests/conftest.py, ONE_WORKER_FILES).
-pytestmark = pytest.mark.runs_pipeline(3)
+pytestmark = pytest.mark.runs_pipeline(2)
 
 RISKY_REVIEWER = '<script>alert("x")</script> Lan'
 
@@ -107,10 +108,12 @@ def loop(session_build: Build, tmp_path_factory: pytest.TempPathFactory) -> dict
         by_doc = targets.group_by("document_id").len().sort("len", descending=True)
         big = by_doc["document_id"][0]  # the plan with most targets: its targets are decided on
         mine = targets_of(data, big)  # those behind a matrix cell first
-        assert mine.height >= 6, "the seed plans should give one plan with six targets"
+        assert mine.height >= 7, "the seed plans should give one plan with seven targets"
         assert mine["newest"][:3].all(), "the workbook's decisions land in matrix cells"
         picks = mine.rows(named=True)
-        state["xlsx"] = {"confirm": picks[0], "reject": picks[1], "correct": picks[2]}
+        # the workbook corrects two targets; a later CSV row re-decides the second
+        xlsx = {"confirm": picks[0], "reject": picks[1], "correct": picks[2], "superseded": picks[6]}
+        state["xlsx"] = xlsx
         state["add_quote"], state["add_value"] = missed_span(data, big)
         state["document_id"] = big
         state["file_of_doc"] = query(
@@ -121,24 +124,22 @@ def loop(session_build: Build, tmp_path_factory: pytest.TempPathFactory) -> dict
         state["plan_copy"] = kept / state["file_of_doc"]
         state["plan_copy"].write_bytes((data / "raw" / "plans" / state["file_of_doc"]).read_bytes())
         fill_workbook(data, state)
-        run(data)  # 2. the workbook's decisions apply
-        state["stages"]["reviewed"] = snapshot(data)
-        state["eval"] = eval_against_reviews(data)
-        write_csv_decisions(data, state, picks[3:6], picks[2])
+        state["eval"] = eval_against_reviews(data)  # the workbook's decisions alone (no run needed)
+        write_csv_decisions(data, state, picks[3:6], xlsx["superseded"])
         store = sorted((data / "extracted").glob("*.json"))
         before = {p.name: p.stat().st_mtime_ns for p in store}
-        state["checks"] = run(data, force=True)  # 3. forced re-extraction, plus the CSV decisions
+        state["checks"] = run(data, force=True)  # 2. both files' decisions, on a forced re-extraction
         state["reextracted"] = sum(
             p.stat().st_mtime_ns != before.get(p.name) for p in (data / "extracted").glob("*.json")
         )
-        state["stages"]["forced"] = snapshot(data)
+        state["stages"]["reviewed"] = snapshot(data)
         plans = data / "raw" / "plans"
         renamed = next(plans / n for n in sorted(SEED_NAMES) if n != state["file_of_doc"])
         state["before_removal"] = folder_record(data)
         (plans / state["file_of_doc"]).unlink()
         renamed.rename(plans / "Kế hoạch đổi tên.txt")  # and another plan is renamed
         state["renamed"] = renamed.name
-        run(data)  # 4. the plan is removed
+        run(data)  # 3. the plan is removed
         state["stages"]["removed"] = snapshot(data)
         state["after_removal"] = folder_record(data)
     finally:
@@ -194,12 +195,12 @@ def fill_workbook(data: Path, state: dict) -> None:
     names = [c.value for c in sheet[2]]
     col = {name: names.index(name) + 1 for name in names if name}
     rows = {sheet.cell(r, col["target_id"]).value: r for r in range(3, sheet.max_row + 1)}
-    choices = {"confirm": "Xác nhận", "reject": "Loại", "correct": "Sửa"}
+    choices = {"confirm": "Xác nhận", "reject": "Loại", "correct": "Sửa", "superseded": "Sửa"}
     for decision, target in state["xlsx"].items():
         r = rows[target["target_id"]]
         sheet.cell(r, col["decision"]).value = choices[decision]
         sheet.cell(r, col["reviewer"]).value = RISKY_REVIEWER
-        if decision == "correct":
+        if choices[decision] == "Sửa":
             sheet.cell(r, col["value_min"]).value = float(target["value_max"]) + 1
             sheet.cell(r, col["note"]).value = "=sai số? đã sửa theo văn bản"[1:]
     empty = next(r for r in range(3, sheet.max_row + 2) if not sheet.cell(r, col["target_id"]).value)
@@ -308,10 +309,12 @@ def test_workbook_decisions_apply(loop: dict) -> None:
     for name, table in stage["tables"].items():
         if "target_id" in table.columns and name != "fct_target_review":
             assert rejected not in table["target_id"].to_list(), name
-    audit = stage["tables"]["fct_target_review"]
-    assert sorted(audit["decision"].to_list()) == ["add", "confirm", "correct", "reject"]
-    assert set(audit["review_outcome"].to_list()) == {"applied"}
-    row = audit.filter(pl.col("decision") == "correct").row(0, named=True)
+    audit = stage["tables"]["fct_target_review"].filter(pl.col("review_file") == "kiem_tra_lan_1.xlsx")
+    assert sorted(audit["decision"].to_list()) == ["add", "confirm", "correct", "correct", "reject"]
+    outcomes = dict(audit.select("target_id", "review_outcome").iter_rows())
+    later = picks["superseded"]["target_id"]  # the CSV re-decides it, later
+    assert outcomes.pop(later) == "superseded" and set(outcomes.values()) == {"applied"}
+    row = audit.filter(pl.col("target_id") == picks["correct"]["target_id"]).row(0, named=True)
     assert (
         row["old_value_min"] == picks["correct"]["value_min"]
         and row["new_value_min"] == corrected["value_min"]
@@ -342,7 +345,7 @@ def test_workbook_shows_statuses(loop: dict) -> None:
 
 def test_decisions_survive_forced_reextraction_and_csv_round_trip(loop: dict) -> None:
     assert loop["reextracted"] >= 5  # every stored plan was extracted again
-    before, forced = loop["stages"]["reviewed"], loop["stages"]["forced"]
+    before, forced = loop["stages"]["built"], loop["stages"]["reviewed"]
     assert set(before["raw_targets"]["target_id"]) == set(forced["raw_targets"]["target_id"])
     x, c = loop["xlsx"], loop["csv"]
     assert status_of(forced, x["confirm"]["target_id"]) == "verified"
@@ -388,11 +391,12 @@ def test_removed_plan_decisions_are_orphans(loop: dict) -> None:
 
 
 def test_eval_scores_the_extractor_against_decisions(loop: dict) -> None:
-    score = loop["eval"]
-    assert (score["confirmed"], score["rejected"], score["corrected"], score["added"]) == (1, 1, 1, 1)
-    assert score["corrected_attributes"] == {"indicator": 0, "value": 1, "target_year": 0}
-    assert score["precision"] == pytest.approx(2 / 3, abs=1e-3) and score["recall"] == pytest.approx(
-        2 / 3, abs=1e-3
+    score = loop["eval"]  # the workbook: one confirmed, one rejected, two values corrected, one added
+    assert (score["confirmed"], score["rejected"], score["corrected"], score["added"]) == (1, 1, 2, 1)
+    assert score["corrected_attributes"] == {"indicator": 0, "value": 2, "target_year": 0}
+    # right = confirmed + corrected = 3 of 4 reviewed; 3 of the 4 targets the plan has were found
+    assert score["precision"] == pytest.approx(3 / 4, abs=1e-3) and score["recall"] == pytest.approx(
+        3 / 4, abs=1e-3
     )
 
 
