@@ -184,6 +184,8 @@ def headless(executable: str, profile: Path, timeout: float = TIMEOUT_S) -> Iter
     try:
         pid = os.posix_spawn(executable, argv, os.environ, file_actions=actions, setpgroup=0)
     except OSError as error:
+        os.close(commands_out)
+        os.close(replies_in)
         raise BrowserError(f"Chromium did not start: {error}") from error
     finally:
         os.close(commands_in)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 import unicodedata
@@ -407,6 +408,7 @@ def test_a_browser_that_dies_hangs_or_is_missing_costs_the_pdfs_never_the_run(
     hangs = tmp_path / "hangs"
     hangs.write_text("#!/bin/sh\nexec sleep 60\n")
     hangs.chmod(0o755)
+    open_files = len(os.listdir("/proc/self/fd"))
     for executable, error in (
         (shutil.which("true"), "exited"),
         (str(hangs), "did not answer in time"),
@@ -416,6 +418,7 @@ def test_a_browser_that_dies_hangs_or_is_missing_costs_the_pdfs_never_the_run(
             with headless(executable, tmp_path / "profile", timeout=1) as browser:
                 with browser.open((tmp_path / "page.html").as_uri()):
                     pass
+    assert len(os.listdir("/proc/self/fd")) == open_files, "no pipe end left open"
     site = tmp_path / "site"
     (site / "province-01.html").parent.mkdir()
     (site / "province-01.html").write_text("<p>Hà Nội</p>", encoding="utf-8")
