@@ -5,6 +5,7 @@ is tested on a real run in tests/test_workbook.py."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -103,3 +104,24 @@ def test_email_zip_is_complete_and_replaced_atomically(tmp_path: Path) -> None:
         ]
         assert archive.read("khcn_benchmark.xlsx") == b"xlsx"
     assert [p.name for p in marts.iterdir() if p.name.startswith(".share-")] == []
+
+
+def test_every_asset_check_a_run_can_report_failed_reads_in_vietnamese() -> None:
+    """`make run` prints a failed check as what it requires, in Vietnamese (labels_vi, vocabulary
+    asset_check), its name in brackets: every check of the definitions (the reviewed snapshot, which
+    tests/test_defs.py keeps equal to the definitions)."""
+    snapshot = Path(__file__).parent / "snapshots" / "definitions.json"
+    checks = json.loads(snapshot.read_text(encoding="utf-8"))["asset_checks"]
+    assert len(checks) > 100, "the dbt tests are asset checks too"
+    for key in checks:
+        name = key.rsplit(":", 1)[1]
+        text = console.check_text(name)
+        assert text != name and any(ord(c) > 127 for c in text.split(" (")[0]), f"{key}: {text}"
+    assert console.check_text("not_null_fct_indicator_target_target_id") == (
+        "Cột không được để trống (fct_indicator_target_target_id)"
+    )
+    assert (
+        console.check_text("rejections_have_reasons")
+        == "Mọi tệp bị loại đều có lý do (rejections_have_reasons)"
+    )
+    assert console.check_text("a_check_added_later") == "a_check_added_later", "never an empty line"

@@ -135,7 +135,7 @@ class StageReport:
     counts: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     materialized: Counter = field(default_factory=Counter)
     checks_passed: int = 0
-    checks_failed: list[str] = field(default_factory=list)
+    checks_failed: list[tuple[str, str]] = field(default_factory=list)  # (asset, check name)
     failures: list[str] = field(default_factory=list)
 
     def __call__(self, event: Any) -> None:
@@ -160,7 +160,7 @@ class StageReport:
             if data.passed:
                 self.checks_passed += 1
             else:
-                self.checks_failed.append(f"{data.asset_key.to_user_string()}: {data.check_name}")
+                self.checks_failed.append((data.asset_key.to_user_string(), data.check_name))
         elif kind == "STEP_SUCCESS" and step in STAGES:
             self.say(self.line(step, data.duration_ms / 1000))
         elif kind == "STEP_FAILURE":
@@ -212,6 +212,18 @@ def reasons_text(rejected: Any, vocabulary: str = "reason_code") -> list[str]:
     return [
         f"{labels.label(vocabulary, code) or code or 'không rõ'}: {n}" for code, n in counts.most_common()
     ]
+
+
+def check_text(check: str) -> str:
+    """What a failed asset check requires, in Vietnamese (seed labels_vi, vocabulary `asset_check`),
+    with the check's name in brackets to find it in the Dagster UI: "Mọi tệp bị loại đều có lý do
+    (rejections_have_reasons)"; a dbt test's label ends with what its name adds to the kind of test:
+    "Cột không được để trống (fct_indicator_target_target_id)"."""
+    labels = load_labels()
+    exact = labels.exact.get(("asset_check", check))
+    if exact is not None:
+        return f"{exact} ({check})"
+    return labels.label("asset_check", check) or check
 
 
 def review_count(targets: Any) -> int | None:
@@ -281,8 +293,8 @@ def run_quietly(run_pipeline: Callable[..., Any], data_dir: Path) -> Any:
         total = report.checks_passed + len(report.checks_failed)
         if total:
             term.say(f"  ✓ Kiểm tra dữ liệu: {report.checks_passed}/{total} đạt")
-        for failed in report.checks_failed[:5]:
-            term.say(f"  ✗ kiểm tra không đạt: {failed}")
+        for asset, check in report.checks_failed[:5]:
+            term.say(f"  ✗ kiểm tra không đạt: {check_text(check)} — {asset}")
         for line in run_summary(marts, time.monotonic() - started, log_path, bool(result.success)):
             term.say(line)
     return result
