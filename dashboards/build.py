@@ -16,7 +16,8 @@ from plotly.offline import get_plotlyjs
 
 from dashboards.data import load_marts
 from dashboards.pages import render_site
-from dashboards.pdf import browser, print_profiles
+from dashboards.pdf import browser, pdf_name, print_profiles
+from dashboards.province import pdf_link
 
 ASSETS = Path(__file__).parent / "assets"
 GEO_ASSET = ASSETS / "asia_50m.json"
@@ -45,8 +46,18 @@ def build_site(marts_dir: Path, out_dir: Path, pdf: bool | None = None) -> list[
     files = render_site(load_marts(Path(marts_dir)), pdf_links=printing)
     static = {name: (ASSETS / name).read_text(encoding="utf-8") for name in STATIC}
     everything = {**files, **static, "plotly.min.js": get_plotlyjs(), "geo-asia.js": geo_script()}
-    swap_in(everything, Path(out_dir), finish=print_profiles if printing else None)
+    swap_in(everything, Path(out_dir), finish=print_linked_profiles if printing else None)
     return [Path(out_dir) / name for name in files if name.endswith(".html")]
+
+
+def print_linked_profiles(site: Path) -> None:
+    """Print every province profile; a page whose PDF could not be printed (the browser died or hung)
+    loses its link to it, so the site never links a file that is not there."""
+    printed = set(print_profiles(site))
+    for page in sorted(site.glob("province-*.html")):
+        if site / pdf_name(page) not in printed:
+            text = page.read_text(encoding="utf-8")
+            page.write_text(text.replace(str(pdf_link(page)), ""), encoding="utf-8")
 
 
 def swap_in(files: dict[str, str], out_dir: Path, finish: Callable[[Path], object] | None = None) -> None:

@@ -5,6 +5,7 @@ and the quotes. The full plan, target, citation and theme tables follow on scree
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -26,6 +27,7 @@ from dashboards.html import (
     target_row,
 )
 from dashboards.national import context
+from dashboards.pdf import pdf_name
 from dashboards.text import (
     CITATION_TIER,
     FLAGS,
@@ -326,12 +328,16 @@ def province_page(marts: Marts, key: str, label: str, files: dict[str, str], pdf
 
 
 def pdf_anchor(key: str) -> Safe:
-    name = f"pdf/{page_name(key).removesuffix('.html')}.pdf"
-    return link(name, t("Tải hồ sơ PDF", "Download the PDF profile"))
+    return pdf_link(Path(page_name(key)))
+
+
+def pdf_link(page: Path) -> Safe:
+    """A province page's link to its printed profile (build_site drops it where printing failed)."""
+    return link(pdf_name(page), t("Tải hồ sơ PDF", "Download the PDF profile"))
 
 
 def province_keys(marts: Marts) -> list[str]:
     return [key for key, _ in plan_provinces(marts)]
 
 
-__all__ = ["plan_labels", "plan_ref", "province_keys", "province_label", "province_page"]
+__all__ = ["pdf_link", "plan_labels", "plan_ref", "province_keys", "province_label", "province_page"]

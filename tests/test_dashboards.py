@@ -427,6 +427,23 @@ def test_a_browser_that_dies_hangs_or_is_missing_costs_the_pdfs_never_the_run(
     assert list((site / "pdf").iterdir()) == [], "no PDF, and no empty one"
 
 
+def test_a_profile_that_could_not_be_printed_is_not_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    crashes = tmp_path / "bin" / "chromium"  # found first on PATH: a browser that crashes at start
+    crashes.parent.mkdir()
+    crashes.write_text("#!/bin/sh\nexit 1\n")
+    crashes.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{crashes.parent}{os.pathsep}{os.environ['PATH']}")
+    site = build_site(hostile_marts(tmp_path / "marts"), tmp_path / "site", pdf=True)[0].parent
+    assert "Ngừng in PDF" in capsys.readouterr().err
+    pages = sorted(site.glob("province-*.html"))
+    assert pages and not list((site / "pdf").iterdir())
+    for page in pages:
+        assert "pdf/province-" not in page.read_text(encoding="utf-8"), f"{page.name} links a missing PDF"
+    assert 'id="print"' in (site / "province-27.html").read_text(encoding="utf-8"), "the print button stays"
+
+
 ARCHIPELAGOS = ("Quần đảo Hoàng Sa", "Quần đảo Trường Sa")
 
 
