@@ -75,6 +75,16 @@ def test_summary_reads_the_exported_marts(tmp_path: Path) -> None:
     assert "Thời gian           : 12,3 s" in text
     assert lines[-3].endswith("index.html") and lines[-2].endswith("khcn_benchmark.xlsx")
     assert "Cần kiểm tra" not in text, "no review line before the review loop adds its column"
+    assert "Kiểm tra không nhận" not in text, "no line while every decision was taken"
+    pl.DataFrame(
+        {
+            "record_type": ["review", "review", "target"],
+            "reason_code": ["wrong_columns", "review_orphan", "contract"],
+        }
+    ).write_parquet(marts / "mart_rejected_records.parquet")
+    text = "\n".join(console.run_summary(marts, 1, None, ok=True))
+    assert "Kiểm tra không nhận : 2" in text, "the analysts' refused decisions, not the extractor's"
+    assert f"{labels.label('reason_code', 'wrong_columns')}: 1" in text and "wrong_columns" not in text
     pl.DataFrame(
         {"target_id": ["t1", "t2", "t3"], "review_status": ["verified", "needs_review", "auto"]}
     ).write_parquet(marts / "fct_indicator_target.parquet")

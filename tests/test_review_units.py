@@ -13,6 +13,7 @@ import pytest
 import xlsxwriter
 
 from pipelines.evaluation.calibration_fit import choose_threshold, fit_logistic, truth_of
+from pipelines.metadata.vocabulary import label_codes
 from pipelines.reviews import (
     CSV_COLUMNS,
     MAX_REVIEW_BYTES,
@@ -105,6 +106,7 @@ def test_csv_rows_accepted_and_refused_with_reasons(tmp_path: Path) -> None:
         10: "no_target_id",
         11: "contract",
     }
+    assert set(codes.values()) <= label_codes("reason_code"), "every refusal has its Vietnamese label"
     assert refused["reason"].null_count() == 0
     assert decisions["decision_order"].to_list() == [1, 2, 3, 4]
 
@@ -131,6 +133,7 @@ def test_whole_files_refused_before_reading(tmp_path: Path) -> None:
         "fake.xlsx": "not_a_workbook",
         "bomb.xlsx": "too_large",
     }
+    assert set(by_file.values()) <= label_codes("reason_code"), "every refusal has its Vietnamese label"
 
 
 def test_later_decision_orders_last(tmp_path: Path) -> None:

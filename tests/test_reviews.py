@@ -23,6 +23,7 @@ import openpyxl
 import polars as pl
 import pytest
 
+from pipelines.metadata.vocabulary import label_codes
 from pipelines.reviews import CSV_COLUMNS, REVIEW_SHEET, target_id
 from tests.session_build import SEED_NAMES, Build, copy_build, point_at
 
@@ -369,6 +370,7 @@ def test_decisions_survive_forced_reextraction_and_csv_round_trip(loop: dict) ->
     codes = set(rejected["reason_code"].to_list())
     assert {"unknown_decision", "not_a_number", "formula", "wrong_columns", "review_orphan"} <= codes
     assert "review_quote_not_found" in codes
+    assert codes <= label_codes("reason_code"), "every refusal has its Vietnamese label"
     assert rejected["reason"].null_count() == 0
     # the reviews asset's checks: accepted rows keep their contract; the refusals are flagged (a warning)
     assert loop["checks"] == {"reviews_contract": True, "reviews_all_accepted": False}

@@ -226,6 +226,16 @@ def check_text(check: str) -> str:
     return labels.label("asset_check", check) or check
 
 
+def review_refusals(rejected: Any) -> Any:
+    """The analysts' decisions that were refused or could not apply (mart_rejected_records), so an
+    analyst learns after `make run` that a review file was not taken, and why."""
+    if rejected is None or "record_type" not in rejected.columns:
+        return None
+    import polars as pl
+
+    return rejected.filter(pl.col("record_type") == "review")
+
+
 def review_count(targets: Any) -> int | None:
     """Targets still waiting for a person, when the review loop has added its status column."""
     if targets is None:
@@ -239,7 +249,7 @@ def review_count(targets: Any) -> int | None:
 
 def run_summary(marts: Path, elapsed: float, log_path: Path | None, ok: bool) -> list[str]:
     """The closing lines of `make run`: plans read, files rejected and why, targets, what needs
-    review, elapsed time, and the two files to open."""
+    review, review decisions not taken and why, elapsed time, and the two files to open."""
     documents = _read(marts / "dim_document.parquet")
     targets = _read(marts / "fct_indicator_target.parquet")
     rejected = _read(marts / "mart_rejected_documents.parquet")
@@ -254,6 +264,10 @@ def run_summary(marts: Path, elapsed: float, log_path: Path | None, ok: bool) ->
         lines.append(f"  Chỉ tiêu trích xuất : {targets.height}")
     if (waiting := review_count(targets)) is not None:
         lines.append(f"  Cần kiểm tra        : {waiting}")
+    refused = review_refusals(_read(marts / "mart_rejected_records.parquet"))
+    if refused is not None and refused.height:
+        lines.append(f"  Kiểm tra không nhận : {refused.height}")
+        lines += [f"      - {reason}" for reason in reasons_text(refused)[:5]]
     lines.append(f"  Thời gian           : {seconds(elapsed)}")
     lines.append(f"  Trang tổng quan     : {marts / 'dashboard' / 'index.html'}")
     lines.append(f"  Bảng tính           : {marts / 'khcn_benchmark.xlsx'}")
