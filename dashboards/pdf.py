@@ -40,18 +40,26 @@ def print_profiles(site: Path, chrome: str | None = None) -> list[Path]:
         try:
             with headless(chrome, Path(profile)) as tabs:
                 for page in sorted(site.glob("province-*.html")):
-                    with tabs.open(page.as_uri()) as tab:
+                    with tabs.open(page.resolve().as_uri()) as tab:  # a site given relative to here
                         written.append(tab.pdf(site / pdf_name(page)))
         except BrowserError as error:
             print(f"Ngừng in PDF sau {len(written)} trang: {error}", file=sys.stderr)
     return [path for path in written if path.stat().st_size > 0]
 
 
-if __name__ == "__main__":
-    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "data/marts/dashboard")
+def main(argv: list[str]) -> int:
+    """`python -m dashboards.pdf [site]`: print a built site's profiles; 1 when none could be."""
+    folder = Path(argv[0] if argv else "data/marts/dashboard")
+    if not folder.is_dir():
+        print(f"Không có thư mục trang tổng quan: {folder}", file=sys.stderr)
+        return 1
+    if browser() is None:
+        print("Không tìm thấy Chromium: không in được hồ sơ PDF nào", file=sys.stderr)
+        return 1
     printed = print_profiles(folder)
-    print(
-        f"{len(printed)} PDF profiles in {folder / 'pdf'}"
-        if printed
-        else "no Chromium found: nothing printed"
-    )
+    print(f"Đã in {len(printed)} hồ sơ PDF vào {folder / 'pdf'}")
+    return 0 if printed or not any(folder.glob("province-*.html")) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

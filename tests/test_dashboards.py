@@ -8,6 +8,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -442,6 +444,22 @@ def test_a_profile_that_could_not_be_printed_is_not_linked(
     for page in pages:
         assert "pdf/province-" not in page.read_text(encoding="utf-8"), f"{page.name} links a missing PDF"
     assert 'id="print"' in (site / "province-27.html").read_text(encoding="utf-8"), "the print button stays"
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_pdf_command_prints_a_site_given_relative_to_where_it_runs(tmp_path: Path) -> None:
+    site = build_site(hostile_marts(tmp_path / "marts"), tmp_path / "site")[0].parent
+    command = [sys.executable, "-m", "dashboards.pdf"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [*command, "site"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert (site / "pdf" / "province-27.pdf").stat().st_size > 0
+    assert done.stdout.startswith("Đã in ") and "Warning" not in done.stderr
+    missing = subprocess.run([*command, "no-site"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert missing.returncode == 1 and "Không có thư mục" in missing.stderr
 
 
 ARCHIPELAGOS = ("Quần đảo Hoàng Sa", "Quần đảo Trường Sa")
