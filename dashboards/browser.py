@@ -63,10 +63,7 @@ class DevToolsPipe:
         message: dict[str, Any] = {"id": self.last_id, "method": method, "params": params or {}}
         if session:
             message["sessionId"] = session
-        try:
-            os.write(self.commands, json.dumps(message).encode() + b"\0")
-        except OSError as error:
-            raise BrowserError(f"Chromium closed its DevTools pipe (it exited): {error}") from error
+        self.post(message)
         deadline = time.monotonic() + self.timeout
         while True:
             reply = self.next_message(deadline)
@@ -76,6 +73,13 @@ class DevToolsPipe:
                 return reply.get("result", {})
             if "method" in reply:
                 self.events.append(reply)
+
+    def post(self, message: dict[str, Any]) -> None:
+        """Write one message, NUL-terminated, without waiting for its reply."""
+        try:
+            os.write(self.commands, json.dumps(message).encode() + b"\0")
+        except OSError as error:
+            raise BrowserError(f"Chromium closed its DevTools pipe (it exited): {error}") from error
 
     def wait_for(self, methods: set[str], session: str) -> None:
         """Block until each of `methods` has been sent as an event of `session`."""
@@ -201,8 +205,8 @@ def stop(pid: int, pipe: DevToolsPipe) -> None:
     """Ask Chromium to close; kill its process group if it has not after five seconds (or the
     pipe's timeout, if shorter)."""
     try:
-        os.write(pipe.commands, json.dumps({"id": 0, "method": "Browser.close"}).encode() + b"\0")
-    except OSError:
+        pipe.post({"id": 0, "method": "Browser.close"})
+    except BrowserError:
         pass  # it exited already
     deadline = time.monotonic() + min(5.0, pipe.timeout)
     while time.monotonic() < deadline:

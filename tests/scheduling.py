@@ -17,7 +17,7 @@ import pytest
 # Fixtures that give a test a pipeline run of its own on top of the session build.
 RUNS_AGAIN = {"built_copy", "built"}
 
-# Files whose tests share one costly module fixture (the review loop runs the pipeline three times):
+# Files whose tests share one costly module fixture (the review loop runs the pipeline twice):
 # under pytest-xdist all their tests go to one worker. (xdist's own `xdist_group` mark no longer
 # groups on pytest 9.2: pytest-dev/pytest-xdist#1386.)
 ONE_WORKER_FILES = frozenset({"tests/test_reviews.py"})

@@ -19,7 +19,7 @@ from pipelines.defs.ingest.partitions import plans_partitions
 from pipelines.defs.ingest.sensors import plan_folder_sensor
 from pipelines.lib.resources import PlanFolder, Warehouse
 from pipelines.settings import Settings
-from pipelines.store.build_state import stored_plans
+from pipelines.store.build_state import build_is_current, stored_plans
 from pipelines.store.extraction import ExtractionStore, code_fingerprint, plan_key
 from tests.session_build import REPO, SEED_NAMES, Build, launch_run, mart_tables, skip_if_edited
 
@@ -173,8 +173,6 @@ def test_runs_killed_while_exporting_then_building_the_site_keep_the_last_good_o
 
     (Killed during dbt: tests/test_faults_build.py kills only the run's process there, the harder
     case where dbt must end by itself, and checks the previous outputs and the recovery the same way.)"""
-    from pipelines.store.build_state import build_is_current
-
     data_dir, home = built_copy.data, built_copy.home  # the session build is the previous good run
     outputs, counts = _fingerprint_outputs(data_dir), mart_tables(data_dir / "warehouse.duckdb")
     # a new plan, so the killed run would have changed the outputs
@@ -201,7 +199,6 @@ def test_make_run_skips_when_nothing_changed_and_the_nightly_schedule_too(
     data_dir: Path, built_copy: Build
 ) -> None:
     from pipelines.defs.schedules import nightly_schedule
-    from pipelines.store.build_state import build_is_current
 
     assert not build_is_current(Settings(data_dir)), "a folder never built is not current"
     # after the session's make run, the folder is current
